@@ -1,0 +1,102 @@
+/**
+ * The contract every clustering method follows.
+ * @module
+ */
+import type { Matrix } from "../matrix.ts";
+import type { Random } from "../util/random.ts";
+
+/** A declared constraint on one parameter, checked by {@link validateParams}. */
+export type ParamSpec =
+  | { type: "int"; min?: number; max?: number; description: string }
+  | { type: "number"; min?: number; max?: number; exclusiveMin?: boolean; description: string }
+  | { type: "enum"; values: readonly string[]; description: string }
+  | { type: "boolean"; description: string };
+
+/** What a clusterer gets besides its parameters. */
+export interface ClusterInput {
+  /** L2-normalised embeddings, one row per face. */
+  x: Matrix;
+  /**
+   * Pairs of row indices that must never share a cluster (e.g. two faces of one photo),
+   * as a flat list `[a0, b0, a1, b1, ...]`.
+   */
+  cannotLink?: Int32Array;
+  /** Pairs that should share a cluster (from manual review), flat like `cannotLink`. */
+  mustLink?: Int32Array;
+}
+
+/** Run-time context: the only source of randomness, and a way to stop. */
+export interface RunContext {
+  /** Seeded random source; a clusterer uses no other. */
+  random: Random;
+  /** Aborts a long run. */
+  signal?: AbortSignal;
+}
+
+/** A clustering method with declared, validated parameters. */
+export interface Clusterer<P extends Record<string, unknown>> {
+  /** Short stable name, e.g. `agglomerative`. */
+  readonly name: string;
+  /** Default parameters. */
+  readonly defaults: P;
+  /** One constraint per parameter. */
+  readonly params: { readonly [K in keyof P]: ParamSpec };
+  /** Clusters the input: one label per row, -1 for noise / unassigned. */
+  run(input: ClusterInput, params: P, ctx: RunContext): { labels: Int32Array };
+}
+
+/**
+ * Checks `params` against the declared `specs`, throwing a RangeError that names the
+ * clusterer, the parameter and the allowed range. Unknown parameters are errors too.
+ */
+export function validateParams<P extends Record<string, unknown>>(
+  name: string,
+  specs: { readonly [K in keyof P]: ParamSpec },
+  params: Record<string, unknown>,
+): P {
+  for (const key of Object.keys(params)) {
+    if (!(key in specs)) {
+      throw new RangeError(`${name}: unknown parameter "${key}" (known: ${Object.keys(specs).join(", ")})`);
+    }
+  }
+  for (const [key, spec] of Object.entries(specs) as [string, ParamSpec][]) {
+    const v = params[key];
+    const where = `${name}: parameter "${key}" (${spec.description})`;
+    switch (spec.type) {
+      case "int":
+      case "number": {
+        if (typeof v !== "number" || Number.isNaN(v)) {
+          throw new RangeError(`${where} must be a number, got ${JSON.stringify(v)}`);
+        }
+        if (spec.type === "int" && !Number.isInteger(v)) {
+          throw new RangeError(`${where} must be an integer, got ${v}`);
+        }
+        if (spec.min !== undefined) {
+          const bad = spec.type === "number" && spec.exclusiveMin ? v <= spec.min : v < spec.min;
+          if (bad) {
+            throw new RangeError(
+              `${where} must be ${
+                spec.type === "number" && spec.exclusiveMin ? ">" : ">="
+              } ${spec.min}, got ${v}`,
+            );
+          }
+        }
+        if (spec.max !== undefined && v > spec.max) {
+          throw new RangeError(`${where} must be <= ${spec.max}, got ${v}`);
+        }
+        break;
+      }
+      case "enum":
+        if (typeof v !== "string" || !spec.values.includes(v)) {
+          throw new RangeError(`${where} must be one of ${spec.values.join(", ")}, got ${JSON.stringify(v)}`);
+        }
+        break;
+      case "boolean":
+        if (typeof v !== "boolean") {
+          throw new RangeError(`${where} must be true or false, got ${JSON.stringify(v)}`);
+        }
+        break;
+    }
+  }
+  return params as P;
+}

@@ -1,0 +1,27 @@
+/**
+ * A small seeded pseudo-random generator (mulberry32), so that a seed reproduces a run.
+ * @module
+ */
+
+/** A source of uniform numbers in [0, 1). */
+export type Random = () => number;
+
+/**
+ * Returns a seeded generator of uniform numbers in [0, 1).
+ *
+ * @example
+ * ```ts
+ * const random = seededRandom(42);
+ * const x = random();
+ * ```
+ */
+export function seededRandom(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
