@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { labelIds, readEmbeddingSet, samePhotoPairs, writeEmbeddingSet } from "./embedding_set.ts";
+
+Deno.test("embedding sets round-trip and mismatches are named", async () => {
+  const dir = await Deno.makeTempDir();
+  const faces = [
+    { path: "a/1.jpg", face: 0, imageId: "h1", label: "a" },
+    { path: "a/1.jpg", face: 1, imageId: "h1", label: "b" },
+  ];
+  await writeEmbeddingSet(dir, { x: { data: new Float32Array([1, 0, 0, 1]), rows: 2, cols: 2 }, faces });
+  const back = await readEmbeddingSet(dir);
+  assert.deepEqual(back.faces, faces);
+  assert.deepEqual(Array.from(back.x.data), [1, 0, 0, 1]);
+  await Deno.writeTextFile(`${dir}/faces.jsonl`, JSON.stringify(faces[0]) + "\n");
+  await assert.rejects(() => readEmbeddingSet(dir), /2 rows but faces\.jsonl has 1 lines/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("labels become ids, and same-photo faces become cannot-link pairs", () => {
+  const faces = [
+    { path: "p", face: 0, imageId: "x", label: "b" },
+    { path: "p", face: 1, imageId: "x", label: "a" },
+    { path: "q", face: 0, imageId: "y", label: "b" },
+    { path: "p", face: 2, imageId: "x", label: "c" },
+  ];
+  assert.deepEqual(Array.from(labelIds(faces)!), [0, 1, 0, 2]);
+  assert.equal(labelIds([{ path: "p", face: 0, imageId: "x" }]), undefined);
+  assert.deepEqual(Array.from(samePhotoPairs(faces)), [0, 1, 0, 3, 1, 3]);
+});
