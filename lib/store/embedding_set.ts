@@ -86,7 +86,11 @@ export function labelIds(faces: readonly FaceMeta[]): Int32Array | undefined {
   return out;
 }
 
-/** Cannot-link pairs: every two faces of one photo, flat `[a0, b0, a1, b1, ...]`. */
+/**
+ * Cannot-link pairs: every two different faces of one photo, flat `[a0, b0, a1, b1, ...]`.
+ * Byte-identical copies of a photo share an `imageId`; their faces with the same index are
+ * the same face, so they are not paired.
+ */
 export function samePhotoPairs(faces: readonly FaceMeta[]): Int32Array {
   const byImage = new Map<string, number[]>();
   faces.forEach((f, i) => {
@@ -97,7 +101,9 @@ export function samePhotoPairs(faces: readonly FaceMeta[]): Int32Array {
   const pairs: number[] = [];
   for (const list of byImage.values()) {
     for (let a = 0; a < list.length; a++) {
-      for (let b = a + 1; b < list.length; b++) pairs.push(list[a], list[b]);
+      for (let b = a + 1; b < list.length; b++) {
+        if (faces[list[a]].face !== faces[list[b]].face) pairs.push(list[a], list[b]);
+      }
     }
   }
   return Int32Array.from(pairs);

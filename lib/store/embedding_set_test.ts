@@ -22,8 +22,9 @@ Deno.test("labels become ids, and same-photo faces become cannot-link pairs", ()
     { path: "p", face: 1, imageId: "x", label: "a" },
     { path: "q", face: 0, imageId: "y", label: "b" },
     { path: "p", face: 2, imageId: "x", label: "c" },
+    { path: "copy-of-p", face: 0, imageId: "x", label: "b" },
   ];
-  assert.deepEqual(Array.from(labelIds(faces)!), [0, 1, 0, 2]);
+  assert.deepEqual(Array.from(labelIds(faces)!), [0, 1, 0, 2, 0]);
   assert.equal(labelIds([{ path: "p", face: 0, imageId: "x" }]), undefined);
-  assert.deepEqual(Array.from(samePhotoPairs(faces)), [0, 1, 0, 3, 1, 3]);
+  assert.deepEqual(Array.from(samePhotoPairs(faces)), [0, 1, 0, 3, 1, 3, 1, 4, 3, 4]);
 });

@@ -1,0 +1,140 @@
+/**
+ * The face stage of the pipeline: detector, landmarks, alignment and embedder composed,
+ * from a decoded photo to its faces with embeddings and thumbnails.
+ * @module
+ */
+import { encodeJpeg, type RgbImage } from "../images/decode.ts";
+import { type Catalogue, loadCatalogue, pipelineModels } from "../models/catalogue.ts";
+import { ensureModels } from "../models/fetch.ts";
+import { createSession, type Device } from "../models/session.ts";
+import { ToolkitError } from "../errors.ts";
+import { type DetectorOptions, FaceDetector } from "./detector.ts";
+import { alignFace, FaceEmbedder } from "./embedder.ts";
+import { LandmarkModel } from "./landmarks.ts";
+import type { Box, Landmarks5 } from "./types.ts";
+
+/** One analysed face. */
+export interface AnalyzedFace {
+  /** Face box in photo pixels. */
+  box: Box;
+  /** Detector score. */
+  score: number;
+  /** The 5 alignment landmarks in photo pixels. */
+  landmarks: Landmarks5;
+  /** L2-normalised embedding. */
+  embedding: Float32Array;
+  /** Small aligned JPEG of the face with some context, for reports. */
+  thumbnail?: Uint8Array;
+}
+
+/** Options of {@link FaceAnalyzer.create}. */
+export interface AnalyzerOptions extends DetectorOptions {
+  /** Pipeline name in the catalogue. @default "default" */
+  pipeline?: string;
+  /** Catalogue to use. @default the shipped models/catalogue.json */
+  catalogue?: Catalogue;
+  /** Where inference runs. @default "cpu" */
+  device?: Device;
+  /** Intra-op threads per model. @default 1 */
+  threads?: number;
+  /** Side of the thumbnails in pixels; 0 for none. @default 96 */
+  thumbnailSize?: number;
+  /** Receives progress and fallback lines. */
+  log?: (line: string) => void;
+}
+
+/** Timings of the last call, in milliseconds per stage. */
+export interface StageTimes {
+  /** Detector (including its resize). */
+  detect: number;
+  /** Landmarks. */
+  landmarks: number;
+  /** Alignment warps and thumbnails. */
+  align: number;
+  /** Embedder. */
+  embed: number;
+}
+
+/** Detector + landmarks + embedder, loaded once and reused for every photo. */
+export class FaceAnalyzer {
+  /** Ids of the models in use, detector first; part of every store key. */
+  readonly modelIds: string[];
+  /** The provider the models run on. */
+  readonly provider: string;
+  /** Accumulated stage times since creation (ms). */
+  readonly times: StageTimes = { detect: 0, landmarks: 0, align: 0, embed: 0 };
+  readonly #detector: FaceDetector;
+  readonly #landmarks: LandmarkModel;
+  readonly #embedder: FaceEmbedder;
+  readonly #thumb: number;
+
+  private constructor(
+    ids: string[],
+    provider: string,
+    d: FaceDetector,
+    l: LandmarkModel,
+    e: FaceEmbedder,
+    thumb: number,
+  ) {
+    this.modelIds = ids;
+    this.provider = provider;
+    this.#detector = d;
+    this.#landmarks = l;
+    this.#embedder = e;
+    this.#thumb = thumb;
+  }
+
+  /** Loads (fetching and verifying on first use) the models of a catalogue pipeline. */
+  static async create(opts: AnalyzerOptions = {}): Promise<FaceAnalyzer> {
+    const cat = opts.catalogue ?? await loadCatalogue();
+    const specs = pipelineModels(cat, opts.pipeline ?? "default");
+    if (!specs.landmarks) throw new ToolkitError("this pipeline needs a landmark model");
+    const paths = await ensureModels([specs.detector, specs.landmarks, specs.embedder], { log: opts.log });
+    const sopts = { device: opts.device ?? "cpu", threads: opts.threads ?? 1, log: opts.log };
+    const d = await createSession(paths.get(specs.detector.id)!, sopts);
+    const l = await createSession(paths.get(specs.landmarks.id)!, sopts);
+    const e = await createSession(paths.get(specs.embedder.id)!, sopts);
+    return new FaceAnalyzer(
+      [specs.detector.id, specs.landmarks.id, specs.embedder.id],
+      e.provider,
+      new FaceDetector(specs.detector, d, opts),
+      new LandmarkModel(specs.landmarks, l),
+      new FaceEmbedder(specs.embedder, e),
+      opts.thumbnailSize ?? 96,
+    );
+  }
+
+  /** Length of the embeddings. */
+  get dim(): number {
+    return this.#embedder.dim;
+  }
+
+  /** Finds, aligns and embeds every face of a photo (sorted by detector score). */
+  async analyze(img: RgbImage): Promise<AnalyzedFace[]> {
+    let t = performance.now();
+    const dets = await this.#detector.detect(img);
+    this.times.detect += performance.now() - t;
+    if (dets.length === 0) return [];
+    t = performance.now();
+    const lms: Landmarks5[] = [];
+    for (const d of dets) lms.push(await this.#landmarks.predict5(img, d.box));
+    this.times.landmarks += performance.now() - t;
+    t = performance.now();
+    const crops = lms.map((lm) => alignFace(img, lm));
+    const thumbs = this.#thumb > 0
+      ? await Promise.all(lms.map((lm) => encodeJpeg(alignFace(img, lm, this.#thumb, 0.8), 80)))
+      : [];
+    this.times.align += performance.now() - t;
+    t = performance.now();
+    const emb = await this.#embedder.embed(crops);
+    this.times.embed += performance.now() - t;
+    const dim = this.#embedder.dim;
+    return dets.map((d, i) => ({
+      box: d.box,
+      score: d.score,
+      landmarks: lms[i],
+      embedding: emb.slice(i * dim, (i + 1) * dim),
+      thumbnail: thumbs[i],
+    }));
+  }
+}

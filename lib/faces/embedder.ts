@@ -1,0 +1,70 @@
+/**
+ * Face embeddings from aligned 112x112 crops, in batches, L2-normalised.
+ * @module
+ */
+import type { RgbImage } from "../images/decode.ts";
+import { invertAffine, warpAffine } from "../images/warp.ts";
+import type { ModelSpec } from "../models/catalogue.ts";
+import { type ModelSession, Tensor } from "../models/session.ts";
+import { ToolkitError } from "../errors.ts";
+import { alignmentTransform } from "./align.ts";
+import { toTensorData } from "./preprocess.ts";
+import type { Landmarks5 } from "./types.ts";
+
+/** Crops the face with landmarks `lm` out of `img`, aligned to the `size` x `size` template. */
+export function alignFace(img: RgbImage, lm: Landmarks5, size = 112, zoom = 1): RgbImage {
+  return warpAffine(img, invertAffine(alignmentTransform(lm, size, zoom)), size, size);
+}
+
+/** An embedder bound to one ONNX session. */
+export class FaceEmbedder {
+  readonly #spec: ModelSpec;
+  readonly #model: ModelSession;
+  readonly #batchable: boolean;
+  /** Length of each embedding. */
+  readonly dim: number;
+
+  /** Wraps an open session of an `arcface-112` family embedder. */
+  constructor(spec: ModelSpec, model: ModelSession) {
+    if (spec.task !== "embedder" || spec.family !== "arcface-112") {
+      throw new ToolkitError(`model ${spec.id}: embedder family ${spec.family} is not supported`);
+    }
+    this.#spec = spec;
+    this.#model = model;
+    this.dim = Number((spec.output as { dim: number }).dim);
+    const meta = model.session.inputMetadata?.[0] as { shape?: (number | string)[] } | undefined;
+    this.#batchable = typeof meta?.shape?.[0] !== "number" || meta.shape[0] !== 1;
+  }
+
+  /** Embeds aligned crops (each `width` x `height` of the spec); returns one unit row per crop. */
+  async embed(crops: readonly RgbImage[]): Promise<Float32Array> {
+    const { width, height } = this.#spec.input;
+    const per = 3 * width * height;
+    const out = new Float32Array(crops.length * this.dim);
+    const step = this.#batchable ? crops.length : 1;
+    for (let start = 0; start < crops.length; start += step) {
+      const n = Math.min(step, crops.length - start);
+      const data = new Float32Array(n * per);
+      for (let i = 0; i < n; i++) {
+        const c = crops[start + i];
+        if (c.width !== width || c.height !== height) {
+          throw new ToolkitError(
+            `embedder ${this.#spec.id}: crop is ${c.width}x${c.height}, needs ${width}x${height}`,
+          );
+        }
+        toTensorData(c.data, width, height, this.#spec.input, data, i * per);
+      }
+      const res = await this.#model.session.run({
+        [this.#model.session.inputNames[0]]: new Tensor("float32", data, [n, 3, height, width]),
+      });
+      const vec = res[this.#model.session.outputNames[0]].data as Float32Array;
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let j = 0; j < this.dim; j++) s += vec[i * this.dim + j] ** 2;
+        const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+        for (let j = 0; j < this.dim; j++) out[(start + i) * this.dim + j] = vec[i * this.dim + j] * inv;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Faces as the pipeline sees them.
+ * @module
+ */
+
+/** An axis-aligned box in image pixels. */
+export interface Box {
+  /** Left edge. */
+  x: number;
+  /** Top edge. */
+  y: number;
+  /** Width. */
+  w: number;
+  /** Height. */
+  h: number;
+}
+
+/** A detected face: box, detector score, and (after the landmark stage) 5 landmarks. */
+export interface Detection {
+  /** Face box in image pixels. */
+  box: Box;
+  /** Detector confidence in [0, 1]. */
+  score: number;
+}
+
+/**
+ * Five landmarks, flat `[x0, y0, ..., x4, y4]` in image pixels, in the standard order:
+ * left eye, right eye (as seen in the image), nose tip, left mouth corner, right mouth corner.
+ */
+export type Landmarks5 = Float32Array;

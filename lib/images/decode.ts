@@ -1,0 +1,92 @@
+/**
+ * Decoding photos into 8-bit RGB pixels with sharp: EXIF orientation applied, grey, CMYK,
+ * palette and alpha images turned into plain sRGB, and a pixel limit against decompression bombs.
+ * @module
+ */
+import sharp from "sharp";
+import { ToolkitError } from "../errors.ts";
+
+/** An 8-bit RGB image, pixels interleaved row by row (`data[(y * width + x) * 3 + c]`). */
+export interface RgbImage {
+  /** Interleaved RGB bytes, length `width * height * 3`. */
+  data: Uint8Array;
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+}
+
+/** Options of {@link decodeImage}. */
+export interface DecodeOptions {
+  /** Largest number of input pixels accepted (width x height). @default 100_000_000 */
+  maxPixels?: number;
+  /** Name of the file, for error messages. @default "image" */
+  name?: string;
+}
+
+/** The default pixel limit: 100 megapixels. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/**
+ * Decodes image bytes (JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIF where sharp supports it) into RGB,
+ * applying the EXIF orientation and flattening transparency onto white.
+ * Throws a {@link ToolkitError} naming the file when the bytes are empty, not an image,
+ * truncated, or over the pixel limit.
+ *
+ * @example
+ * ```ts
+ * const img = await decodeImage(await Deno.readFile("photo.jpg"), { name: "photo.jpg" });
+ * ```
+ */
+export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<RgbImage> {
+  const name = opts.name ?? "image";
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (bytes.length === 0) throw new ToolkitError(`${name}: empty file`);
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: "error" })
+      .rotate()
+      .flatten({ background: "#ffffff" })
+      .toColourspace("srgb")
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    let rgb = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (info.channels === 1) {
+      const out = new Uint8Array(info.width * info.height * 3);
+      for (let i = 0; i < rgb.length; i++) out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = rgb[i];
+      rgb = out;
+    } else if (info.channels !== 3) {
+      throw new ToolkitError(`${name}: decoded to ${info.channels} channels, expected 3`);
+    }
+    return { data: rgb, width: info.width, height: info.height };
+  } catch (e) {
+    if (e instanceof ToolkitError) throw e;
+    const msg = (e as Error).message ?? String(e);
+    if (/pixel limit/i.test(msg)) {
+      throw new ToolkitError(`${name}: image is larger than the limit of ${maxPixels} pixels`, { cause: e });
+    }
+    if (/unsupported image format/i.test(msg)) throw new ToolkitError(`${name}: not an image`, { cause: e });
+    throw new ToolkitError(`${name}: cannot decode: ${msg.split("\n")[0]}`, { cause: e });
+  }
+}
+
+/**
+ * Resizes an RGB image to exactly `width` x `height` (aspect not kept) with sharp,
+ * returning RGB bytes; used to make detector inputs.
+ */
+export async function resizeRgb(img: RgbImage, width: number, height: number): Promise<Uint8Array> {
+  if (img.width === width && img.height === height) return img.data;
+  const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .resize(width, height, { fit: "fill", kernel: "linear" })
+    .raw()
+    .toBuffer();
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** Encodes an RGB image as JPEG (for thumbnails). */
+export async function encodeJpeg(img: RgbImage, quality = 82): Promise<Uint8Array> {
+  const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}

@@ -1,0 +1,83 @@
+/**
+ * Affine warps of RGB images into small model inputs (face crops, aligned faces), with
+ * bilinear sampling and supersampling when shrinking so that large faces do not alias.
+ * @module
+ */
+import type { RgbImage } from "./decode.ts";
+
+/**
+ * A 2-D affine map `[a, b, c, d, e, f]`: x' = a*x + b*y + c, y' = d*x + e*y + f.
+ */
+export type Affine = [number, number, number, number, number, number];
+
+/** Inverts an affine map; throws on a singular one. */
+export function invertAffine(m: Affine): Affine {
+  const [a, b, c, d, e, f] = m;
+  const det = a * e - b * d;
+  if (Math.abs(det) < 1e-12) throw new RangeError("invertAffine: the map is singular");
+  const ia = e / det, ib = -b / det, id = -d / det, ie = a / det;
+  return [ia, ib, -(ia * c + ib * f), id, ie, -(id * c + ie * f)];
+}
+
+/** Applies an affine map to a point. */
+export function applyAffine(m: Affine, x: number, y: number): [number, number] {
+  return [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]];
+}
+
+/**
+ * Samples an output image of `width` x `height` RGB pixels where output pixel (x, y) takes the
+ * source colour at `dstToSrc(x, y)` (bilinear; outside the source is black). When the map
+ * shrinks by more than 1.5x, each output pixel averages a small grid of samples (up to 4x4).
+ */
+export function warpAffine(src: RgbImage, dstToSrc: Affine, width: number, height: number): RgbImage {
+  const out = new Uint8Array(width * height * 3);
+  const [a, b, c, d, e, f] = dstToSrc;
+  const scale = Math.sqrt(Math.abs(a * e - b * d));
+  const n = Math.max(1, Math.min(4, Math.round(scale / 1.5 + 0.49)));
+  const sw = src.width, sh = src.height, s = src.data;
+  const acc = new Float64Array(3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      acc[0] = acc[1] = acc[2] = 0;
+      for (let sy = 0; sy < n; sy++) {
+        const yy = y + (sy + 0.5) / n - 0.5;
+        for (let sx = 0; sx < n; sx++) {
+          const xx = x + (sx + 0.5) / n - 0.5;
+          const px = a * xx + b * yy + c, py = d * xx + e * yy + f;
+          const x0 = Math.floor(px), y0 = Math.floor(py);
+          const fx = px - x0, fy = py - y0;
+          for (let k = 0; k < 4; k++) {
+            const cx = x0 + (k & 1), cy = y0 + (k >> 1);
+            if (cx < 0 || cy < 0 || cx >= sw || cy >= sh) continue;
+            const w = ((k & 1) ? fx : 1 - fx) * ((k >> 1) ? fy : 1 - fy);
+            const o = (cy * sw + cx) * 3;
+            acc[0] += w * s[o];
+            acc[1] += w * s[o + 1];
+            acc[2] += w * s[o + 2];
+          }
+        }
+      }
+      const o = (y * width + x) * 3, inv = 1 / (n * n);
+      out[o] = Math.round(acc[0] * inv);
+      out[o + 1] = Math.round(acc[1] * inv);
+      out[o + 2] = Math.round(acc[2] * inv);
+    }
+  }
+  return { data: out, width, height };
+}
+
+/**
+ * The map from output pixels of a `width` x `height` resize of the source rectangle
+ * (x, y, w, h) back to source pixels, with pixel centres aligned as in OpenCV's resize.
+ */
+export function rectToSize(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  width: number,
+  height: number,
+): Affine {
+  const sx = w / width, sy = h / height;
+  return [sx, 0, x + 0.5 * sx - 0.5, 0, sy, y + 0.5 * sy - 0.5];
+}

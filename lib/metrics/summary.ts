@@ -1,0 +1,74 @@
+/**
+ * One-call summaries: all external or all internal metrics as a name -> value record.
+ * @module
+ */
+import type { Matrix } from "../matrix.ts";
+import { clusterCountOf, noiseShareOf, singletonShareOf } from "./clusters.ts";
+import { calinskiHarabasz } from "./calinski_harabasz.ts";
+import { contingency } from "./contingency.ts";
+import { daviesBouldin } from "./davies_bouldin.ts";
+import { EXTERNAL_METRICS } from "./registry.ts";
+import { silhouette, silhouetteSampled } from "./silhouette.ts";
+import type { ExternalOptions, InternalOptions } from "./types.ts";
+import { checkInternal } from "./validate.ts";
+
+/**
+ * Every external metric from one shared contingency table (O(n)). Keys: purity,
+ * inversePurity, pairwiseP, pairwiseR, pairwiseF1, bcubedP, bcubedR, bcubedF1, nmi, ari,
+ * homogeneity, completeness, vMeasure. Predicted -1 are singletons unless `opts.noise` is
+ * `"cluster"`. Throws a RangeError on length mismatch or empty input.
+ *
+ * @example
+ * ```ts
+ * const m = externalMetrics(new Int32Array([0, 0, 1]), new Int32Array([4, 4, -1]));
+ * m.pairwiseF1; // 1
+ * ```
+ */
+export function externalMetrics(
+  truth: Int32Array,
+  pred: Int32Array,
+  opts: ExternalOptions = {},
+): Record<string, number> {
+  const t = contingency(truth, pred, opts.noise ?? "singletons");
+  const out: Record<string, number> = {};
+  for (const spec of EXTERNAL_METRICS) out[spec.name] = spec.fromTable(t);
+  return out;
+}
+
+/**
+ * Every internal metric. Keys: silhouette (cosine; exact, or sampled when `opts.sample` is
+ * below the number of non-noise items), silhouetteStdErr (its standard error, 0 when exact),
+ * daviesBouldin, calinskiHarabasz, clusters, singletonShare, noiseShare. Noise (-1) is
+ * excluded from silhouette, Davies-Bouldin and Calinski-Harabasz, which are NaN unless
+ * 2 <= clusters <= non-noise items - 1.
+ *
+ * @example
+ * ```ts
+ * const m = internalMetrics(x, labels, { sample: 2000, seed: 1 });
+ * ```
+ */
+export function internalMetrics(
+  x: Matrix,
+  labels: Int32Array,
+  opts: InternalOptions = {},
+): Record<string, number> {
+  checkInternal(x, labels, "internalMetrics");
+  let sil: number;
+  let silErr = 0;
+  if (opts.sample !== undefined) {
+    const est = silhouetteSampled(x, labels, opts.sample, opts.seed ?? 0);
+    sil = est.value;
+    silErr = est.standardError;
+  } else {
+    sil = silhouette(x, labels);
+  }
+  return {
+    silhouette: sil,
+    silhouetteStdErr: silErr,
+    daviesBouldin: daviesBouldin(x, labels),
+    calinskiHarabasz: calinskiHarabasz(x, labels),
+    clusters: clusterCountOf(labels),
+    singletonShare: singletonShareOf(labels),
+    noiseShare: noiseShareOf(labels),
+  };
+}

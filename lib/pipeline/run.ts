@@ -1,0 +1,149 @@
+/**
+ * The whole job: photos in, face clusters, CSV files and an HTML report out.
+ * @module
+ */
+import { agglomerate, type AgglomerativeParams, DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
+import type { FileFailure } from "../errors.ts";
+import type { Matrix } from "../matrix.ts";
+import { writeAssignmentsCsv, writeErrorsCsv } from "../report/csv.ts";
+import { writeRunReport } from "../report/run_report.ts";
+import type { ReportFace, RunReport } from "../report/types.ts";
+import type { ImageSource } from "../sources/types.ts";
+import { type FaceMeta, samePhotoPairs, writeEmbeddingSet } from "../store/embedding_set.ts";
+import { cacheDir } from "./cache_dir.ts";
+import { type EmbedOptions, embedPhotos, type EmbedResult } from "./embed_photos.ts";
+
+/** Options of {@link runPipeline}. */
+export interface RunOptions extends Partial<EmbedOptions> {
+  /** Output folder (created). */
+  out: string;
+  /** Clustering parameters. @default DEFAULT_AGGLOMERATIVE */
+  cluster?: Partial<AgglomerativeParams>;
+  /**
+   * Clusters with fewer faces than this are reported as not assigned (-1): a person seen once
+   * is not a group. Metrics in `embeddings/` keep the raw labels. @default 2
+   */
+  minClusterSize?: number;
+  /** Title of the report. */
+  title?: string;
+}
+
+/** What a run produced. */
+export interface RunSummary {
+  /** Photos listed. */
+  photos: number;
+  /** Faces found. */
+  faces: number;
+  /** Clusters of at least `minClusterSize` faces. */
+  clusters: number;
+  /** Faces not in such a cluster. */
+  unassigned: number;
+  /** Photos without a face. */
+  noFace: number;
+  /** Files that failed. */
+  failures: FileFailure[];
+  /** Photos analysed in this run (the rest came from the store). */
+  computed: number;
+  /** Seconds per stage. */
+  timings: Record<string, number>;
+  /** Raw cluster label per face (singletons included), aligned with `embeddings/faces.jsonl`. */
+  labels: Int32Array;
+  /** Files written. */
+  files: string[];
+}
+
+/** The faces of an embed result as an embedding set (rows in listing order, then face order). */
+export async function facesOf(res: EmbedResult): Promise<{ x: Matrix; faces: FaceMeta[] }> {
+  const all = await res.store.vectors();
+  const dim = res.store.dim;
+  const faces: FaceMeta[] = [];
+  const rows: number[] = [];
+  for (const p of res.photos) {
+    if (!p.record || p.failure) continue;
+    p.record.faces.forEach((f, i) => {
+      faces.push({
+        path: p.ref.path,
+        face: i,
+        imageId: p.hash!,
+        label: p.ref.label,
+        box: f.box,
+        score: f.score,
+        webUrl: p.ref.webUrl,
+      });
+      rows.push(f.row);
+    });
+  }
+  const data = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => data.set(all.subarray(r * dim, (r + 1) * dim), i * dim));
+  return { x: { data, rows: rows.length, cols: dim }, faces };
+}
+
+/** Runs the whole pipeline on `source` and writes assignments.csv, errors.csv, index.html, embeddings/. */
+export async function runPipeline(source: ImageSource, opts: RunOptions): Promise<RunSummary> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  await Deno.mkdir(opts.out, { recursive: true });
+  const res = await embedPhotos(source, { ...opts, storeDir: opts.storeDir ?? `${cacheDir()}/store`, log });
+  const { x, faces } = await facesOf(res);
+  await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces });
+
+  const t = performance.now();
+  const params = { ...DEFAULT_AGGLOMERATIVE, ...opts.cluster };
+  const labels = x.rows > 0 ? await agglomerate(x, params, samePhotoPairs(faces)) : new Int32Array(0);
+  const clusterSeconds = (performance.now() - t) / 1000;
+
+  // Clusters under the minimum size are not groups; renumber the rest largest first.
+  const minSize = opts.minClusterSize ?? 2;
+  const sizes = new Map<number, number>();
+  for (const l of labels) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+  const kept = [...sizes.entries()].filter(([, s]) => s >= minSize).sort((a, b) =>
+    b[1] - a[1] || a[0] - b[0]
+  );
+  const renumber = new Map(kept.map(([l], i) => [l, i]));
+  const shown = Int32Array.from(labels, (l) => renumber.get(l) ?? -1);
+
+  const thumbs: (Uint8Array | undefined)[] = [];
+  for (const p of res.photos) {
+    if (p.record && !p.failure) thumbs.push(...await res.store.thumbnails(p.record.faces));
+  }
+  const reportFaces: ReportFace[] = faces.map((f, i) => ({
+    path: f.path,
+    face: f.face,
+    box: { x: f.box![0], y: f.box![1], w: f.box![2], h: f.box![3] },
+    score: f.score!,
+    cluster: shown[i],
+    thumbnail: thumbs[i],
+    webUrl: f.webUrl,
+  }));
+  const noFace = res.photos.filter((p) => p.record && !p.failure && p.record.faces.length === 0)
+    .map((p) => ({ path: p.ref.path, webUrl: p.ref.webUrl }));
+  const failures = res.photos.flatMap((p) => (p.failure ? [p.failure] : []));
+  const timings = { ...res.timings, cluster: clusterSeconds };
+  const report: RunReport = {
+    title: opts.title ?? "Faces grouped by person",
+    source: source.description,
+    models: res.models,
+    createdAt: new Date().toISOString(),
+    method: "agglomerative",
+    params: { ...params, minClusterSize: minSize, cannotLink: "faces of one photo" },
+    images: res.photos.length,
+    faces: reportFaces,
+    noFace,
+    errors: failures,
+    timings,
+  };
+  await writeAssignmentsCsv(`${opts.out}/assignments.csv`, report);
+  await writeErrorsCsv(`${opts.out}/errors.csv`, failures);
+  const written = await writeRunReport(opts.out, report);
+  return {
+    photos: res.photos.length,
+    faces: faces.length,
+    clusters: kept.length,
+    unassigned: shown.filter((l) => l < 0).length,
+    noFace: noFace.length,
+    failures,
+    computed: res.computed,
+    timings,
+    labels,
+    files: [`${opts.out}/assignments.csv`, `${opts.out}/errors.csv`, ...written.files],
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Turning an `--input` argument into an {@link ImageSource}: a local folder, or `drive:<id|URL|path>`.
+ * @module
+ */
+import { ToolkitError } from "../errors.ts";
+import { LocalFolderSource } from "./local.ts";
+import type { ImageSource } from "./types.ts";
+
+/** Options of {@link openSource}. */
+export interface OpenSourceOptions {
+  /** Use the first folder level as a ground-truth label. @default false */
+  labelsFromFolders?: boolean;
+  /** Service-account key file for Drive (else application default or installed-app credentials). */
+  credentials?: string;
+  /** Folder of the local Drive mirror. */
+  mirrorDir?: string;
+  /** Receives progress and notice lines. */
+  log?: (line: string) => void;
+}
+
+/** Opens a source from its command-line spelling. */
+export async function openSource(input: string, opts: OpenSourceOptions = {}): Promise<ImageSource> {
+  if (input.startsWith("drive:")) {
+    const { openDriveInput } = await import("./drive/open.ts");
+    return await openDriveInput(input.slice("drive:".length), opts);
+  }
+  if (!input) throw new ToolkitError("no input folder given");
+  return new LocalFolderSource(input, { labelsFromFolders: opts.labelsFromFolders });
+}
