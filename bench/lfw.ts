@@ -1,0 +1,195 @@
+/**
+ * `deno task bench:lfw`: the toolkit on Labeled Faces in the Wild (../shared/datasets/lfw):
+ * detection rate, 10-fold verification accuracy, clustering quality (all 13,233 photos and the
+ * 9,164 of people with 2+ photos) and throughput. Prints the figures and writes them as JSON.
+ *
+ * Flags: --fresh (new empty store, so that throughput is measured), --limit N (first N photos),
+ * --concurrency N, --out FILE (default reports/bench/lfw.json), --data DIR.
+ * @module
+ */
+import { buildDendrogram, cutDendrogram, DEFAULT_AGGLOMERATIVE } from "../lib/cluster/agglomerative.ts";
+import { cosineDistances } from "../lib/cluster/distance_matrix.ts";
+import { externalMetrics } from "../lib/metrics/mod.ts";
+import { cacheDir } from "../lib/pipeline/cache_dir.ts";
+import { embedPhotos } from "../lib/pipeline/embed_photos.ts";
+import { LocalFolderSource } from "../lib/sources/local.ts";
+import { type FaceMeta, labelIds, writeEmbeddingSet } from "../lib/store/embedding_set.ts";
+import { parseCli } from "../lib/cli/args.ts";
+import { centreFace, parsePairs, tenFoldAccuracy } from "./lfw_protocol.ts";
+
+const v = parseCli(Deno.args, {
+  fresh: { type: "boolean" },
+  limit: { type: "string" },
+  concurrency: { type: "string" },
+  out: { type: "string" },
+  data: { type: "string" },
+  help: { type: "boolean" },
+}, "usage: deno task bench:lfw [--fresh] [--limit N] [--concurrency N] [--out FILE] [--data DIR]");
+
+const root = v.data ?? new URL("../../shared/datasets/lfw", import.meta.url).pathname;
+try {
+  await Deno.stat(`${root}/images_deepfunneled`);
+} catch {
+  console.log(`skipped: the LFW data set is not at ${root} (see ../shared/datasets/README.md)`);
+  Deno.exit(0);
+}
+const outFile = v.out ?? new URL("../reports/bench/lfw.json", import.meta.url).pathname;
+const storeDir = v.fresh ? await Deno.makeTempDir({ prefix: "lfw-store-" }) : `${cacheDir()}/store`;
+
+// 1. Faces of every photo.
+const base = new LocalFolderSource(`${root}/images_deepfunneled`, { labelsFromFolders: true });
+const limit = v.limit ? Number(v.limit) : Infinity;
+const source = {
+  description: base.description,
+  async *list() {
+    let n = 0;
+    for await (const r of base.list()) {
+      if (n++ >= limit) break;
+      yield r;
+    }
+  },
+  read: base.read.bind(base),
+};
+const res = await embedPhotos(source, { storeDir, concurrency: v.concurrency ? Number(v.concurrency) : 2 });
+const vectors = await res.store.vectors();
+const dim = res.store.dim;
+
+// 2. The labelled face of each photo: the one nearest the centre.
+const byPath = new Map<string, Float32Array>();
+const faces: FaceMeta[] = [];
+const rows: Float32Array[] = [];
+let detected = 0, multi = 0, totalFaces = 0;
+for (const p of res.photos) {
+  const rec = p.record;
+  if (!rec || rec.error || p.failure) continue;
+  totalFaces += rec.faces.length;
+  if (rec.faces.length > 1) multi++;
+  const i = centreFace(rec.faces.map((f) => f.box), rec.width!, rec.height!);
+  if (i < 0) continue;
+  detected++;
+  const row = rec.faces[i].row;
+  const e = vectors.subarray(row * dim, (row + 1) * dim);
+  byPath.set(p.ref.path, e);
+  faces.push({ path: p.ref.path, face: i, imageId: p.hash!, label: p.ref.label, box: rec.faces[i].box });
+  rows.push(e);
+}
+const x = { data: new Float32Array(rows.length * dim), rows: rows.length, cols: dim };
+rows.forEach((r, i) => x.data.set(r, i * dim));
+await writeEmbeddingSet(new URL("../.cache/lfw/embeddings", import.meta.url).pathname, { x, faces });
+
+// 3. Verification.
+const pairs = parsePairs(await Deno.readTextFile(`${root}/pairs.txt`));
+const sims = new Float64Array(pairs.length);
+let missingPairs = 0;
+pairs.forEach((p, i) => {
+  const a = byPath.get(p.a), b = byPath.get(p.b);
+  if (!a || !b) {
+    sims[i] = -1;
+    missingPairs++;
+    return;
+  }
+  let s = 0;
+  for (let j = 0; j < dim; j++) s += a[j] * b[j];
+  sims[i] = s;
+});
+const verification = limit === Infinity ? { ...tenFoldAccuracy(sims, pairs), missingPairs } : undefined;
+
+// 4. Clustering: undetected photos count as singleton clusters of their own.
+async function clusterEval(keep: (f: FaceMeta) => boolean, allPaths: string[]) {
+  const idx = faces.flatMap((f, i) => (keep(f) ? [i] : []));
+  const sub = { data: new Float32Array(idx.length * dim), rows: idx.length, cols: dim };
+  idx.forEach((i, k) => sub.data.set(x.data.subarray(i * dim, (i + 1) * dim), k * dim));
+  const t = performance.now();
+  const dg = buildDendrogram(await cosineDistances(sub, 0, false), sub.rows, "average");
+  const buildSeconds = (performance.now() - t) / 1000;
+  const detectedPaths = new Set(idx.map((i) => faces[i].path));
+  const undetected = allPaths.filter((p) => !detectedPaths.has(p));
+  const truthNames = [...idx.map((i) => faces[i].label!), ...undetected.map((p) => p.split("/")[0])];
+  const truth = labelIds(truthNames.map((l) => ({ path: "", face: 0, imageId: "", label: l })))!;
+  const rowsOut: Record<string, number>[] = [];
+  for (let t = 0.4; t <= 0.95 + 1e-9; t += 0.025) {
+    const lab = cutDendrogram(dg, { threshold: t });
+    const pred = new Int32Array(truth.length);
+    pred.set(lab);
+    let next = lab.reduce((m, l) => Math.max(m, l), -1) + 1;
+    for (let k = lab.length; k < pred.length; k++) pred[k] = next++;
+    const m = externalMetrics(truth, pred);
+    rowsOut.push({ threshold: +t.toFixed(3), clusters: next, ...m });
+  }
+  const best = rowsOut.reduce((a, b) => (b.bcubedF1 > a.bcubedF1 ? b : a));
+  const atDefault = rowsOut.reduce((a, b) =>
+    Math.abs(b.threshold - DEFAULT_AGGLOMERATIVE.threshold) <
+        Math.abs(a.threshold - DEFAULT_AGGLOMERATIVE.threshold)
+      ? b
+      : a
+  );
+  return {
+    photos: allPaths.length,
+    people: new Set(truthNames).size,
+    dendrogramSeconds: buildSeconds,
+    best,
+    atDefault,
+    sweep: rowsOut,
+  };
+}
+const allPaths = res.photos.map((p) => p.ref.path);
+const perPerson = new Map<string, number>();
+for (const p of allPaths) perPerson.set(p.split("/")[0], (perPerson.get(p.split("/")[0]) ?? 0) + 1);
+const twoPlus = (path: string) => (perPerson.get(path.split("/")[0]) ?? 0) >= 2;
+const clusteringAll = await clusterEval(() => true, allPaths);
+const clustering2 = await clusterEval((f) => twoPlus(f.path), allPaths.filter(twoPlus));
+
+const t = res.timings;
+const throughput = {
+  photosAnalysed: res.computed,
+  seconds: t.total,
+  photosPerSecond: res.computed / t.total,
+  stageSeconds: t,
+  concurrency: v.concurrency ? Number(v.concurrency) : 2,
+  cores: navigator.hardwareConcurrency,
+};
+const result = {
+  date: new Date().toISOString(),
+  models: res.models,
+  photos: res.photos.length,
+  detectionRate: detected / res.photos.length,
+  facesFound: totalFaces,
+  photosWithSeveralFaces: multi,
+  failures: res.photos.filter((p) => p.failure).length,
+  verification,
+  clusteringAll,
+  clustering2plus: clustering2,
+  throughput,
+};
+await Deno.mkdir(outFile.slice(0, outFile.lastIndexOf("/")), { recursive: true });
+await Deno.writeTextFile(outFile, JSON.stringify(result, null, 2));
+const f3 = (n: number) => n.toFixed(4);
+const show = (name: string, c: typeof clusteringAll) => {
+  for (const [tag, r] of [["best", c.best], ["default", c.atDefault]] as const) {
+    console.log(
+      `${name} (${c.photos} photos, ${c.people} people) ${tag} threshold ${r.threshold}: clusters ${r.clusters}, ` +
+        `pairwise P/R/F1 ${f3(r.pairwiseP)}/${f3(r.pairwiseR)}/${f3(r.pairwiseF1)}, ` +
+        `BCubed P/R/F1 ${f3(r.bcubedP)}/${f3(r.bcubedR)}/${f3(r.bcubedF1)}, NMI ${f3(r.nmi)}`,
+    );
+  }
+};
+console.log(
+  `photos ${result.photos}, detection rate ${(100 * result.detectionRate).toFixed(2)}%, faces ${totalFaces}`,
+);
+if (verification) {
+  console.log(
+    `verification (10-fold, pairs.txt): ${(100 * verification.mean).toFixed(2)}% ± ${
+      (100 * verification.std).toFixed(2)
+    } (pairs missing a face: ${missingPairs})`,
+  );
+}
+show("clustering all", clusteringAll);
+show("clustering 2+", clustering2);
+console.log(
+  `throughput: ${res.computed} photos analysed in ${t.total.toFixed(1)} s = ${
+    throughput.photosPerSecond.toFixed(1)
+  } photos/s; stage seconds (summed over ${throughput.concurrency} in flight): ` +
+    Object.entries(t).map(([k, s]) => `${k} ${s.toFixed(1)}`).join(", "),
+);
+console.log(`written: ${outFile}`);
+if (v.fresh) await Deno.remove(storeDir, { recursive: true });

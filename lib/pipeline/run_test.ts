@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import sharp from "sharp";
+import { ensureDemoPhotos } from "../cli/demo.ts";
+import { LocalFolderSource } from "../sources/local.ts";
+import { readEmbeddingSet } from "../store/embedding_set.ts";
+import { runPipeline } from "./run.ts";
+
+const HOSTILE = "<img src=x onerror=alert(1)>.jpg";
+
+function parseCsv(text: string): string[][] {
+  // Enough for these files: quoted fields without embedded newlines.
+  return text.trim().split(/\r?\n/).map((line) => {
+    const out: string[] = [];
+    let cur = "", q = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (q && c === '"' && line[i + 1] === '"') cur += '"', i++;
+      else if (c === '"') q = !q;
+      else if (c === "," && !q) out.push(cur), cur = "";
+      else cur += c;
+    }
+    out.push(cur);
+    return out;
+  });
+}
+
+Deno.test("real photos in, clusters + CSVs + report out; bad files reported, the rest succeeds; reruns reuse the store", async () => {
+  const demo = await ensureDemoPhotos();
+  const input = await Deno.makeTempDir({ prefix: "facegroup-e2e-" });
+  const out = `${input}-out`;
+  const store = `${input}-store`;
+  await Deno.mkdir(`${input}/party`);
+  for (const n of ["sample1.jpg", "sample4.jpg", "sample6.jpg"]) {
+    await Deno.copyFile(`${demo}/${n}`, `${input}/party/${n}`);
+  }
+  await Deno.copyFile(`${demo}/sample4.jpg`, `${input}/${HOSTILE}`);
+  const s1 = await Deno.readFile(`${demo}/sample1.jpg`);
+  await Deno.writeFile(`${input}/truncated.jpg`, s1.subarray(0, Math.floor(s1.length / 3)));
+  await Deno.writeFile(`${input}/empty.jpg`, new Uint8Array(0));
+  await Deno.writeTextFile(`${input}/notes.jpg`, "this is not an image\n");
+  await Deno.writeFile(`${input}/corrupt.png`, Uint8Array.from({ length: 5000 }, (_, i) => (i * 7919) % 251));
+  await Deno.writeFile(
+    `${input}/blank.png`,
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: "#3a7" } }).png().toBuffer(),
+  );
+
+  const source = new LocalFolderSource(input);
+  const first = await runPipeline(source, { out, storeDir: store, progress: false, log: () => {} });
+  assert.equal(first.photos, 9);
+  assert.equal(first.failures.length, 4);
+  assert.equal(first.noFace, 1);
+  assert.ok(first.faces >= 8, `found ${first.faces} faces`);
+
+  const errors = parseCsv(await Deno.readTextFile(`${out}/errors.csv`));
+  assert.deepEqual(errors[0], ["path", "stage", "message"]);
+  assert.deepEqual(errors.slice(1).map((r) => [r[0], r[1]]).sort(), [
+    ["corrupt.png", "decode"],
+    ["empty.jpg", "decode"],
+    ["notes.jpg", "decode"],
+    ["truncated.jpg", "decode"],
+  ]);
+  for (const r of errors.slice(1)) assert.ok(r[2].startsWith(r[0]), `message names the file: ${r[2]}`);
+
+  const rows = parseCsv(await Deno.readTextFile(`${out}/assignments.csv`));
+  assert.deepEqual(rows[0], ["path", "face", "x", "y", "w", "h", "score", "cluster"]);
+  const body = rows.slice(1);
+  assert.equal(body.length, first.faces + 1);
+  assert.deepEqual(body.find((r) => r[0] === "blank.png"), ["blank.png", "-1", "", "", "", "", "", "-1"]);
+  // The byte-identical copy under a hostile name: each of its faces joins the same face of the original.
+  const copy = body.filter((r) => r[0] === HOSTILE);
+  const orig = body.filter((r) => r[0] === "party/sample4.jpg");
+  assert.ok(copy.length >= 2 && copy.length === orig.length);
+  for (const r of copy) {
+    const o = orig.find((x) => x[1] === r[1])!;
+    assert.deepEqual(r.slice(1, 7), o.slice(1, 7));
+    assert.notEqual(r[7], "-1");
+    assert.equal(r[7], o[7]);
+  }
+  // Faces of one photo never share a cluster (apart from the copy, which is another file).
+  const seen = new Set<string>();
+  for (const r of body) {
+    if (r[7] === "-1" || r[1] === "-1") continue;
+    const key = `${r[0]}|${r[7]}`;
+    assert.ok(!seen.has(key), `two faces of ${r[0]} in cluster ${r[7]}`);
+    seen.add(key);
+  }
+
+  const html = await Deno.readTextFile(`${out}/index.html`);
+  assert.ok(!html.includes("<img src=x onerror"), "the hostile name is not markup");
+  assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;.jpg"));
+  assert.ok(html.includes("truncated.jpg"));
+
+  const set = await readEmbeddingSet(`${out}/embeddings`);
+  assert.equal(set.x.rows, first.faces);
+  assert.equal(set.x.cols, 512);
+
+  // A second run computes nothing and writes the same assignments.
+  const csv1 = await Deno.readTextFile(`${out}/assignments.csv`);
+  const second = await runPipeline(source, { out, storeDir: store, progress: false, log: () => {} });
+  assert.equal(second.computed, 0);
+  assert.equal(await Deno.readTextFile(`${out}/assignments.csv`), csv1);
+
+  for (const d of [input, out, store]) await Deno.remove(d, { recursive: true });
+});

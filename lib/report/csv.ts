@@ -1,0 +1,83 @@
+/**
+ * CSV outputs of a run (RFC 4180: comma-separated, CRLF line ends, quoted fields where needed).
+ * @module
+ */
+import { writeFileAtomic } from "./atomic_write.ts";
+import { compareText, type ReportError, type RunReport } from "./types.ts";
+
+/** Header of the assignments CSV. */
+export const ASSIGNMENTS_HEADER = ["path", "face", "x", "y", "w", "h", "score", "cluster"] as const;
+
+/** Header of the errors CSV. */
+export const ERRORS_HEADER = ["path", "stage", "message"] as const;
+
+/**
+ * Escapes one CSV field per RFC 4180: a field holding a comma, a double quote, CR or LF (or
+ * leading/trailing spaces, which some readers trim) is wrapped in double quotes, with inner
+ * double quotes doubled. Numbers are written with `String()`.
+ */
+export function csvField(value: string | number): string {
+  const s = String(value);
+  if (/[",\r\n]/.test(s) || /^\s|\s$/.test(s)) return `"${s.replaceAll('"', '""')}"`;
+  return s;
+}
+
+/** One CSV record: escaped fields joined by commas, ending with CRLF. */
+export function csvRecord(fields: readonly (string | number)[]): string {
+  return fields.map(csvField).join(",") + "\r\n";
+}
+
+/** A number rounded to an integer, or "" when not finite. */
+function intOrEmpty(v: number): string {
+  return Number.isFinite(v) ? String(Math.round(v)) : "";
+}
+
+/**
+ * The assignments CSV as text: header `path,face,x,y,w,h,score,cluster`, one row per detected
+ * face (box rounded to integer pixels, score to 4 decimals), and for each photo without a face
+ * one row with face -1, empty box and score, and cluster -1. Rows sorted by path then face.
+ */
+export function assignmentsCsv(report: Pick<RunReport, "faces" | "noFace">): string {
+  type Row = { path: string; face: number; fields: (string | number)[] };
+  const rows: Row[] = [];
+  for (const f of report.faces) {
+    rows.push({
+      path: f.path,
+      face: f.face,
+      fields: [
+        f.path,
+        f.face,
+        intOrEmpty(f.box.x),
+        intOrEmpty(f.box.y),
+        intOrEmpty(f.box.w),
+        intOrEmpty(f.box.h),
+        Number.isFinite(f.score) ? f.score.toFixed(4) : "",
+        f.cluster,
+      ],
+    });
+  }
+  for (const n of report.noFace) {
+    rows.push({ path: n.path, face: -1, fields: [n.path, -1, "", "", "", "", "", -1] });
+  }
+  rows.sort((a, b) => compareText(a.path, b.path) || a.face - b.face);
+  return csvRecord(ASSIGNMENTS_HEADER) + rows.map((r) => csvRecord(r.fields)).join("");
+}
+
+/** The errors CSV as text: header `path,stage,message`, rows sorted by path then stage. */
+export function errorsCsv(errors: readonly ReportError[]): string {
+  const rows = [...errors].sort((a, b) => compareText(a.path, b.path) || compareText(a.stage, b.stage));
+  return csvRecord(ERRORS_HEADER) + rows.map((e) => csvRecord([e.path, e.stage, e.message])).join("");
+}
+
+/** Writes {@link assignmentsCsv} to `file`, atomically (temp file + rename). */
+export async function writeAssignmentsCsv(
+  file: string,
+  report: Pick<RunReport, "faces" | "noFace">,
+): Promise<void> {
+  await writeFileAtomic(file, assignmentsCsv(report));
+}
+
+/** Writes {@link errorsCsv} to `file`, atomically (temp file + rename). */
+export async function writeErrorsCsv(file: string, errors: readonly ReportError[]): Promise<void> {
+  await writeFileAtomic(file, errorsCsv(errors));
+}

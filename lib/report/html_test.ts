@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { escapeHtml, markup, safeHttpUrl, trustedHtml } from "./html.ts";
+
+const HOSTILE = "<img src=x onerror=alert(1)>.jpg";
+const QUOTES = `"quotes" & 'apostrophes'.jpg`;
+
+Deno.test("escapeHtml escapes & < > \" ' and leaves other text alone", () => {
+  assert.equal(escapeHtml(HOSTILE), "&lt;img src=x onerror=alert(1)&gt;.jpg");
+  assert.equal(escapeHtml(QUOTES), "&quot;quotes&quot; &amp; &#39;apostrophes&#39;.jpg");
+  assert.equal(escapeHtml("&amp;"), "&amp;amp;");
+  assert.equal(escapeHtml("写真 é.jpg"), "写真 é.jpg");
+});
+
+Deno.test("markup escapes every interpolated value unless marked safe", () => {
+  const out = markup`<a title="${HOSTILE}">${QUOTES}</a>`.value;
+  assert.equal(
+    out,
+    `<a title="&lt;img src=x onerror=alert(1)&gt;.jpg">&quot;quotes&quot; &amp; &#39;apostrophes&#39;.jpg</a>`,
+  );
+  // Nested results are not escaped twice; arrays are concatenated; null/undefined/false vanish.
+  const inner = markup`<b>${"<i>"}</b>`;
+  assert.equal(
+    markup`<p>${inner}${[HOSTILE, inner]}${null}${undefined}${false}${0}</p>`.value,
+    `<p><b>&lt;i&gt;</b>&lt;img src=x onerror=alert(1)&gt;.jpg<b>&lt;i&gt;</b>0</p>`,
+  );
+  // Plain strings that look like markup are still text; only trustedHtml passes through.
+  assert.equal(markup`${"<br>"}${trustedHtml("<br>")}`.value, "&lt;br&gt;<br>");
+  assert.equal(String(markup`x${1}y`), "x1y");
+});
+
+Deno.test("safeHttpUrl keeps http(s) links and refuses everything else", () => {
+  assert.equal(
+    safeHttpUrl("https://drive.google.com/file/d/abc/view"),
+    "https://drive.google.com/file/d/abc/view",
+  );
+  assert.equal(safeHttpUrl(" http://example.test/a b "), "http://example.test/a%20b");
+  assert.equal(
+    safeHttpUrl(`https://x.test/"><img src=x onerror=alert(1)>`),
+    "https://x.test/%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E",
+  );
+  assert.equal(safeHttpUrl("https://user:secret@x.test/p"), "https://x.test/p");
+  for (
+    const bad of [
+      "javascript:alert(1)",
+      "JavaScript:alert(1)",
+      " javascript:alert(1)",
+      "java\tscript:alert(1)",
+      "data:text/html,<script>alert(1)</script>",
+      "vbscript:msgbox(1)",
+      "file:///etc/passwd",
+      "//evil.test/x",
+      "/relative/path",
+      "not a url",
+      "",
+      undefined,
+    ]
+  ) assert.equal(safeHttpUrl(bad), undefined, String(bad));
+});
