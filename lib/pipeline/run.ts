@@ -5,7 +5,9 @@
 import { agglomerate, type AgglomerativeParams, DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
 import type { FileFailure } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
+import { writeFileAtomic } from "../report/atomic_write.ts";
 import { writeAssignmentsCsv, writeErrorsCsv } from "../report/csv.ts";
+import { encodeNpy } from "../store/npy.ts";
 import { writeRunReport } from "../report/run_report.ts";
 import type { ReportFace, RunReport } from "../report/types.ts";
 import type { ImageSource } from "../sources/types.ts";
@@ -78,13 +80,22 @@ export async function facesOf(res: EmbedResult): Promise<{ x: Matrix; faces: Fac
   return { x: { data, rows: rows.length, cols: dim }, faces };
 }
 
-/** Runs the whole pipeline on `source` and writes assignments.csv, errors.csv, index.html, embeddings/. */
+/**
+ * Runs the whole pipeline on `source` and writes into `opts.out`: `assignments.csv`,
+ * `errors.csv`, `index.html` (+ assets), `embeddings/` (vectors.npy, faces.jsonl, thumbs.bin),
+ * `labels.npy` (int32 raw cluster label per embedding row, singletons included) and `run.json`
+ * (source, models, method, parameters, timings, photos without a face).
+ */
 export async function runPipeline(source: ImageSource, opts: RunOptions): Promise<RunSummary> {
   const log = opts.log ?? ((l: string) => console.error(l));
   await Deno.mkdir(opts.out, { recursive: true });
   const res = await embedPhotos(source, { ...opts, storeDir: opts.storeDir ?? `${cacheDir()}/store`, log });
   const { x, faces } = await facesOf(res);
-  await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces });
+  const thumbs: (Uint8Array | undefined)[] = [];
+  for (const p of res.photos) {
+    if (p.record && !p.failure) thumbs.push(...await res.store.thumbnails(p.record.faces));
+  }
+  await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces }, thumbs);
 
   const t = performance.now();
   const params = { ...DEFAULT_AGGLOMERATIVE, ...opts.cluster };
@@ -101,10 +112,6 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   const renumber = new Map(kept.map(([l], i) => [l, i]));
   const shown = Int32Array.from(labels, (l) => renumber.get(l) ?? -1);
 
-  const thumbs: (Uint8Array | undefined)[] = [];
-  for (const p of res.photos) {
-    if (p.record && !p.failure) thumbs.push(...await res.store.thumbnails(p.record.faces));
-  }
   const reportFaces: ReportFace[] = faces.map((f, i) => ({
     path: f.path,
     face: f.face,
@@ -131,6 +138,12 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
     errors: failures,
     timings,
   };
+  await writeFileAtomic(`${opts.out}/labels.npy`, encodeNpy(labels, [labels.length]));
+  const { faces: _f, noFace: _n, errors: _e, ...meta } = report;
+  await writeFileAtomic(
+    `${opts.out}/run.json`,
+    JSON.stringify({ ...meta, noFace, counts: { faces: faces.length, clusters: kept.length } }, null, 2),
+  );
   await writeAssignmentsCsv(`${opts.out}/assignments.csv`, report);
   await writeErrorsCsv(`${opts.out}/errors.csv`, failures);
   const written = await writeRunReport(opts.out, report);
@@ -144,6 +157,12 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
     computed: res.computed,
     timings,
     labels,
-    files: [`${opts.out}/assignments.csv`, `${opts.out}/errors.csv`, ...written.files],
+    files: [
+      `${opts.out}/assignments.csv`,
+      `${opts.out}/errors.csv`,
+      `${opts.out}/labels.npy`,
+      `${opts.out}/run.json`,
+      ...written.files,
+    ],
   };
 }

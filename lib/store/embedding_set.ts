@@ -3,7 +3,8 @@
  * (clustering, sweeps, metrics, UMAP, reports).
  *
  * A directory holding `vectors.npy` (float32, N x D, L2-normalised rows, readable by numpy)
- * and `faces.jsonl` (N lines, one {@link FaceMeta} per row of `vectors.npy`).
+ * and `faces.jsonl` (N lines, one {@link FaceMeta} per row of `vectors.npy`), and optionally
+ * `thumbs.bin` (JPEG thumbnails, located by {@link FaceMeta.thumb}).
  * @module
  */
 import { ToolkitError } from "../errors.ts";
@@ -26,6 +27,8 @@ export interface FaceMeta {
   score?: number;
   /** Link to the photo at its origin (e.g. its Drive page). */
   webUrl?: string;
+  /** Byte offset and length of the face's JPEG thumbnail in the set's `thumbs.bin`. */
+  thumb?: [number, number];
 }
 
 /** An embedding set in memory. */
@@ -57,16 +60,49 @@ export async function readEmbeddingSet(dir: string): Promise<EmbeddingSet> {
   return { x, faces };
 }
 
-/** Writes an embedding set directory (created if missing); each file is replaced atomically. */
-export async function writeEmbeddingSet(dir: string, set: EmbeddingSet): Promise<void> {
+/**
+ * Writes an embedding set directory (created if missing); each file is replaced atomically.
+ * With `thumbnails` (one per face, or undefined), `thumbs.bin` is written and each face's
+ * `thumb` set.
+ */
+export async function writeEmbeddingSet(
+  dir: string,
+  set: EmbeddingSet,
+  thumbnails?: readonly (Uint8Array | undefined)[],
+): Promise<void> {
   if (set.faces.length !== set.x.rows) {
     throw new ToolkitError(`writeEmbeddingSet: ${set.x.rows} vectors but ${set.faces.length} faces`);
   }
   await Deno.mkdir(dir, { recursive: true });
   await writeMatrixNpy(`${dir}/vectors.npy`, set.x);
+  if (thumbnails) {
+    let off = 0;
+    const total = thumbnails.reduce((n, t) => n + (t?.length ?? 0), 0);
+    const buf = new Uint8Array(total);
+    set.faces.forEach((f, i) => {
+      const t = thumbnails[i];
+      if (!t) return delete f.thumb;
+      buf.set(t, off);
+      f.thumb = [off, t.length];
+      off += t.length;
+    });
+    const tmpThumbs = `${dir}/thumbs.bin.tmp-${Deno.pid}`;
+    await Deno.writeFile(tmpThumbs, buf);
+    await Deno.rename(tmpThumbs, `${dir}/thumbs.bin`);
+  }
   const tmp = `${dir}/faces.jsonl.tmp-${Deno.pid}`;
   await Deno.writeTextFile(tmp, set.faces.map((f) => JSON.stringify(f)).join("\n") + "\n");
   await Deno.rename(tmp, `${dir}/faces.jsonl`);
+}
+
+/** Reads the thumbnails of an embedding set (undefined where a face has none). */
+export async function readThumbnails(
+  dir: string,
+  faces: readonly FaceMeta[],
+): Promise<(Uint8Array | undefined)[]> {
+  if (!faces.some((f) => f.thumb)) return faces.map(() => undefined);
+  const all = await Deno.readFile(`${dir}/thumbs.bin`);
+  return faces.map((f) => (f.thumb ? all.subarray(f.thumb[0], f.thumb[0] + f.thumb[1]) : undefined));
 }
 
 /**

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { labelIds, readEmbeddingSet, samePhotoPairs, writeEmbeddingSet } from "./embedding_set.ts";
+import {
+  labelIds,
+  readEmbeddingSet,
+  readThumbnails,
+  samePhotoPairs,
+  writeEmbeddingSet,
+} from "./embedding_set.ts";
 
 Deno.test("embedding sets round-trip and mismatches are named", async () => {
   const dir = await Deno.makeTempDir();
@@ -27,4 +33,15 @@ Deno.test("labels become ids, and same-photo faces become cannot-link pairs", ()
   assert.deepEqual(Array.from(labelIds(faces)!), [0, 1, 0, 2, 0]);
   assert.equal(labelIds([{ path: "p", face: 0, imageId: "x" }]), undefined);
   assert.deepEqual(Array.from(samePhotoPairs(faces)), [0, 1, 0, 3, 1, 3, 1, 4, 3, 4]);
+});
+
+Deno.test("thumbnails travel with the set", async () => {
+  const dir = await Deno.makeTempDir();
+  const faces = [0, 1, 2].map((i) => ({ path: `p${i}`, face: 0, imageId: `h${i}` }));
+  const x = { data: new Float32Array(6), rows: 3, cols: 2 };
+  await writeEmbeddingSet(dir, { x, faces }, [new Uint8Array([1, 2]), undefined, new Uint8Array([3])]);
+  const back = await readEmbeddingSet(dir);
+  const thumbs = await readThumbnails(dir, back.faces);
+  assert.deepEqual(thumbs.map((t) => t && Array.from(t)), [[1, 2], undefined, [3]]);
+  await Deno.remove(dir, { recursive: true });
 });
