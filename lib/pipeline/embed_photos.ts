@@ -7,7 +7,10 @@ import { errorMessage, type FileFailure, type Stage } from "../errors.ts";
 import { type AnalyzerOptions, FaceAnalyzer } from "../faces/analyzer.ts";
 import { decodeImage } from "../images/decode.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
-import { FaceStore, type StoredImage } from "../store/face_store.ts";
+import { FaceStore, type FaceToStore, type StoredImage } from "../store/face_store.ts";
+import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
+import { ensureModels } from "../models/fetch.ts";
+import { AnalyzePool } from "./analyze_pool.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { Progress } from "../util/progress.ts";
 
@@ -17,7 +20,13 @@ export interface EmbedOptions extends AnalyzerOptions {
   storeDir: string;
   /** Pixel limit for decoding. @default 100 megapixels */
   maxPixels?: number;
-  /** Photos in flight at once (reading and decoding overlap inference). @default 2 */
+  /**
+   * Face workers (each decodes and analyses photos with its own single-threaded models, so
+   * that every core is busy); 0 runs everything in this thread.
+   * @default the number of cores
+   */
+  workers?: number;
+  /** Photos in flight at once. @default 2 per worker (2 without workers) */
   concurrency?: number;
   /** Show progress lines. @default true */
   progress?: boolean;
@@ -61,10 +70,25 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   const refs: ImageRef[] = [];
   for await (const r of source.list(opts.signal)) refs.push(r);
   const tList = performance.now();
-  const analyzer = await FaceAnalyzer.create({ ...opts, log });
+  const workers = opts.workers ?? navigator.hardwareConcurrency ?? 1;
+  const { log: _log, signal: _signal, storeDir: _store, progress: _progress, ...analyzerOpts } = opts;
+  let pool: AnalyzePool | undefined;
+  let analyzer: FaceAnalyzer | undefined;
+  if (workers > 0) {
+    // Fetch and verify the models once here, so that workers never download side by side.
+    const cat = opts.catalogue ?? await loadCatalogue();
+    const specs = pipelineModels(cat, opts.pipeline ?? "default");
+    await ensureModels([specs.detector, ...(specs.landmarks ? [specs.landmarks] : []), specs.embedder], {
+      log,
+    });
+    pool = await AnalyzePool.create(workers, { ...analyzerOpts, catalogue: cat }, log);
+  } else {
+    analyzer = await FaceAnalyzer.create({ ...opts, log });
+  }
+  const models = pool?.modelIds ?? analyzer!.modelIds;
   const store = await FaceStore.open(opts.storeDir, {
-    models: analyzer.modelIds,
-    dim: analyzer.dim,
+    models,
+    dim: pool?.dim ?? analyzer!.dim,
     options: {
       scoreThreshold: opts.scoreThreshold ?? 0.65,
       nmsThreshold: opts.nmsThreshold ?? 0.4,
@@ -80,9 +104,31 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   });
   const photos: PhotoResult[] = refs.map((ref) => ({ ref }));
   let computed = 0;
-  let readMs = 0, decodeMs = 0;
+  let readMs = 0;
+  const localTimes = { decode: 0 };
+  type Outcome =
+    | { ok: true; width: number; height: number; faces: FaceToStore[] }
+    | { ok: false; stage: Stage; message: string };
+  const analyzeOne = async (bytes: Uint8Array, name: string): Promise<Outcome> => {
+    if (pool) return await pool.analyze(bytes, name, opts.maxPixels);
+    const t = performance.now();
+    let img;
+    try {
+      img = await decodeImage(bytes, { name, maxPixels: opts.maxPixels });
+    } catch (e) {
+      return { ok: false, stage: "decode", message: errorMessage(e) };
+    } finally {
+      localTimes.decode += performance.now() - t;
+    }
+    try {
+      const faces = await analyzer!.analyze(img);
+      return { ok: true, width: img.width, height: img.height, faces };
+    } catch (e) {
+      return { ok: false, stage: "detect", message: errorMessage(e) };
+    }
+  };
   const fail = (p: PhotoResult, stage: Stage, e: unknown) => {
-    p.failure = { path: p.ref.path, stage, message: errorMessage(e) };
+    p.failure = { path: p.ref.path, stage, message: typeof e === "string" ? e : errorMessage(e) };
   };
   let next = 0;
   const worker = async () => {
@@ -90,7 +136,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       opts.signal?.throwIfAborted();
       const p = photos[next++];
       let bytes: Uint8Array;
-      let t = performance.now();
+      const t = performance.now();
       try {
         bytes = await source.read(p.ref, opts.signal);
       } catch (e) {
@@ -101,26 +147,18 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       p.hash = await sha256Hex(bytes);
       readMs += performance.now() - t;
       const known = store.get(p.hash);
-      if (!known) {
-        t = performance.now();
-        let img;
-        try {
-          img = await decodeImage(bytes, { name: p.ref.path, maxPixels: opts.maxPixels });
-        } catch (e) {
-          p.record = await store.put(p.hash, { error: { stage: "decode", message: errorMessage(e) } });
-        }
-        decodeMs += performance.now() - t;
-        if (img) {
-          try {
-            const faces = await analyzer.analyze(img);
-            p.record = await store.put(p.hash, { width: img.width, height: img.height, faces });
-            computed++;
-          } catch (e) {
-            fail(p, "detect", e);
-          }
-        }
-      } else {
+      if (known) {
         p.record = known;
+      } else {
+        const r = await analyzeOne(bytes, p.ref.path);
+        if (r.ok) {
+          p.record = await store.put(p.hash, r);
+          computed++;
+        } else if (r.stage === "decode") {
+          p.record = await store.put(p.hash, { error: { stage: "decode", message: r.message } });
+        } else {
+          fail(p, r.stage, r.message);
+        }
       }
       if (p.record?.error) {
         p.failure = {
@@ -132,19 +170,24 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       progress.tick();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
+  try {
+    const inFlight = opts.concurrency ?? Math.max(2, 2 * workers);
+    await Promise.all(Array.from({ length: Math.max(1, inFlight) }, worker));
+  } finally {
+    pool?.close();
+  }
   await store.flush();
   progress.finish();
-  const tm = analyzer.times;
+  const tm = pool ? pool.times : { ...analyzer!.times, decode: localTimes.decode };
   return {
     photos,
     store,
-    models: analyzer.modelIds,
+    models,
     computed,
     timings: {
       list: (tList - t0) / 1000,
       read: readMs / 1000,
-      decode: decodeMs / 1000,
+      decode: tm.decode / 1000,
       detect: tm.detect / 1000,
       landmarks: tm.landmarks / 1000,
       align: tm.align / 1000,

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { ensureDemoPhotos } from "../cli/demo.ts";
+import { FaceAnalyzer } from "../faces/analyzer.ts";
+import { decodeImage } from "../images/decode.ts";
+import { AnalyzePool } from "./analyze_pool.ts";
+
+Deno.test("face workers give the same faces as the in-thread analyser, and report decode failures", async () => {
+  const demo = await ensureDemoPhotos();
+  const bytes = await Deno.readFile(`${demo}/sample2.jpg`);
+  const local = await (await FaceAnalyzer.create({ log: () => {} })).analyze(await decodeImage(bytes));
+  const pool = await AnalyzePool.create(2, { thumbnailSize: 96 });
+  try {
+    assert.equal(pool.size, 2);
+    const [a, b, bad] = await Promise.all([
+      pool.analyze(bytes.slice(), "sample2.jpg"),
+      pool.analyze(bytes.slice(), "sample2-again.jpg"),
+      pool.analyze(new TextEncoder().encode("not a photo"), "notes.jpg"),
+    ]);
+    for (const r of [a, b]) {
+      assert.ok(r.ok);
+      assert.equal(r.faces.length, local.length);
+      r.faces.forEach((f, i) => {
+        assert.deepEqual(f.box, local[i].box);
+        for (let j = 0; j < 512; j++) assert.ok(Math.abs(f.embedding[j] - local[i].embedding[j]) < 1e-5);
+        assert.ok(f.thumbnail && f.thumbnail.length > 500);
+      });
+    }
+    assert.deepEqual(bad, { ok: false, stage: "decode", message: "notes.jpg: not an image" });
+    assert.ok(pool.times.embed > 0 && pool.times.detect > 0);
+  } finally {
+    pool.close();
+  }
+});
