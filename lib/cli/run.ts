@@ -10,7 +10,7 @@ import { numberFlag, parseCli } from "./args.ts";
 
 const USAGE = `usage: deno task run --input <folder | drive:<id|URL|path>> --out <dir> [options]
 
-  --threshold <d>      cosine distance at which clusters stop merging (default 0.7)
+  --threshold <d>      cosine distance at which clusters stop merging (default 0.55)
   --linkage <l>        average | complete | single (default average)
   --min-cluster <n>    smaller clusters are reported as unassigned (default 2)
   --min-face <px>      faces smaller than this are ignored (default 20)
