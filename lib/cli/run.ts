@@ -19,7 +19,9 @@ const USAGE = `usage: deno task run --input <folder | drive:<id|URL|path>> --out
   --device <d>         auto | cpu | cuda | tensorrt (default cpu)
   --concurrency <n>    photos in flight at once (default 2)
   --store <dir>        embedding store root (default ~/.cache/facegroup/store)
-  --credentials <f>    Google service-account key file (Drive input)
+  --credentials <f>    Google key file for Drive input: service account or authorized_user
+                       (default: application default credentials, GOOGLE_APPLICATION_CREDENTIALS)
+  --oauth-client <f>   OAuth client secret file: sign in to Drive with a browser (token cached)
   --quiet              no progress lines`;
 
 /** Prints the one-paragraph summary of a run. */
@@ -47,6 +49,7 @@ export async function main(args: string[]): Promise<number> {
     concurrency: { type: "string" },
     store: { type: "string" },
     credentials: { type: "string" },
+    "oauth-client": { type: "string" },
     quiet: { type: "boolean" },
     help: { type: "boolean" },
   }, USAGE);
@@ -55,7 +58,11 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const source = await openSource(v.input, { labelsFromFolders: v.labels, credentials: v.credentials });
+    const source = await openSource(v.input, {
+      labelsFromFolders: v.labels,
+      credentials: v.credentials,
+      oauthClient: v["oauth-client"],
+    });
     const summary = await runPipeline(source, {
       out: v.out,
       storeDir: v.store,

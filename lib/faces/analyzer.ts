@@ -37,6 +37,8 @@ export interface AnalyzerOptions extends DetectorOptions {
   device?: Device;
   /** Intra-op threads per model. @default 1 */
   threads?: number;
+  /** Faces embedded per batch (across photos in flight). @default 32 */
+  batchSize?: number;
   /** Side of the thumbnails in pixels; 0 for none. @default 96 */
   thumbnailSize?: number;
   /** Receives progress and fallback lines. */
@@ -99,7 +101,7 @@ export class FaceAnalyzer {
       e.provider,
       new FaceDetector(specs.detector, d, opts),
       new LandmarkModel(specs.landmarks, l),
-      new FaceEmbedder(specs.embedder, e),
+      new FaceEmbedder(specs.embedder, e, opts.batchSize ?? 32),
       opts.thumbnailSize ?? 96,
     );
   }

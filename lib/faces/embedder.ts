@@ -16,16 +16,24 @@ export function alignFace(img: RgbImage, lm: Landmarks5, size = 112, zoom = 1): 
   return warpAffine(img, invertAffine(alignmentTransform(lm, size, zoom)), size, size);
 }
 
-/** An embedder bound to one ONNX session. */
+/**
+ * An embedder bound to one ONNX session. Crops from concurrent {@link FaceEmbedder.embed}
+ * calls (several photos in flight) are gathered into batches of up to `batchSize`.
+ */
 export class FaceEmbedder {
   readonly #spec: ModelSpec;
   readonly #model: ModelSession;
   readonly #batchable: boolean;
+  readonly #batchSize: number;
+  #queue: { crop: RgbImage; resolve: (v: Float32Array) => void; reject: (e: unknown) => void }[] = [];
+  #scheduled = false;
   /** Length of each embedding. */
   readonly dim: number;
+  /** Batches run so far, and crops in them (for statistics). */
+  readonly stats = { batches: 0, crops: 0 };
 
   /** Wraps an open session of an `arcface-112` family embedder. */
-  constructor(spec: ModelSpec, model: ModelSession) {
+  constructor(spec: ModelSpec, model: ModelSession, batchSize = 32) {
     if (spec.task !== "embedder" || spec.family !== "arcface-112") {
       throw new ToolkitError(`model ${spec.id}: embedder family ${spec.family} is not supported`);
     }
@@ -34,14 +42,60 @@ export class FaceEmbedder {
     this.dim = Number((spec.output as { dim: number }).dim);
     const meta = model.session.inputMetadata?.[0] as { shape?: (number | string)[] } | undefined;
     this.#batchable = typeof meta?.shape?.[0] !== "number" || meta.shape[0] !== 1;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(`batchSize must be >= 1, got ${batchSize}`);
+    }
+    this.#batchSize = this.#batchable ? batchSize : 1;
   }
 
-  /** Embeds aligned crops (each `width` x `height` of the spec); returns one unit row per crop. */
-  async embed(crops: readonly RgbImage[]): Promise<Float32Array> {
+  /**
+   * Embeds aligned crops (each `width` x `height` of the spec); returns one unit row per crop.
+   * Crops wait at most until the event loop is next idle to share a batch with other calls'.
+   */
+  embed(crops: readonly RgbImage[]): Promise<Float32Array> {
+    const { width, height } = this.#spec.input;
+    for (const c of crops) {
+      if (c.width !== width || c.height !== height) {
+        return Promise.reject(
+          new ToolkitError(
+            `embedder ${this.#spec.id}: crop is ${c.width}x${c.height}, needs ${width}x${height}`,
+          ),
+        );
+      }
+    }
+    const rows = crops.map((crop) =>
+      new Promise<Float32Array>((resolve, reject) => this.#queue.push({ crop, resolve, reject }))
+    );
+    if (this.#queue.length >= this.#batchSize) this.#flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setTimeout(() => this.#flush(), 0);
+    }
+    return Promise.all(rows).then((vs) => {
+      const out = new Float32Array(vs.length * this.dim);
+      vs.forEach((v, i) => out.set(v, i * this.dim));
+      return out;
+    });
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#batchSize);
+      this.#run(batch.map((b) => b.crop)).then(
+        (out) => batch.forEach((b, i) => b.resolve(out.subarray(i * this.dim, (i + 1) * this.dim))),
+        (e) => batch.forEach((b) => b.reject(e)),
+      );
+    }
+  }
+
+  async #run(crops: readonly RgbImage[]): Promise<Float32Array> {
     const { width, height } = this.#spec.input;
     const per = 3 * width * height;
     const out = new Float32Array(crops.length * this.dim);
     const step = this.#batchable ? crops.length : 1;
+    this.stats.batches++;
+    this.stats.crops += crops.length;
     for (let start = 0; start < crops.length; start += step) {
       const n = Math.min(step, crops.length - start);
       const data = new Float32Array(n * per);

@@ -4,6 +4,7 @@
  */
 import * as ort from "onnxruntime-node";
 import { ToolkitError } from "../errors.ts";
+import { dynamicBatch } from "./onnx_batch.ts";
 
 /** Where inference runs. `auto` tries the GPU (CUDA) and falls back to the CPU. */
 export type Device = "auto" | "cpu" | "cuda" | "tensorrt";
@@ -20,6 +21,11 @@ export interface SessionOptions {
   threads?: number;
   /** Receives one line when a fallback happens. */
   log?: (line: string) => void;
+  /**
+   * Give a model whose graph fixes the batch size at 1 a dynamic batch dimension
+   * (see ./onnx_batch.ts). @default true
+   */
+  dynamicBatch?: boolean;
 }
 
 /** An open model session plus the provider actually used. */
@@ -48,6 +54,13 @@ export async function createSession(path: string, opts: SessionOptions = {}): Pr
     ? ["cuda", "cpu"]
     : [device === "cpu" ? "cpu" : device];
   let lastError: unknown;
+  let model: Uint8Array;
+  try {
+    model = await Deno.readFile(path);
+  } catch (e) {
+    throw new ToolkitError(`cannot read model ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  if (opts.dynamicBatch !== false) model = dynamicBatch(model).model;
   for (const provider of attempts) {
     try {
       const executionProviders = provider === "cpu"
@@ -55,7 +68,7 @@ export async function createSession(path: string, opts: SessionOptions = {}): Pr
         : provider === "cuda"
         ? ["cuda", "cpu"]
         : ["tensorrt", "cuda", "cpu"];
-      const session = await ort.InferenceSession.create(path, { ...base, executionProviders });
+      const session = await ort.InferenceSession.create(model, { ...base, executionProviders });
       return { session, provider };
     } catch (e) {
       lastError = e;

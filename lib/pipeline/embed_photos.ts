@@ -140,7 +140,8 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       try {
         bytes = await source.read(p.ref, opts.signal);
       } catch (e) {
-        fail(p, "read", e);
+        const stage = (e as { stage?: string }).stage === "download" ? "download" : "read";
+        fail(p, stage, e);
         progress.tick();
         continue;
       }

@@ -10,8 +10,10 @@ import type { ImageSource } from "./types.ts";
 export interface OpenSourceOptions {
   /** Use the first folder level as a ground-truth label. @default false */
   labelsFromFolders?: boolean;
-  /** Service-account key file for Drive (else application default or installed-app credentials). */
+  /** Key file for Drive: service account, authorized_user or OAuth client (else application default). */
   credentials?: string;
+  /** OAuth client secret file for Drive's installed-app (browser) sign-in. */
+  oauthClient?: string;
   /** Folder of the local Drive mirror. */
   mirrorDir?: string;
   /** Receives progress and notice lines. */

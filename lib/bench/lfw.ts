@@ -7,14 +7,14 @@
  * --concurrency N, --out FILE (default reports/bench/lfw.json), --data DIR.
  * @module
  */
-import { buildDendrogram, cutDendrogram, DEFAULT_AGGLOMERATIVE } from "../lib/cluster/agglomerative.ts";
-import { cosineDistances } from "../lib/cluster/distance_matrix.ts";
-import { externalMetrics } from "../lib/metrics/mod.ts";
-import { cacheDir } from "../lib/pipeline/cache_dir.ts";
-import { embedPhotos } from "../lib/pipeline/embed_photos.ts";
-import { LocalFolderSource } from "../lib/sources/local.ts";
-import { type FaceMeta, labelIds, writeEmbeddingSet } from "../lib/store/embedding_set.ts";
-import { parseCli } from "../lib/cli/args.ts";
+import { buildDendrogram, cutDendrogram, DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
+import { cosineDistances } from "../cluster/distance_matrix.ts";
+import { externalMetrics } from "../metrics/mod.ts";
+import { cacheDir } from "../pipeline/cache_dir.ts";
+import { embedPhotos } from "../pipeline/embed_photos.ts";
+import { LocalFolderSource } from "../sources/local.ts";
+import { type FaceMeta, labelIds, writeEmbeddingSet } from "../store/embedding_set.ts";
+import { parseCli } from "../cli/args.ts";
 import { centreFace, parsePairs, tenFoldAccuracy } from "./lfw_protocol.ts";
 
 const v = parseCli(Deno.args, {
@@ -26,14 +26,14 @@ const v = parseCli(Deno.args, {
   help: { type: "boolean" },
 }, "usage: deno task bench:lfw [--fresh] [--limit N] [--concurrency N] [--out FILE] [--data DIR]");
 
-const root = v.data ?? new URL("../../shared/datasets/lfw", import.meta.url).pathname;
+const root = v.data ?? new URL("../../../shared/datasets/lfw", import.meta.url).pathname;
 try {
   await Deno.stat(`${root}/images_deepfunneled`);
 } catch {
   console.log(`skipped: the LFW data set is not at ${root} (see ../shared/datasets/README.md)`);
   Deno.exit(0);
 }
-const outFile = v.out ?? new URL("../reports/bench/lfw.json", import.meta.url).pathname;
+const outFile = v.out ?? new URL("../../reports/bench/lfw.json", import.meta.url).pathname;
 const storeDir = v.fresh ? await Deno.makeTempDir({ prefix: "lfw-store-" }) : `${cacheDir()}/store`;
 
 // 1. Faces of every photo.
@@ -75,7 +75,7 @@ for (const p of res.photos) {
 }
 const x = { data: new Float32Array(rows.length * dim), rows: rows.length, cols: dim };
 rows.forEach((r, i) => x.data.set(r, i * dim));
-await writeEmbeddingSet(new URL("../.cache/lfw/embeddings", import.meta.url).pathname, { x, faces });
+await writeEmbeddingSet(new URL("../../.cache/lfw/embeddings", import.meta.url).pathname, { x, faces });
 
 // 3. Verification.
 const pairs = parsePairs(await Deno.readTextFile(`${root}/pairs.txt`));
