@@ -23,8 +23,7 @@ const VALUE_INFO_TYPE = 2,
   TYPE_TENSOR = 1,
   TENSOR_TYPE_SHAPE = 2,
   SHAPE_DIM = 1,
-  DIM_VALUE = 1,
-  DIM_PARAM = 2;
+  DIM_PARAM = 2; // (dim_value is field 1; the edit replaces the whole Dimension message)
 const INT64 = 7n;
 
 /** Sets the first dimension of a ValueInfoProto's tensor shape to the symbol `param`. */

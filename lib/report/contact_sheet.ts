@@ -49,6 +49,19 @@ export interface ContactSheet {
   tiles: TileRect[];
 }
 
+/** An RGB colour (0..255 each), e.g. of a tile frame. */
+export interface Rgb {
+  /** Red. */
+  r: number;
+  /** Green. */
+  g: number;
+  /** Blue. */
+  b: number;
+}
+
+/** Width in pixels of the frame drawn inside a marked tile. */
+export const FRAME_WIDTH = 4;
+
 /** Defaults of {@link ContactSheetOptions}. */
 export const CONTACT_SHEET_DEFAULTS: Required<ContactSheetOptions> = {
   columns: 8,
@@ -114,13 +127,31 @@ async function decodeTile(bytes: Uint8Array | undefined, tile: number): Promise<
   }
 }
 
+/** Paints a frame of {@link FRAME_WIDTH} pixels inside the tile at (x, y) of an RGB canvas. */
+function paintFrame(canvas: Buffer, width: number, x: number, y: number, tile: number, c: Rgb): void {
+  const fw = Math.min(FRAME_WIDTH, Math.floor(tile / 2));
+  for (let r = 0; r < tile; r++) {
+    const edgeRow = r < fw || r >= tile - fw;
+    for (let q = 0; q < tile; q++) {
+      if (!edgeRow && q >= fw && q < tile - fw) continue;
+      const at = ((y + r) * width + x + q) * 3;
+      canvas[at] = c.r;
+      canvas[at + 1] = c.g;
+      canvas[at + 2] = c.b;
+    }
+  }
+}
+
 /**
  * Composes up to `maxTiles` thumbnails (in the given order, left to right, top to bottom)
- * into one JPEG grid. Absent or undecodable thumbnails become grey tiles.
+ * into one JPEG grid. Absent or undecodable thumbnails become grey tiles. Where `frames`
+ * gives a colour, a frame of that colour is drawn inside the tile (e.g. to mark a face that
+ * does not belong to its cluster's majority person).
  */
 export async function composeContactSheet(
   thumbnails: readonly (Uint8Array | undefined)[],
   opts: ContactSheetOptions = {},
+  frames?: readonly (Rgb | undefined)[],
 ): Promise<ContactSheet> {
   const o = resolve(opts);
   if (thumbnails.length > o.maxTiles) {
@@ -140,6 +171,8 @@ export async function composeContactSheet(
       const at = ((t.y + r) * layout.width + t.x) * 3;
       canvas.set(src ? src.subarray(r * rowBytes, (r + 1) * rowBytes) : grey, at);
     }
+    const frame = frames?.[i];
+    if (frame) paintFrame(canvas, layout.width, t.x, t.y, o.tile, frame);
   });
   const jpeg = await sharp(canvas, { raw: { width: layout.width, height: layout.height, channels: 3 } })
     .jpeg({ quality: o.quality })
@@ -153,17 +186,22 @@ export async function composeContactSheet(
 }
 
 /**
- * Splits the thumbnails into consecutive sheets of at most `maxTiles` each and composes them;
- * each tile's `index` refers to the whole input list.
+ * Splits the thumbnails (and their optional frames) into consecutive sheets of at most
+ * `maxTiles` each and composes them; each tile's `index` refers to the whole input list.
  */
 export async function composeContactSheets(
   thumbnails: readonly (Uint8Array | undefined)[],
   opts: ContactSheetOptions = {},
+  frames?: readonly (Rgb | undefined)[],
 ): Promise<ContactSheet[]> {
   const o = resolve(opts);
   const sheets: ContactSheet[] = [];
   for (let start = 0; start < thumbnails.length; start += o.maxTiles) {
-    const sheet = await composeContactSheet(thumbnails.slice(start, start + o.maxTiles), o);
+    const sheet = await composeContactSheet(
+      thumbnails.slice(start, start + o.maxTiles),
+      o,
+      frames?.slice(start, start + o.maxTiles),
+    );
     for (const t of sheet.tiles) t.index += start;
     sheets.push(sheet);
   }

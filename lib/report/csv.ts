@@ -81,3 +81,64 @@ export async function writeAssignmentsCsv(
 export async function writeErrorsCsv(file: string, errors: readonly ReportError[]): Promise<void> {
   await writeFileAtomic(file, errorsCsv(errors));
 }
+
+/**
+ * Parses RFC 4180 CSV text (as written by {@link csvRecord}; LF line ends accepted too) into
+ * records of fields. A trailing line end does not make an empty record.
+ */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = "";
+  let record: string[] = [];
+  let quoted = false;
+  let i = 0;
+  const endRecord = () => {
+    record.push(field);
+    records.push(record);
+    record = [];
+    field = "";
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+      } else if (c === '"') {
+        quoted = false;
+        i++;
+      } else {
+        field += c;
+        i++;
+      }
+    } else if (c === '"') {
+      quoted = true;
+      i++;
+    } else if (c === ",") {
+      record.push(field);
+      field = "";
+      i++;
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      endRecord();
+      i += 2;
+    } else if (c === "\n") {
+      endRecord();
+      i++;
+    } else {
+      field += c;
+      i++;
+    }
+  }
+  if (field !== "" || record.length > 0) endRecord();
+  return records;
+}
+
+/** Reads the rows of an errors CSV written by {@link errorsCsv} (header checked). */
+export function parseErrorsCsv(text: string): ReportError[] {
+  const [head, ...rows] = parseCsv(text);
+  if (!head) return [];
+  if (head.join(",") !== ERRORS_HEADER.join(",")) {
+    throw new RangeError(`errors CSV: header is ${JSON.stringify(head.join(","))}, expected path,stage,message`);
+  }
+  return rows.filter((r) => r.length >= 3).map(([path, stage, message]) => ({ path, stage, message }));
+}
