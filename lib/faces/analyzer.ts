@@ -45,8 +45,10 @@ export interface AnalyzerOptions extends DetectorOptions {
   log?: (line: string) => void;
 }
 
-/** Timings of the last call, in milliseconds per stage. */
+/** Accumulated milliseconds per stage. */
 export interface StageTimes {
+  /** Full-resolution re-decodes for small faces. */
+  decode: number;
   /** Detector (including its resize). */
   detect: number;
   /** Landmarks. */
@@ -63,12 +65,15 @@ export class FaceAnalyzer {
   readonly modelIds: string[];
   /** The provider the models run on. */
   readonly provider: string;
-  /** Accumulated stage times since creation (ms). */
-  readonly times: StageTimes = { detect: 0, landmarks: 0, align: 0, embed: 0 };
+  /** Accumulated stage times since creation (ms); `decode` counts full-resolution re-decodes only. */
+  readonly times: StageTimes = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
+  /** Photos decoded again at full resolution for small faces. */
+  fullDecodes = 0;
   readonly #detector: FaceDetector;
   readonly #landmarks: LandmarkModel;
   readonly #embedder: FaceEmbedder;
   readonly #thumb: number;
+  readonly #embedSize: number;
 
   private constructor(
     ids: string[],
@@ -84,6 +89,7 @@ export class FaceAnalyzer {
     this.#landmarks = l;
     this.#embedder = e;
     this.#thumb = thumb;
+    this.#embedSize = e.inputSize;
   }
 
   /** Loads (fetching and verifying on first use) the models of a catalogue pipeline. */
@@ -111,30 +117,56 @@ export class FaceAnalyzer {
     return this.#embedder.dim;
   }
 
-  /** Finds, aligns and embeds every face of a photo (sorted by detector score). */
-  async analyze(img: RgbImage): Promise<AnalyzedFace[]> {
+  /**
+   * Finds, aligns and embeds every face of a photo (sorted by detector score). Boxes and
+   * landmarks come back in original-photo pixels (`img.scale` times the image's). When `img`
+   * is a reduced decode and a face in it is smaller than the embedder's input, `full` is called
+   * (once) for the full-resolution photo, and landmarks and crops come from that.
+   */
+  async analyze(img: RgbImage, full?: () => Promise<RgbImage>): Promise<AnalyzedFace[]> {
     let t = performance.now();
     const dets = await this.#detector.detect(img);
     this.times.detect += performance.now() - t;
     if (dets.length === 0) return [];
+    // `scale` maps detector boxes (in `img`) to the image the faces are cropped from (`src`).
+    let scale = 1;
+    let src = img;
+    if ((img.scale ?? 1) > 1 && full && dets.some((d) => Math.max(d.box.w, d.box.h) < this.#embedSize)) {
+      t = performance.now();
+      src = await full();
+      this.times.decode += performance.now() - t;
+      scale = (img.scale ?? 1) / (src.scale ?? 1);
+      this.fullDecodes++;
+    }
+    const boxes = dets.map((d) => ({
+      x: d.box.x * scale,
+      y: d.box.y * scale,
+      w: d.box.w * scale,
+      h: d.box.h * scale,
+    }));
     t = performance.now();
-    const lms: Landmarks5[] = [];
-    for (const d of dets) lms.push(await this.#landmarks.predict5(img, d.box));
+    const lms = await this.#landmarks.predict5(src, boxes);
     this.times.landmarks += performance.now() - t;
     t = performance.now();
-    const crops = lms.map((lm) => alignFace(img, lm));
+    const crops = lms.map((lm) => alignFace(src, lm));
     const thumbs = this.#thumb > 0
-      ? await Promise.all(lms.map((lm) => encodeJpeg(alignFace(img, lm, this.#thumb, 0.8), 80)))
+      ? await Promise.all(lms.map((lm) => encodeJpeg(alignFace(src, lm, this.#thumb, 0.8), 80)))
       : [];
     this.times.align += performance.now() - t;
     t = performance.now();
     const emb = await this.#embedder.embed(crops);
     this.times.embed += performance.now() - t;
     const dim = this.#embedder.dim;
+    const toOriginal = src.scale ?? 1;
     return dets.map((d, i) => ({
-      box: d.box,
+      box: {
+        x: boxes[i].x * toOriginal,
+        y: boxes[i].y * toOriginal,
+        w: boxes[i].w * toOriginal,
+        h: boxes[i].h * toOriginal,
+      },
       score: d.score,
-      landmarks: lms[i],
+      landmarks: lms[i].map((v) => v * toOriginal),
       embedding: emb.slice(i * dim, (i + 1) * dim),
       thumbnail: thumbs[i],
     }));

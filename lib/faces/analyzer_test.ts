@@ -99,3 +99,28 @@ Deno.test({
     assert.ok(aligned - plain >= 0.02, `aligned ${aligned} vs plain crop ${plain}`);
   },
 });
+
+Deno.test("a reduced decode gives the same faces in original coordinates; small faces come from the full resolution", async () => {
+  const demo = await ensureDemoPhotos();
+  const bytes = await Deno.readFile(`${demo}/sample1.jpg`);
+  const analyzer = await FaceAnalyzer.create({ thumbnailSize: 0, log: () => {} });
+  const full = await analyzer.analyze(await decodeImage(bytes));
+  for (const maxSide of [1600, 400]) {
+    let fullCalls = 0;
+    const reduced = await analyzer.analyze(await decodeImage(bytes, { maxSide }), () => {
+      fullCalls++;
+      return decodeImage(bytes);
+    });
+    assert.equal(reduced.length, full.length);
+    // At 1600 px the faces stay larger than 112 px; at 400 px they do not, and the full photo is used.
+    assert.equal(fullCalls, maxSide === 1600 ? 0 : 1);
+    reduced.forEach((f, i) => {
+      const g = full[i];
+      assert.ok(Math.abs(f.box.x - g.box.x) < 0.06 * g.box.w && Math.abs(f.box.w - g.box.w) < 0.1 * g.box.w);
+      assert.ok(
+        dot(f.embedding, g.embedding) > 0.9,
+        `face ${i} at ${maxSide}: ${dot(f.embedding, g.embedding)}`,
+      );
+    });
+  }
+});

@@ -29,6 +29,8 @@ export class FaceEmbedder {
   #scheduled = false;
   /** Length of each embedding. */
   readonly dim: number;
+  /** Side of the aligned crops the model takes. */
+  readonly inputSize: number;
   /** Batches run so far, and crops in them (for statistics). */
   readonly stats = { batches: 0, crops: 0 };
 
@@ -40,6 +42,7 @@ export class FaceEmbedder {
     this.#spec = spec;
     this.#model = model;
     this.dim = Number((spec.output as { dim: number }).dim);
+    this.inputSize = spec.input.width;
     const meta = model.session.inputMetadata?.[0] as { shape?: (number | string)[] } | undefined;
     this.#batchable = typeof meta?.shape?.[0] !== "number" || meta.shape[0] !== 1;
     if (!Number.isInteger(batchSize) || batchSize < 1) {

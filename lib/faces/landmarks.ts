@@ -47,6 +47,7 @@ export function landmarks68to5(p: ArrayLike<number>): Landmarks5 {
 export class LandmarkModel {
   readonly #spec: ModelSpec;
   readonly #model: ModelSession;
+  readonly #batchable: boolean;
 
   /** Wraps an open session of a `landmarks68` model. */
   constructor(spec: ModelSpec, model: ModelSession) {
@@ -55,31 +56,47 @@ export class LandmarkModel {
     }
     this.#spec = spec;
     this.#model = model;
+    const meta = model.session.inputMetadata?.[0] as { shape?: (number | string)[] } | undefined;
+    this.#batchable = typeof meta?.shape?.[0] !== "number" || meta.shape[0] !== 1;
   }
 
-  /** Predicts the 68 landmarks of the face in `box` (image pixels, flat 136 values). */
-  async predict68(img: RgbImage, box: Box): Promise<Float32Array> {
+  /**
+   * Predicts the 68 landmarks of each face in `boxes` (image pixels, flat 136 values each),
+   * in one batch when the model allows it.
+   */
+  async predict68(img: RgbImage, boxes: readonly Box[]): Promise<Float32Array[]> {
     const { width, height } = this.#spec.input;
-    const crop = landmarkCrop(box, img.width, img.height);
-    const patch = warpAffine(img, rectToSize(crop.x, crop.y, crop.w, crop.h, width, height), width, height);
-    const input = new Tensor("float32", toTensorData(patch.data, width, height, this.#spec.input), [
-      1,
-      1,
-      height,
-      width,
-    ]);
-    const out = await this.#model.session.run({ [this.#model.session.inputNames[0]]: input });
-    const raw = out[this.#model.session.outputNames[0]].data as Float32Array;
-    const pts = new Float32Array(136);
-    for (let i = 0; i < 68; i++) {
-      pts[2 * i] = raw[2 * i] * crop.w + crop.x;
-      pts[2 * i + 1] = raw[2 * i + 1] * crop.h + crop.y;
+    const per = width * height;
+    const crops = boxes.map((b) => landmarkCrop(b, img.width, img.height));
+    const step = this.#batchable ? Math.max(1, crops.length) : 1;
+    const out: Float32Array[] = [];
+    for (let start = 0; start < crops.length; start += step) {
+      const n = Math.min(step, crops.length - start);
+      const data = new Float32Array(n * per);
+      for (let k = 0; k < n; k++) {
+        const c = crops[start + k];
+        const patch = warpAffine(img, rectToSize(c.x, c.y, c.w, c.h, width, height), width, height);
+        toTensorData(patch.data, width, height, this.#spec.input, data, k * per);
+      }
+      const res = await this.#model.session.run({
+        [this.#model.session.inputNames[0]]: new Tensor("float32", data, [n, 1, height, width]),
+      });
+      const raw = res[this.#model.session.outputNames[0]].data as Float32Array;
+      for (let k = 0; k < n; k++) {
+        const c = crops[start + k];
+        const pts = new Float32Array(136);
+        for (let i = 0; i < 68; i++) {
+          pts[2 * i] = raw[k * 136 + 2 * i] * c.w + c.x;
+          pts[2 * i + 1] = raw[k * 136 + 2 * i + 1] * c.h + c.y;
+        }
+        out.push(pts);
+      }
     }
-    return pts;
+    return out;
   }
 
-  /** Predicts the 5 alignment landmarks of the face in `box`. */
-  async predict5(img: RgbImage, box: Box): Promise<Landmarks5> {
-    return landmarks68to5(await this.predict68(img, box));
+  /** Predicts the 5 alignment landmarks of each face in `boxes`. */
+  async predict5(img: RgbImage, boxes: readonly Box[]): Promise<Landmarks5[]> {
+    return (await this.predict68(img, boxes)).map(landmarks68to5);
   }
 }

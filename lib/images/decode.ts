@@ -14,6 +14,11 @@ export interface RgbImage {
   width: number;
   /** Height in pixels. */
   height: number;
+  /**
+   * Original pixels per pixel of this image (> 1 when decoded at reduced size); original
+   * coordinates are these times `scale`. @default 1
+   */
+  scale?: number;
 }
 
 /** Options of {@link decodeImage}. */
@@ -22,6 +27,12 @@ export interface DecodeOptions {
   maxPixels?: number;
   /** Name of the file, for error messages. @default "image" */
   name?: string;
+  /**
+   * Decode at reduced size so that neither side exceeds this (JPEG shrink-on-load makes this
+   * much faster than a full decode of a large photo); the result's `scale` says by how much.
+   * @default no limit
+   */
+  maxSide?: number;
 }
 
 /** The default pixel limit: 100 megapixels. */
@@ -43,8 +54,17 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (bytes.length === 0) throw new ToolkitError(`${name}: empty file`);
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: "error" })
-      .rotate()
+    let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: "error" }).rotate();
+    let scale = 1, longSide = 0;
+    if (opts.maxSide) {
+      const meta = await pipeline.metadata();
+      const w = meta.autoOrient?.width ?? meta.width ?? 0, h = meta.autoOrient?.height ?? meta.height ?? 0;
+      if (Math.max(w, h) > opts.maxSide) {
+        pipeline = pipeline.resize({ width: opts.maxSide, height: opts.maxSide, fit: "inside" });
+        longSide = Math.max(w, h);
+      }
+    }
+    const { data, info } = await pipeline
       .flatten({ background: "#ffffff" })
       .toColourspace("srgb")
       .removeAlpha()
@@ -58,7 +78,8 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
     } else if (info.channels !== 3) {
       throw new ToolkitError(`${name}: decoded to ${info.channels} channels, expected 3`);
     }
-    return { data: rgb, width: info.width, height: info.height };
+    if (longSide > 0) scale = longSide / Math.max(info.width, info.height);
+    return { data: rgb, width: info.width, height: info.height, scale };
   } catch (e) {
     if (e instanceof ToolkitError) throw e;
     const msg = (e as Error).message ?? String(e);

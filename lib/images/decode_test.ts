@@ -78,3 +78,14 @@ Deno.test("resize and JPEG encoding keep sizes and colours", async () => {
   const jpg = await encodeJpeg(img);
   assert.equal((await sharp(jpg).metadata()).width, 40);
 });
+
+Deno.test("a reduced decode keeps the long side under maxSide and says its scale", async () => {
+  const jpg = await bytes(
+    sharp({ create: { width: 3000, height: 2000, channels: 3, background: "#123456" } }).jpeg().toBuffer(),
+  );
+  const img = await decodeImage(jpg, { maxSide: 1000 });
+  assert.deepEqual([img.width, img.height], [1000, 667]);
+  assert.ok(Math.abs(img.scale! - 3) < 1e-9);
+  const small = await decodeImage(jpg, { maxSide: 5000 });
+  assert.deepEqual([small.width, small.height, small.scale], [3000, 2000, 1]);
+});

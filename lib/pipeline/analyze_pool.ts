@@ -107,10 +107,11 @@ export class AnalyzePool {
   }
 
   /**
-   * Decodes and analyses one photo on the least busy worker. The bytes are transferred to the
-   * worker (the caller's array is emptied).
+   * Decodes (at most `maxSide` pixels on the long side; small faces are cropped from the full
+   * resolution) and analyses one photo on the least busy worker. The bytes are transferred to
+   * the worker (the caller's array is emptied).
    */
-  analyze(bytes: Uint8Array, name: string, maxPixels?: number): Promise<PoolResult> {
+  analyze(bytes: Uint8Array, name: string, maxPixels?: number, maxSide?: number): Promise<PoolResult> {
     const slot = this.#slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.#nextId++;
     slot.busy++;
@@ -119,7 +120,9 @@ export class AnalyzePool {
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
         ? bytes
         : bytes.slice();
-      slot.worker.postMessage({ type: "job", id, bytes: own, name, maxPixels }, [own.buffer as ArrayBuffer]);
+      slot.worker.postMessage({ type: "job", id, bytes: own, name, maxPixels, maxSide }, [
+        own.buffer as ArrayBuffer,
+      ]);
     });
   }
 

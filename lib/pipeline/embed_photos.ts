@@ -21,6 +21,12 @@ export interface EmbedOptions extends AnalyzerOptions {
   /** Pixel limit for decoding. @default 100 megapixels */
   maxPixels?: number;
   /**
+   * Photos are decoded with the long side at most this many pixels (JPEG shrink-on-load);
+   * faces smaller than the embedder's input there are cropped from the full resolution.
+   * @default 1280
+   */
+  maxSide?: number;
+  /**
    * Face workers (each decodes and analyses photos with its own single-threaded models, so
    * that every core is busy); 0 runs everything in this thread.
    * @default the number of cores
@@ -95,6 +101,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       minFaceSize: opts.minFaceSize ?? 20,
       thumbnailSize: opts.thumbnailSize ?? 96,
       maxPixels: opts.maxPixels ?? 100_000_000,
+      maxSide: opts.maxSide ?? 1280,
     },
   });
   const progress = new Progress("faces", {
@@ -110,18 +117,22 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     | { ok: true; width: number; height: number; faces: FaceToStore[] }
     | { ok: false; stage: Stage; message: string };
   const analyzeOne = async (bytes: Uint8Array, name: string): Promise<Outcome> => {
-    if (pool) return await pool.analyze(bytes, name, opts.maxPixels);
+    const maxSide = opts.maxSide ?? 1280;
+    if (pool) return await pool.analyze(bytes, name, opts.maxPixels, maxSide);
     const t = performance.now();
     let img;
     try {
-      img = await decodeImage(bytes, { name, maxPixels: opts.maxPixels });
+      img = await decodeImage(bytes, { name, maxPixels: opts.maxPixels, maxSide });
     } catch (e) {
       return { ok: false, stage: "decode", message: errorMessage(e) };
     } finally {
       localTimes.decode += performance.now() - t;
     }
     try {
-      const faces = await analyzer!.analyze(img);
+      const faces = await analyzer!.analyze(
+        img,
+        () => decodeImage(bytes, { name, maxPixels: opts.maxPixels }),
+      );
       return { ok: true, width: img.width, height: img.height, faces };
     } catch (e) {
       return { ok: false, stage: "detect", message: errorMessage(e) };
@@ -179,7 +190,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   }
   await store.flush();
   progress.finish();
-  const tm = pool ? pool.times : { ...analyzer!.times, decode: localTimes.decode };
+  const tm = pool ? pool.times : { ...analyzer!.times, decode: localTimes.decode + analyzer!.times.decode };
   return {
     photos,
     store,

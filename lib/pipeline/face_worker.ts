@@ -32,7 +32,7 @@ scope.onmessage = async (e: MessageEvent<ToWorker>) => {
   const t0 = performance.now();
   let img;
   try {
-    img = await decodeImage(m.bytes, { name: m.name, maxPixels: m.maxPixels });
+    img = await decodeImage(m.bytes, { name: m.name, maxPixels: m.maxPixels, maxSide: m.maxSide });
   } catch (err) {
     post({ type: "error", id: m.id, stage: "decode", message: errorMessage(err) });
     return;
@@ -40,9 +40,12 @@ scope.onmessage = async (e: MessageEvent<ToWorker>) => {
   const decodeMs = performance.now() - t0;
   try {
     const before = { ...analyzer.times };
-    const faces = await analyzer.analyze(img);
+    const faces = await analyzer.analyze(
+      img,
+      () => decodeImage(m.bytes, { name: m.name, maxPixels: m.maxPixels }),
+    );
     const times = {
-      decode: decodeMs,
+      decode: decodeMs + analyzer.times.decode - before.decode,
       detect: analyzer.times.detect - before.detect,
       landmarks: analyzer.times.landmarks - before.landmarks,
       align: analyzer.times.align - before.align,

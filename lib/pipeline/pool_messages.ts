@@ -25,7 +25,7 @@ export interface PhotoTimes {
 /** Main thread to worker. */
 export type ToWorker =
   | { type: "init"; options: WorkerOptions }
-  | { type: "job"; id: number; bytes: Uint8Array; name: string; maxPixels?: number };
+  | { type: "job"; id: number; bytes: Uint8Array; name: string; maxPixels?: number; maxSide?: number };
 
 /** Worker to main thread. */
 export type FromWorker =
