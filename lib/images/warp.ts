@@ -35,6 +35,36 @@ export function warpAffine(src: RgbImage, dstToSrc: Affine, width: number, heigh
   const scale = Math.sqrt(Math.abs(a * e - b * d));
   const n = Math.max(1, Math.min(4, Math.round(scale / 1.5 + 0.49)));
   const sw = src.width, sh = src.height, s = src.data;
+  if (n === 1) {
+    // Fast path (no shrinking): one bilinear sample per output pixel.
+    for (let y = 0; y < height; y++) {
+      let px = b * y + c, py = e * y + f;
+      let o = y * width * 3;
+      for (let x = 0; x < width; x++, px += a, py += d, o += 3) {
+        const x0 = Math.floor(px), y0 = Math.floor(py);
+        if (x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh) {
+          const fx = px - x0, fy = py - y0;
+          const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+          const i00 = (y0 * sw + x0) * 3, i10 = i00 + sw * 3;
+          out[o] = w00 * s[i00] + w01 * s[i00 + 3] + w10 * s[i10] + w11 * s[i10 + 3] + 0.5;
+          out[o + 1] = w00 * s[i00 + 1] + w01 * s[i00 + 4] + w10 * s[i10 + 1] + w11 * s[i10 + 4] + 0.5;
+          out[o + 2] = w00 * s[i00 + 2] + w01 * s[i00 + 5] + w10 * s[i10 + 2] + w11 * s[i10 + 5] + 0.5;
+          continue;
+        }
+        let r = 0, g = 0, bl = 0;
+        const fx = px - x0, fy = py - y0;
+        for (let k = 0; k < 4; k++) {
+          const cx = x0 + (k & 1), cy = y0 + (k >> 1);
+          if (cx < 0 || cy < 0 || cx >= sw || cy >= sh) continue;
+          const w = ((k & 1) ? fx : 1 - fx) * ((k >> 1) ? fy : 1 - fy);
+          const i = (cy * sw + cx) * 3;
+          r += w * s[i], g += w * s[i + 1], bl += w * s[i + 2];
+        }
+        out[o] = r + 0.5, out[o + 1] = g + 0.5, out[o + 2] = bl + 0.5;
+      }
+    }
+    return { data: out, width, height };
+  }
   const acc = new Float64Array(3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -138,7 +138,9 @@ export function parseErrorsCsv(text: string): ReportError[] {
   const [head, ...rows] = parseCsv(text);
   if (!head) return [];
   if (head.join(",") !== ERRORS_HEADER.join(",")) {
-    throw new RangeError(`errors CSV: header is ${JSON.stringify(head.join(","))}, expected path,stage,message`);
+    throw new RangeError(
+      `errors CSV: header is ${JSON.stringify(head.join(","))}, expected path,stage,message`,
+    );
   }
   return rows.filter((r) => r.length >= 3).map(([path, stage, message]) => ({ path, stage, message }));
 }
