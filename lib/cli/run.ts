@@ -17,7 +17,11 @@ const USAGE = `usage: deno task run --input <folder | drive:<id|URL|path>> --out
   --score <s>          detector score threshold (default 0.65)
   --labels             use the first folder level as ground truth (evaluation)
   --device <d>         auto | cpu | cuda | tensorrt (default cpu)
-  --concurrency <n>    photos in flight at once (default 2)
+  --workers <n>        face workers, one model set each (default: one per core; 0 = main thread)
+  --max-side <px>      decode photos at most this long side (default 1280); small faces are
+                       cropped from the full resolution
+  --batch <n>          faces per embedder batch (default 32)
+  --concurrency <n>    photos in flight at once (default 2 per worker)
   --store <dir>        embedding store root (default ~/.cache/facegroup/store)
   --credentials <f>    Google key file for Drive input: service account or authorized_user
                        (default: application default credentials, GOOGLE_APPLICATION_CREDENTIALS)
@@ -47,6 +51,9 @@ export async function main(args: string[]): Promise<number> {
     labels: { type: "boolean" },
     device: { type: "string" },
     concurrency: { type: "string" },
+    workers: { type: "string" },
+    "max-side": { type: "string" },
+    batch: { type: "string" },
     store: { type: "string" },
     credentials: { type: "string" },
     "oauth-client": { type: "string" },
@@ -68,6 +75,9 @@ export async function main(args: string[]): Promise<number> {
       storeDir: v.store,
       device: v.device as Device | undefined,
       concurrency: numberFlag(v.concurrency, "concurrency"),
+      workers: numberFlag(v.workers, "workers"),
+      maxSide: numberFlag(v["max-side"], "max-side"),
+      batchSize: numberFlag(v.batch, "batch"),
       minFaceSize: numberFlag(v["min-face"], "min-face"),
       scoreThreshold: numberFlag(v.score, "score"),
       minClusterSize: numberFlag(v["min-cluster"], "min-cluster"),

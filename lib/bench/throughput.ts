@@ -1,0 +1,159 @@
+/**
+ * `deno task bench:throughput`: photos per second through the face stage (read, hash, decode,
+ * detect, landmarks, align, embed, store), end to end and per stage, with CPU use and peak
+ * memory, on LFW (250x250) and on large photos (3000x2000 JPEGs made once by upscaling the
+ * demo photos), with 1 face worker and with one per core. Each run uses a new empty store.
+ *
+ * Flags: --lfw N (LFW photos, default 2000; 0 to skip), --large N (large photos, default 48;
+ * 0 to skip), --workers a,b (default "1,<cores>"), --batch N (faces per embedder batch),
+ * --out FILE (default reports/bench/throughput.json).
+ * @module
+ */
+import process from "node:process";
+import sharp from "sharp";
+import { parseCli } from "../cli/args.ts";
+import { ensureDemoPhotos } from "../cli/demo.ts";
+import { cacheDir } from "../pipeline/cache_dir.ts";
+import { embedPhotos } from "../pipeline/embed_photos.ts";
+import { LocalFolderSource } from "../sources/local.ts";
+import type { ImageRef, ImageSource } from "../sources/types.ts";
+
+const cores = navigator.hardwareConcurrency ?? 1;
+const v = parseCli(Deno.args, {
+  lfw: { type: "string" },
+  large: { type: "string" },
+  workers: { type: "string" },
+  batch: { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean" },
+}, "usage: deno task bench:throughput [--lfw N] [--large N] [--workers 1,2] [--batch N] [--out FILE]");
+const lfwCount = Number(v.lfw ?? 2000);
+const largeCount = Number(v.large ?? 48);
+const workerCounts = (v.workers ?? `1,${cores}`).split(",").map(Number);
+const batchSize = v.batch ? Number(v.batch) : undefined;
+const outFile = v.out ?? new URL("../../reports/bench/throughput.json", import.meta.url).pathname;
+
+function firstN(src: ImageSource, n: number): ImageSource {
+  return {
+    description: src.description,
+    async *list() {
+      let i = 0;
+      for await (const r of src.list()) {
+        if (i++ >= n) break;
+        yield r;
+      }
+    },
+    read: (r: ImageRef) => src.read(r),
+  };
+}
+
+/** Makes `n` distinct 3000x2000 JPEGs from the demo photos (once). */
+async function largePhotos(n: number): Promise<string> {
+  const dir = `${cacheDir()}/bench-large-3000x2000`;
+  await Deno.mkdir(dir, { recursive: true });
+  const demo = await ensureDemoPhotos();
+  const names = [...Deno.readDirSync(demo)].map((e) => e.name).filter((x) => x.endsWith(".jpg")).sort();
+  for (let i = 0; i < n; i++) {
+    const file = `${dir}/large-${String(i).padStart(3, "0")}.jpg`;
+    try {
+      await Deno.stat(file);
+      continue;
+    } catch { /* make it */ }
+    const src = `${demo}/${names[i % names.length]}`;
+    // Each copy differs (crop offset, quality), so that no two files share a hash.
+    const meta = await sharp(src).metadata();
+    const off = (i * 7) % 40;
+    const buf = await sharp(src)
+      .extract({ left: off, top: off, width: meta.width! - 40, height: meta.height! - 40 })
+      .resize(3000, 2000, { fit: "fill" })
+      .jpeg({ quality: 88 + (i % 8) })
+      .toBuffer();
+    await Deno.writeFile(file, buf);
+  }
+  return dir;
+}
+
+function vmHwmMiB(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function measure(name: string, source: ImageSource, workers: number) {
+  const store = await Deno.makeTempDir({ prefix: "throughput-store-" });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let peakRss = 0;
+  const timer = setInterval(() => peakRss = Math.max(peakRss, process.memoryUsage().rss), 200);
+  try {
+    const res = await embedPhotos(source, {
+      storeDir: store,
+      workers,
+      progress: false,
+      batchSize,
+      log: () => {},
+    });
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const faces = res.photos.reduce((n, p) => n + (p.record?.faces.length ?? 0), 0);
+    const stages = Object.fromEntries(
+      Object.entries(res.timings).filter(([k]) => !["total", "list"].includes(k)).map((
+        [k, s],
+      ) => [k, +s.toFixed(2)]),
+    );
+    const busiest = Object.entries(stages).sort((a, b) => b[1] - a[1])[0][0];
+    const row = {
+      set: name,
+      workers,
+      photos: res.photos.length,
+      faces,
+      seconds: +wall.toFixed(2),
+      photosPerSecond: +(res.photos.length / wall).toFixed(1),
+      cpuPercent: +(100 * (cpu.user + cpu.system) / 1e6 / wall).toFixed(0),
+      peakRssMiB: +(peakRss / 2 ** 20).toFixed(0),
+      stageSeconds: stages,
+      limitingStage: busiest,
+    };
+    console.log(
+      `${name.padEnd(18)} workers ${workers}: ${row.photos} photos (${faces} faces) in ${row.seconds}s = ` +
+        `${row.photosPerSecond} photos/s, CPU ${row.cpuPercent}%, peak RSS ${row.peakRssMiB} MiB; ` +
+        `stage seconds (summed over workers): ${
+          Object.entries(stages).map(([k, s]) => `${k} ${s}`).join(", ")
+        }; ` +
+        `largest: ${busiest}`,
+    );
+    return row;
+  } finally {
+    clearInterval(timer);
+    await Deno.remove(store, { recursive: true });
+  }
+}
+
+const rows = [];
+const lfwRoot = new URL("../../../shared/datasets/lfw/images_deepfunneled", import.meta.url).pathname;
+const haveLfw = await Deno.stat(lfwRoot).then(() => true, () => false);
+if (lfwCount > 0 && !haveLfw) {
+  console.log(`LFW skipped: ${lfwRoot} is absent (see ../shared/datasets/README.md)`);
+}
+if (lfwCount > 0 && haveLfw) {
+  const src = firstN(new LocalFolderSource(lfwRoot), lfwCount);
+  // Warm the page cache so that the first configuration does not pay for disk reads alone.
+  for await (const r of src.list()) await src.read(r);
+  for (const w of workerCounts) rows.push(await measure("lfw 250x250", src, w));
+}
+if (largeCount > 0) {
+  const dir = await largePhotos(largeCount);
+  const src = firstN(new LocalFolderSource(dir), largeCount);
+  for (const w of workerCounts) rows.push(await measure("large 3000x2000", src, w));
+}
+const result = {
+  date: new Date().toISOString(),
+  cores,
+  batchSize: batchSize ?? 32,
+  vmHwmMiB: vmHwmMiB(),
+  rows,
+};
+await Deno.mkdir(outFile.slice(0, outFile.lastIndexOf("/")), { recursive: true });
+await Deno.writeTextFile(outFile, JSON.stringify(result, null, 2));
+console.log(`process peak memory (VmHWM) ${result.vmHwmMiB.toFixed(0)} MiB; written ${outFile}`);

@@ -1,0 +1,87 @@
+/**
+ * `deno task report --run <dir> [--sweep <dir>] [--out <path>] [--single-file]`: the
+ * exploration report of a pipeline run folder, written to reports/<name>/ (or, with
+ * --single-file, to reports/<name>.html).
+ * @module
+ */
+import { basename, join, resolve } from "node:path";
+import { errorMessage } from "../errors.ts";
+import { loadRun } from "../report/run_data.ts";
+import { writeSite } from "../report/site.ts";
+import { loadSweep, type SweepData } from "../report/sweep_data.ts";
+import { numberFlag, parseCli } from "./args.ts";
+
+const USAGE = `usage: deno task report --run <dir> [options]
+
+  --run <dir>          run folder written by \`deno task run\` (embeddings/, labels.npy, run.json)
+  --sweep <dir>        sweep output folder (runs.json); default <run>/sweep when it exists
+  --name <name>        report name (default: the run folder's name)
+  --out <path>         output folder (default reports/<name>), or file with --single-file
+                       (default reports/<name>.html)
+  --single-file        one self-contained HTML file (smaller thumbnails, fewer faces per cluster)
+  --title <text>       report title (default: the run's)
+  --seed <n>           seed of the map and of the sampling (default 1)
+  --quiet              no progress lines`;
+
+/** The default reports folder of the repository. */
+function reportsDir(): string {
+  return new URL("../../reports", import.meta.url).pathname;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Entry point; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const v = parseCli(args, {
+    run: { type: "string" },
+    sweep: { type: "string" },
+    name: { type: "string" },
+    out: { type: "string" },
+    "single-file": { type: "boolean" },
+    title: { type: "string" },
+    seed: { type: "string" },
+    quiet: { type: "boolean" },
+    help: { type: "boolean" },
+  }, USAGE);
+  if (!v.run) {
+    console.error(`error: --run is required\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const t0 = performance.now();
+    const log = v.quiet ? undefined : (l: string) => console.error(l);
+    const run = await loadRun(v.run);
+    const name = v.name ?? basename(resolve(v.run));
+    const single = v["single-file"] ?? false;
+    const out = v.out ?? (single ? join(reportsDir(), `${name}.html`) : join(reportsDir(), name));
+    const sweepDir = v.sweep ??
+      ((await exists(join(v.run, "sweep", "runs.json"))) ? join(v.run, "sweep") : undefined);
+    const sweep: SweepData | undefined = sweepDir ? await loadSweep(sweepDir) : undefined;
+    const res = await writeSite(out, run, {
+      title: v.title,
+      sweep,
+      singleFile: single,
+      seed: numberFlag(v.seed, "seed"),
+      log,
+    });
+    const mb = (res.bytes / 1e6).toFixed(1);
+    console.log(
+      `report: ${res.entry} (${res.files.length} files, ${mb} MB, ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s)`,
+    );
+    return 0;
+  } catch (e) {
+    console.error(`error: ${errorMessage(e)}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
