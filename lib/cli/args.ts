@@ -3,7 +3,16 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, ToolkitError } from "../errors.ts";
+
+/** A bad command line: the caller prints it with the usage and exits with status 2. */
+export class UsageError extends ToolkitError {
+  /** @param message what is wrong with the arguments */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
 
 /** Parses `args` with node:util's parseArgs; unknown flags print usage and exit 2. */
 export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
@@ -24,13 +33,12 @@ export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
   }
 }
 
-/** Reads a number flag, exiting with a clear message when it is not a number. */
+/** Reads a number flag; a value that is not a number throws a {@link UsageError} naming the flag. */
 export function numberFlag(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n)) {
-    console.error(`error: --${name} must be a number, got ${JSON.stringify(value)}`);
-    Deno.exit(2);
+  if (value.trim() === "" || !Number.isFinite(n)) {
+    throw new UsageError(`--${name} must be a number, got ${JSON.stringify(value)}`);
   }
   return n;
 }

@@ -4,11 +4,8 @@
  * --single-file, to reports/<name>.html).
  * @module
  */
-import { basename, join, resolve } from "node:path";
 import { errorMessage } from "../errors.ts";
-import { loadRun } from "../report/run_data.ts";
-import { writeSite } from "../report/site.ts";
-import { loadSweep, type SweepData } from "../report/sweep_data.ts";
+import { makeReport } from "../report/make_report.ts";
 import { numberFlag, parseCli } from "./args.ts";
 
 const USAGE = `usage: deno task report --run <dir> [options]
@@ -16,26 +13,13 @@ const USAGE = `usage: deno task report --run <dir> [options]
   --run <dir>          run folder written by \`deno task run\` (embeddings/, labels.npy, run.json)
   --sweep <dir>        sweep output folder (runs.json); default <run>/sweep when it exists
   --name <name>        report name (default: the run folder's name)
-  --out <path>         output folder (default reports/<name>), or file with --single-file
+  --out <path>         output folder (default reports/<name>, or <run>/report when that is the
+                       run folder), or file with --single-file
                        (default reports/<name>.html)
   --single-file        one self-contained HTML file (smaller thumbnails, fewer faces per cluster)
   --title <text>       report title (default: the run's)
   --seed <n>           seed of the map and of the sampling (default 1)
   --quiet              no progress lines`;
-
-/** The default reports folder of the repository. */
-function reportsDir(): string {
-  return new URL("../../reports", import.meta.url).pathname;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Entry point; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -56,24 +40,18 @@ export async function main(args: string[]): Promise<number> {
   }
   try {
     const t0 = performance.now();
-    const log = v.quiet ? undefined : (l: string) => console.error(l);
-    const run = await loadRun(v.run);
-    const name = v.name ?? basename(resolve(v.run));
-    const single = v["single-file"] ?? false;
-    const out = v.out ?? (single ? join(reportsDir(), `${name}.html`) : join(reportsDir(), name));
-    const sweepDir = v.sweep ??
-      ((await exists(join(v.run, "sweep", "runs.json"))) ? join(v.run, "sweep") : undefined);
-    const sweep: SweepData | undefined = sweepDir ? await loadSweep(sweepDir) : undefined;
-    const res = await writeSite(out, run, {
+    const res = await makeReport({
+      run: v.run,
+      sweep: v.sweep,
+      name: v.name,
+      out: v.out,
+      singleFile: v["single-file"] ?? false,
       title: v.title,
-      sweep,
-      singleFile: single,
       seed: numberFlag(v.seed, "seed"),
-      log,
+      log: v.quiet ? undefined : (l: string) => console.error(l),
     });
-    const mb = (res.bytes / 1e6).toFixed(1);
     console.log(
-      `report: ${res.entry} (${res.files.length} files, ${mb} MB, ${
+      `report: ${res.entry} (${res.files.length} files, ${(res.bytes / 1e6).toFixed(1)} MB, ${
         ((performance.now() - t0) / 1000).toFixed(1)
       } s)`,
     );

@@ -6,7 +6,7 @@ import { errorMessage } from "../errors.ts";
 import type { Device } from "../models/session.ts";
 import { runPipeline, type RunSummary } from "../pipeline/run.ts";
 import { openSource } from "../sources/open.ts";
-import { numberFlag, parseCli } from "./args.ts";
+import { numberFlag, parseCli, UsageError } from "./args.ts";
 
 const USAGE = `usage: deno task run --input <folder | drive:<id|URL|path>> --out <dir> [options]
 
@@ -91,7 +91,7 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   } catch (e) {
     console.error(`error: ${errorMessage(e)}`);
-    return 1;
+    return e instanceof UsageError ? 2 : 1;
   }
 }
 

@@ -9,6 +9,7 @@ import { ToolkitError } from "../errors.ts";
 import { nms } from "./nms.ts";
 import type { Detection } from "./types.ts";
 import { toTensorData } from "./preprocess.ts";
+import { withDefaults } from "../util/defaults.ts";
 
 /** Options of a {@link FaceDetector}. */
 export interface DetectorOptions {
@@ -61,7 +62,7 @@ export class FaceDetector {
     }
     this.#spec = spec;
     this.#model = model;
-    this.#opts = { scoreThreshold: 0.65, nmsThreshold: 0.4, minFaceSize: 20, ...opts };
+    this.#opts = withDefaults({ scoreThreshold: 0.65, nmsThreshold: 0.4, minFaceSize: 20 }, opts);
   }
 
   /** Runs the detector on an RGB image and returns faces sorted by score. */

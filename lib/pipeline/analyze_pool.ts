@@ -66,7 +66,7 @@ export class AnalyzePool {
             const m = e.data;
             if (m.type === "ready") resolve(m);
             else if (m.type === "fatal") reject(new ToolkitError(m.message));
-            else if (m.type === "log" && i === 0) log?.(m.line);
+            else if (m.type === "log" && i === 0 && !/: ok \(/.test(m.line)) log?.(m.line);
           };
         }),
       );

@@ -77,7 +77,26 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   for await (const r of source.list(opts.signal)) refs.push(r);
   const tList = performance.now();
   const workers = opts.workers ?? navigator.hardwareConcurrency ?? 1;
-  const { log: _log, signal: _signal, storeDir: _store, progress: _progress, ...analyzerOpts } = opts;
+  // Every option that changes results, with its default filled in: the analyser gets exactly
+  // what the store key records.
+  const effective = {
+    scoreThreshold: opts.scoreThreshold ?? 0.65,
+    nmsThreshold: opts.nmsThreshold ?? 0.4,
+    minFaceSize: opts.minFaceSize ?? 20,
+    thumbnailSize: opts.thumbnailSize ?? 96,
+    maxPixels: opts.maxPixels ?? 100_000_000,
+    maxSide: opts.maxSide ?? 1280,
+  };
+  const analyzerOpts = {
+    pipeline: opts.pipeline,
+    device: opts.device ?? "cpu",
+    threads: opts.threads ?? 1,
+    batchSize: opts.batchSize ?? 32,
+    scoreThreshold: effective.scoreThreshold,
+    nmsThreshold: effective.nmsThreshold,
+    minFaceSize: effective.minFaceSize,
+    thumbnailSize: effective.thumbnailSize,
+  } as const;
   let pool: AnalyzePool | undefined;
   let analyzer: FaceAnalyzer | undefined;
   if (workers > 0) {
@@ -89,20 +108,15 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     });
     pool = await AnalyzePool.create(workers, { ...analyzerOpts, catalogue: cat }, log);
   } else {
-    analyzer = await FaceAnalyzer.create({ ...opts, log });
+    analyzer = await FaceAnalyzer.create({ ...analyzerOpts, catalogue: opts.catalogue, log });
   }
   const models = pool?.modelIds ?? analyzer!.modelIds;
+  // `format` changes whenever stored results of the same options would differ (2: boxes in
+  // original pixels with reduced decoding).
   const store = await FaceStore.open(opts.storeDir, {
     models,
     dim: pool?.dim ?? analyzer!.dim,
-    options: {
-      scoreThreshold: opts.scoreThreshold ?? 0.65,
-      nmsThreshold: opts.nmsThreshold ?? 0.4,
-      minFaceSize: opts.minFaceSize ?? 20,
-      thumbnailSize: opts.thumbnailSize ?? 96,
-      maxPixels: opts.maxPixels ?? 100_000_000,
-      maxSide: opts.maxSide ?? 1280,
-    },
+    options: { ...effective, format: 2 },
   });
   const progress = new Progress("faces", {
     unit: "photos",
@@ -117,12 +131,12 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     | { ok: true; width: number; height: number; faces: FaceToStore[] }
     | { ok: false; stage: Stage; message: string };
   const analyzeOne = async (bytes: Uint8Array, name: string): Promise<Outcome> => {
-    const maxSide = opts.maxSide ?? 1280;
-    if (pool) return await pool.analyze(bytes, name, opts.maxPixels, maxSide);
+    const { maxSide, maxPixels } = effective;
+    if (pool) return await pool.analyze(bytes, name, maxPixels, maxSide);
     const t = performance.now();
     let img;
     try {
-      img = await decodeImage(bytes, { name, maxPixels: opts.maxPixels, maxSide });
+      img = await decodeImage(bytes, { name, maxPixels, maxSide });
     } catch (e) {
       return { ok: false, stage: "decode", message: errorMessage(e) };
     } finally {

@@ -14,6 +14,7 @@ import type { ImageSource } from "../sources/types.ts";
 import { type FaceMeta, samePhotoPairs, writeEmbeddingSet } from "../store/embedding_set.ts";
 import { cacheDir } from "./cache_dir.ts";
 import { type EmbedOptions, embedPhotos, type EmbedResult } from "./embed_photos.ts";
+import { withDefaults } from "../util/defaults.ts";
 
 /** Options of {@link runPipeline}. */
 export interface RunOptions extends Partial<EmbedOptions> {
@@ -98,7 +99,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces }, thumbs);
 
   const t = performance.now();
-  const params = { ...DEFAULT_AGGLOMERATIVE, ...opts.cluster };
+  const params = withDefaults(DEFAULT_AGGLOMERATIVE, opts.cluster);
   const labels = x.rows > 0 ? await agglomerate(x, params, samePhotoPairs(faces)) : new Int32Array(0);
   const clusterSeconds = (performance.now() - t) / 1000;
 

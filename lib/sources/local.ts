@@ -5,6 +5,7 @@
  */
 import { ToolkitError } from "../errors.ts";
 import type { ImageRef, ImageSource } from "./types.ts";
+import { withDefaults } from "../util/defaults.ts";
 
 /** File extensions taken as images (lower case). */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -38,7 +39,10 @@ export class LocalFolderSource implements ImageSource {
   /** A source reading the images under `root`. */
   constructor(root: string, opts: LocalFolderOptions = {}) {
     this.root = root.replace(/\/+$/, "") || "/";
-    this.#opts = { labelsFromFolders: false, followSymlinks: true, ...opts };
+    this.#opts = withDefaults<Required<LocalFolderOptions>>({
+      labelsFromFolders: false,
+      followSymlinks: true,
+    }, opts);
   }
 
   /** Human-readable description. */
