@@ -60,6 +60,8 @@ export interface EmbedResult {
   store: FaceStore;
   /** Model ids used. */
   models: string[];
+  /** Execution provider the models ran on (`cpu`, `cuda`, `tensorrt`). */
+  provider: string;
   /** Photos analysed in this run (the rest came from the store). */
   computed: number;
   /** Seconds spent per stage in this run. */
@@ -209,6 +211,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     photos,
     store,
     models,
+    provider: pool?.provider ?? analyzer!.provider,
     computed,
     timings: {
       list: (tList - t0) / 1000,

@@ -47,6 +47,8 @@ export interface RunSummary {
   failures: FileFailure[];
   /** Photos analysed in this run (the rest came from the store). */
   computed: number;
+  /** Execution provider the models ran on. */
+  provider: string;
   /** Seconds per stage. */
   timings: Record<string, number>;
   /** Raw cluster label per face (singletons included), aligned with `embeddings/faces.jsonl`. */
@@ -143,7 +145,11 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   const { faces: _f, noFace: _n, errors: _e, ...meta } = report;
   await writeFileAtomic(
     `${opts.out}/run.json`,
-    JSON.stringify({ ...meta, noFace, counts: { faces: faces.length, clusters: kept.length } }, null, 2),
+    JSON.stringify(
+      { ...meta, provider: res.provider, noFace, counts: { faces: faces.length, clusters: kept.length } },
+      null,
+      2,
+    ),
   );
   await writeAssignmentsCsv(`${opts.out}/assignments.csv`, report);
   await writeErrorsCsv(`${opts.out}/errors.csv`, failures);
@@ -156,6 +162,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
     noFace: noFace.length,
     failures,
     computed: res.computed,
+    provider: res.provider,
     timings,
     labels,
     files: [
