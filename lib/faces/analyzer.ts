@@ -107,7 +107,7 @@ export class FaceAnalyzer {
       e.provider,
       new FaceDetector(specs.detector, d, opts),
       new LandmarkModel(specs.landmarks, l),
-      new FaceEmbedder(specs.embedder, e, opts.batchSize ?? 32),
+      new FaceEmbedder(specs.embedder, e, opts.batchSize ?? 32, e.provider === "cpu" ? 0 : 2),
       opts.thumbnailSize ?? 96,
     );
   }

@@ -27,6 +27,7 @@ export class FaceEmbedder {
   readonly #batchSize: number;
   #queue: { crop: RgbImage; resolve: (v: Float32Array) => void; reject: (e: unknown) => void }[] = [];
   #scheduled = false;
+  readonly #batchWaitMs: number;
   /** Length of each embedding. */
   readonly dim: number;
   /** Side of the aligned crops the model takes. */
@@ -35,7 +36,13 @@ export class FaceEmbedder {
   readonly stats = { batches: 0, crops: 0 };
 
   /** Wraps an open session of an `arcface-112` family embedder. */
-  constructor(spec: ModelSpec, model: ModelSession, batchSize = 32) {
+  /**
+   * @param batchSize most crops per inference
+   * @param batchWaitMs how long crops wait for others to share their batch: 0 sends them as soon
+   * as the current task ends (right on the CPU, where photos are analysed one at a time); a
+   * few ms let overlapping photos fill GPU batches
+   */
+  constructor(spec: ModelSpec, model: ModelSession, batchSize = 32, batchWaitMs = 0) {
     if (spec.task !== "embedder" || spec.family !== "arcface-112") {
       throw new ToolkitError(`model ${spec.id}: embedder family ${spec.family} is not supported`);
     }
@@ -49,11 +56,13 @@ export class FaceEmbedder {
       throw new RangeError(`batchSize must be >= 1, got ${batchSize}`);
     }
     this.#batchSize = this.#batchable ? batchSize : 1;
+    this.#batchWaitMs = batchWaitMs;
   }
 
   /**
    * Embeds aligned crops (each `width` x `height` of the spec); returns one unit row per crop.
-   * Crops wait at most until the event loop is next idle to share a batch with other calls'.
+   * Crops share a batch with those of other calls made before the current task ends (or within
+   * `batchWaitMs`).
    */
   embed(crops: readonly RgbImage[]): Promise<Float32Array> {
     const { width, height } = this.#spec.input;
@@ -72,7 +81,8 @@ export class FaceEmbedder {
     if (this.#queue.length >= this.#batchSize) this.#flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
-      setTimeout(() => this.#flush(), 0);
+      if (this.#batchWaitMs > 0) setTimeout(() => this.#flush(), this.#batchWaitMs);
+      else queueMicrotask(() => this.#flush());
     }
     return Promise.all(rows).then((vs) => {
       const out = new Float32Array(vs.length * this.dim);

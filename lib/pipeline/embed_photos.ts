@@ -32,7 +32,7 @@ export interface EmbedOptions extends AnalyzerOptions {
    * @default the number of cores
    */
   workers?: number;
-  /** Photos in flight at once. @default 2 per worker (2 without workers) */
+  /** Photos in flight at once. @default 2 per worker on the CPU, 4 per worker on a GPU (2 without workers) */
   concurrency?: number;
   /** Show progress lines. @default true */
   progress?: boolean;
@@ -199,7 +199,10 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     }
   };
   try {
-    const inFlight = opts.concurrency ?? Math.max(2, 2 * workers);
+    // Two photos per worker: on the CPU a worker runs them one after another, so the next one is
+    // ready the moment the last ends; on a GPU they overlap to fill the batches.
+    const perWorker = (opts.device ?? "cpu") === "cpu" ? 2 : 4;
+    const inFlight = opts.concurrency ?? (workers > 0 ? perWorker * workers : 2);
     await Promise.all(Array.from({ length: Math.max(1, inFlight) }, worker));
   } finally {
     pool?.close();

@@ -4,18 +4,32 @@
  * ./pool_messages.ts.
  * @module
  */
+import sharp from "sharp";
 import { errorMessage, ToolkitError } from "../errors.ts";
 import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { decodeImage } from "../images/decode.ts";
 import type { FromWorker, ToWorker } from "./pool_messages.ts";
 
+// One libvips thread per worker: the workers themselves are the parallelism.
+sharp.concurrency(1);
+
 const scope = self as unknown as Worker;
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 let analyzer: FaceAnalyzer | undefined;
+let serial = true;
+let queue: Promise<void> = Promise.resolve();
 
-scope.onmessage = async (e: MessageEvent<ToWorker>) => {
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
+  // On the CPU, jobs run one after another: a queued job starts the moment the last one ends,
+  // and two inferences never share this worker's core. On a GPU they overlap to fill batches.
+  if (m.type === "job" && serial) queue = queue.then(() => handle(m));
+  else void handle(m);
+};
+
+async function handle(m: ToWorker): Promise<void> {
   if (m.type === "init") {
+    serial = (m.options.device ?? "cpu") === "cpu";
     try {
       analyzer = await FaceAnalyzer.create({ ...m.options, log: (line) => post({ type: "log", line }) });
       post({ type: "ready", modelIds: analyzer.modelIds, dim: analyzer.dim, provider: analyzer.provider });
@@ -68,4 +82,4 @@ scope.onmessage = async (e: MessageEvent<ToWorker>) => {
     const stage = err instanceof ToolkitError && /embedder/.test(err.message) ? "embed" : "detect";
     post({ type: "error", id: m.id, stage, message: errorMessage(err) });
   }
-};
+}
