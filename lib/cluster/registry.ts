@@ -1,0 +1,125 @@
+/**
+ * Every clustering method by name, with one way to run any of them: defaults filled in,
+ * parameters validated, shared precomputation (k-NN graph, distance matrix) prepared, and
+ * constraints enforced after the fact for methods that cannot respect them while running.
+ * @module
+ */
+import type { Matrix } from "../matrix.ts";
+import { agglomerative } from "./agglomerative.ts";
+import { chineseWhispers } from "./chinese_whispers.ts";
+import { enforceConstraints, violations } from "./constraints.ts";
+import { dbscan } from "./dbscan.ts";
+import { cosineDistances, MAX_DENSE_ROWS } from "./distance_matrix.ts";
+import { graphAgglomerative } from "./graph_agglomerative.ts";
+import { prepareKnn } from "./graph_cache.ts";
+import { hdbscan } from "./hdbscan.ts";
+import type { KnnOptions } from "./knn.ts";
+import { kmeans } from "./kmeans.ts";
+import { louvain } from "./louvain.ts";
+import { optics } from "./optics.ts";
+import { rankOrder } from "./rank_order.ts";
+import { type Clusterer, type ClusterInput, type RunContext, validateParams } from "./types.ts";
+
+/** A clusterer with its parameter types erased, as the registry holds them. */
+export type AnyClusterer = Clusterer<Record<string, unknown>>;
+
+/** Every registered method. */
+export const CLUSTERERS: readonly AnyClusterer[] = [
+  dbscan,
+  optics,
+  hdbscan,
+  kmeans,
+  chineseWhispers,
+  louvain,
+  rankOrder,
+  graphAgglomerative,
+  agglomerative,
+] as unknown as AnyClusterer[];
+
+/** Methods that respect cannot-link pairs while clustering (others are split afterwards). */
+export const NATIVE_CANNOT_LINK: ReadonlySet<string> = new Set([
+  "dbscan",
+  "chinese-whispers",
+  "louvain",
+  "rank-order",
+  "graph-agglomerative",
+  "agglomerative",
+]);
+
+/** The method called `name`; throws a RangeError listing the known names otherwise. */
+export function getClusterer(name: string): AnyClusterer {
+  const c = CLUSTERERS.find((m) => m.name === name);
+  if (!c) {
+    throw new RangeError(
+      `unknown clustering method "${name}" (known: ${CLUSTERERS.map((m) => m.name).join(", ")})`,
+    );
+  }
+  return c;
+}
+
+/** Defaults overlaid with `params`, validated. */
+export function resolveParams(
+  c: AnyClusterer,
+  params: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return validateParams(c.name, c.params, { ...c.defaults, ...params });
+}
+
+/** The k-NN graph size a run needs (0 when it uses none). */
+export function neighboursNeeded(c: AnyClusterer, params: Record<string, unknown>): number {
+  const p = resolveParams(c, params);
+  if (typeof p.neighbours !== "number") return 0;
+  const ms = typeof p.minSamples === "number" ? p.minSamples - 1 : 0;
+  return Math.max(p.neighbours, ms);
+}
+
+/**
+ * Computes, once, what the runs of `c` with `params` share: the k-NN graph with
+ * onnxruntime, or the dense distance matrix for exact agglomerative clustering.
+ */
+export async function prepare(
+  x: Matrix,
+  runs: readonly { method: string; params: Record<string, unknown> }[],
+  opts: KnnOptions = {},
+): Promise<void> {
+  let k = 0, dense = false;
+  for (const r of runs) {
+    const c = getClusterer(r.method);
+    k = Math.max(k, neighboursNeeded(c, r.params));
+    if (c.name === "agglomerative") dense = true;
+  }
+  if (k > 0) await prepareKnn(x, k, opts);
+  if (dense && x.rows <= MAX_DENSE_ROWS) await cosineDistances(x, opts.threads ?? 0);
+}
+
+/** Result of {@link runClusterer}. */
+export interface ClusterRun {
+  /** Final labels (constraints enforced), -1 for noise. */
+  labels: Int32Array;
+  /** Cannot-link violations the method itself left (fixed by splitting). */
+  violationsFixed: number;
+}
+
+/**
+ * Runs `c` with defaults overlaid by `params` (validated), then enforces must-link and
+ * cannot-link constraints after the fact where the method left them unmet.
+ */
+export function runClusterer(
+  c: AnyClusterer,
+  input: ClusterInput,
+  params: Record<string, unknown>,
+  ctx: RunContext,
+): ClusterRun {
+  const p = resolveParams(c, params);
+  const { labels } = c.run(input, p, ctx);
+  if (labels.length !== input.x.rows) {
+    throw new RangeError(`${c.name}: returned ${labels.length} labels for ${input.x.rows} rows`);
+  }
+  const v = violations(labels, input.cannotLink);
+  const hasMust = input.mustLink !== undefined && input.mustLink.length > 0;
+  if (v === 0 && !hasMust) return { labels, violationsFixed: 0 };
+  return {
+    labels: enforceConstraints(input.x, labels, input.cannotLink, input.mustLink),
+    violationsFixed: v,
+  };
+}

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { SyncOnnx } from "./sync_onnx.ts";
+import { syntheticClusters } from "./synthetic.ts";
+
+Deno.test("SyncOnnx answers dot products and nearest rows synchronously", () => {
+  const { x } = syntheticClusters({ n: 300, dim: 20, clusters: 5, seed: 2 });
+  const b = x.data.slice(0, 7 * 20);
+  const bias = Float32Array.from({ length: 7 }, (_, j) => j * 0.01);
+  const s = new SyncOnnx(x);
+  try {
+    const dots = s.dots(b, 7);
+    const near = s.nearest(b, 7, bias);
+    for (let i = 0; i < 300; i++) {
+      let best = 0, bestV = -Infinity;
+      for (let j = 0; j < 7; j++) {
+        let v = 0;
+        for (let c = 0; c < 20; c++) v += x.data[i * 20 + c] * b[j * 20 + c];
+        assert.ok(Math.abs(v - dots[i * 7 + j]) < 1e-4);
+        if (v - bias[j] > bestV) bestV = v - bias[j], best = j;
+      }
+      assert.ok(Math.abs(near.score[i] - bestV) < 1e-4);
+      if (near.best[i] !== best) {
+        assert.ok(Math.abs(dots[i * 7 + near.best[i]] - bias[near.best[i]] - bestV) < 1e-4);
+      }
+    }
+    // A larger second query reuses the worker with grown buffers.
+    assert.equal(s.dots(x.data, 300).length, 300 * 300);
+  } finally {
+    s.close();
+  }
+});

@@ -1,0 +1,208 @@
+/**
+ * Keeping one configuration of a sweep for a run folder: its labels become the run's
+ * `labels.npy`, and `run.json`, `assignments.csv` and the run's `index.html` are rewritten to
+ * match, so that notebooks 04 and 05 and `deno task report --run` all show the chosen
+ * clustering. The pipeline's own labels are kept as `labels.pipeline.npy` (`keep` restores
+ * them; a new pipeline run replaces them), so picking again is always from the same start.
+ *
+ * CLI (what notebook 03 does, headless):
+ * `deno run -A lib/notebook/pick.ts --run <dir> [--sweep <dir>] [--pick best|label-free|keep|<run id>]`
+ * @module
+ */
+import { join } from "node:path";
+import { errorMessage, ToolkitError } from "../errors.ts";
+import { writeFileAtomic } from "../report/atomic_write.ts";
+import { writeAssignmentsCsv } from "../report/csv.ts";
+import { loadRun, type RunData, shownClusters } from "../report/run_data.ts";
+import { writeRunReport } from "../report/run_report.ts";
+import type { ReportFace, RunReport } from "../report/types.ts";
+import { decodeNpy, encodeNpy } from "../store/npy.ts";
+import { readLabels } from "../sweep/output.ts";
+import type { RunRow } from "../sweep/selection.ts";
+import { parseCli } from "../cli/args.ts";
+
+/** A chosen sweep run. */
+export interface SweepPick {
+  /** How it was chosen: the best by the sweep's metric, the label-free pick, or by id. */
+  rule: "best" | "label-free" | "id";
+  /** The run. */
+  row: RunRow;
+  /** Its labels (one per face row of the run's embeddings). */
+  labels: Int32Array;
+  /** Metric of `best` (when chosen by it). */
+  metric?: string;
+}
+
+/** What a sweep's `best.json` holds (as written by lib/sweep/runner.ts). */
+interface BestFile {
+  select?: string;
+  best?: RunRow;
+  labelFree?: { rule: string; run: RunRow };
+}
+
+async function readJson<T>(path: string): Promise<T> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as T;
+  } catch (e) {
+    throw new ToolkitError(`${path}: cannot read (${errorMessage(e)}); run the sweep first`, { cause: e });
+  }
+}
+
+/**
+ * Chooses a run of the sweep in `sweepDir`: `best` (by the sweep's metric when labels are
+ * known, else the label-free pick), `label-free`, or a run id from `runs.json`.
+ */
+export async function chooseSweepRun(sweepDir: string, pick: string): Promise<SweepPick> {
+  const best = await readJson<BestFile>(join(sweepDir, "best.json"));
+  let rule: SweepPick["rule"];
+  let row: RunRow | undefined;
+  if (pick === "best" && best.best) {
+    [rule, row] = ["best", best.best];
+  } else if (pick === "best" || pick === "label-free") {
+    [rule, row] = ["label-free", best.labelFree?.run];
+    if (!row) throw new ToolkitError(`${sweepDir}: the sweep made no label-free pick (no successful run?)`);
+  } else {
+    const rows = await readJson<RunRow[]>(join(sweepDir, "runs.json"));
+    [rule, row] = ["id", rows.find((r) => r.id === pick)];
+    if (!row) {
+      throw new ToolkitError(`${sweepDir}: no sweep run with id ${JSON.stringify(pick)} (see runs.json)`);
+    }
+    if (row.error) throw new ToolkitError(`sweep run ${pick} failed: ${row.error}`);
+  }
+  const labels = readLabels(join(sweepDir, "labels"), row.id);
+  if (!labels) throw new ToolkitError(`${sweepDir}/labels: no labels for run ${row.id}`);
+  return { rule, row, labels, metric: rule === "best" ? best.select : undefined };
+}
+
+/** The run as the pipeline's report writer takes it, with `clusters` as shown labels. */
+export function runReportOf(run: RunData): RunReport {
+  const faces: ReportFace[] = run.faces.map((f, i) => ({
+    path: f.path,
+    face: f.face,
+    box: f.box ? { x: f.box[0], y: f.box[1], w: f.box[2], h: f.box[3] } : { x: 0, y: 0, w: 0, h: 0 },
+    score: f.score ?? NaN,
+    cluster: run.clusters[i],
+    thumbnail: run.thumbnails[i],
+    webUrl: f.webUrl,
+  }));
+  return {
+    title: run.meta.title,
+    source: run.meta.source,
+    models: run.meta.models,
+    createdAt: run.meta.createdAt,
+    method: run.meta.method,
+    params: run.meta.params,
+    images: run.meta.images,
+    faces,
+    noFace: run.meta.noFace,
+    errors: run.errors,
+    timings: run.meta.timings,
+  };
+}
+
+/** What {@link applyPick} did. */
+export interface AppliedPick {
+  /** The chosen sweep run (undefined for `keep`). */
+  pick?: SweepPick;
+  /** Method now in the run folder. */
+  method: string;
+  /** Its parameters. */
+  params: Record<string, unknown>;
+  /** Clusters of at least the run's minimum size. */
+  clusters: number;
+  /** Faces not in such a cluster. */
+  unassigned: number;
+}
+
+/**
+ * Makes the configuration `pick` (see {@link chooseSweepRun}; `keep`: the pipeline's own
+ * clustering) the clustering of the run folder `runDir`.
+ */
+export async function applyPick(runDir: string, sweepDir: string, pick: string): Promise<AppliedPick> {
+  const metaPath = join(runDir, "run.json");
+  const meta = await readJson<Record<string, unknown>>(metaPath);
+  const original = join(runDir, "labels.pipeline.npy");
+  const pipelineMeta = (meta.pipeline ?? { method: meta.method, params: meta.params }) as {
+    method: string;
+    params: Record<string, unknown>;
+  };
+  // A run.json without "pipeline" is fresh from the pipeline: its labels are the originals.
+  if (!meta.pipeline) await Deno.copyFile(join(runDir, "labels.npy"), original);
+  const common = {
+    minClusterSize: pipelineMeta.params?.minClusterSize ?? 2,
+    cannotLink: pipelineMeta.params?.cannotLink ?? "faces of one photo",
+  };
+  let labels: Int32Array, method: string, params: Record<string, unknown>, chosen: SweepPick | undefined;
+  if (pick === "keep") {
+    const npy = decodeNpy(await Deno.readFile(original), original);
+    if (!(npy.data instanceof Int32Array)) throw new ToolkitError(`${original}: expected int32 labels`);
+    [labels, method, params] = [npy.data, pipelineMeta.method, pipelineMeta.params];
+  } else {
+    chosen = await chooseSweepRun(sweepDir, pick);
+    [labels, method, params] = [chosen.labels, chosen.row.method, { ...chosen.row.params, ...common }];
+  }
+  const faces = (meta.counts as { faces?: number } | undefined)?.faces;
+  if (faces !== undefined && labels.length !== faces) {
+    throw new ToolkitError(
+      `${runDir}: ${faces} faces but the chosen labels have ${labels.length}; was the sweep run on this run's embeddings?`,
+    );
+  }
+  await writeFileAtomic(join(runDir, "labels.npy"), encodeNpy(labels, [labels.length]));
+  const minSize = typeof common.minClusterSize === "number" ? common.minClusterSize : 2;
+  const shown = shownClusters(labels, minSize);
+  const clusters = new Set([...shown].filter((c) => c >= 0)).size;
+  const next = {
+    ...meta,
+    method,
+    params,
+    pipeline: pipelineMeta,
+    pick: chosen
+      ? {
+        rule: chosen.rule,
+        id: chosen.row.id,
+        sweep: sweepDir,
+        metric: chosen.metric,
+        metrics: chosen.row.metrics,
+      }
+      : undefined,
+    counts: { faces: labels.length, clusters },
+  };
+  await writeFileAtomic(metaPath, JSON.stringify(next, null, 2));
+  const report = runReportOf(await loadRun(runDir));
+  await writeAssignmentsCsv(join(runDir, "assignments.csv"), report);
+  await writeRunReport(runDir, report);
+  return { pick: chosen, method, params, clusters, unassigned: shown.filter((c) => c < 0).length };
+}
+
+const USAGE = `usage: deno run -A lib/notebook/pick.ts --run <dir> [--sweep <dir>] [--pick <which>]
+
+  --run <dir>     run folder (deno task run --out)
+  --sweep <dir>   sweep output folder (default <run>/sweep)
+  --pick <which>  best | label-free | keep | <sweep run id> (default best)`;
+
+/** Entry point; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const v = parseCli(args, {
+    run: { type: "string" },
+    sweep: { type: "string" },
+    pick: { type: "string" },
+    help: { type: "boolean" },
+  }, USAGE);
+  if (!v.run) {
+    console.error(`error: --run is required\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const r = await applyPick(v.run, v.sweep ?? join(v.run, "sweep"), v.pick ?? "best");
+    console.log(
+      `${v.run}: ${r.pick ? `${r.pick.rule} ${r.pick.row.id}` : "the pipeline's own clustering"} -> ` +
+        `${r.clusters} clusters, ${r.unassigned} faces unassigned`,
+    );
+    return 0;
+  } catch (e) {
+    console.error(`error: ${errorMessage(e)}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

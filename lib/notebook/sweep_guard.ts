@@ -1,0 +1,76 @@
+/**
+ * A sweep folder resumes whatever runs it holds, whatever embeddings they were made on. When
+ * the notebooks' run folder is re-made from other photos (or other models), the sweep under
+ * it would be silently reused; this guard records which embeddings a sweep folder belongs to
+ * and clears its results when they change.
+ * @module
+ */
+import { join } from "node:path";
+import { sha256Hex } from "../util/hash.ts";
+
+/** File in the sweep folder holding the fingerprint of its embeddings. */
+export const FINGERPRINT_FILE = "embeddings.sha256";
+
+/** The sweep's own outputs (lib/sweep/runner.ts), removed when stale. */
+const SWEEP_OUTPUTS = ["runs.jsonl", "runs.csv", "runs.json", "best.json", "labels"];
+
+/** SHA-256 of an embedding set's `vectors.npy` and `faces.jsonl` together. */
+export async function embeddingsFingerprint(embeddingsDir: string): Promise<string> {
+  const a = await Deno.readFile(join(embeddingsDir, "vectors.npy"));
+  const b = await Deno.readFile(join(embeddingsDir, "faces.jsonl"));
+  const both = new Uint8Array(a.length + b.length);
+  both.set(a);
+  both.set(b, a.length);
+  return await sha256Hex(both);
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return (await Deno.readTextFile(path)).trim();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
+/** True when some label file in `labelsDir` has a length other than `rows` faces. */
+async function labelsDisagree(labelsDir: string, rows: number): Promise<boolean> {
+  try {
+    for await (const e of Deno.readDir(labelsDir)) {
+      if (e.isFile && e.name.endsWith(".i32")) {
+        return (await Deno.stat(join(labelsDir, e.name))).size !== rows * 4;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return false;
+}
+
+/**
+ * Makes `sweepDir` belong to the embeddings in `embeddingsDir`: results recorded for other
+ * embeddings are removed. Results without a record (e.g. from `deno task sweep`) are kept
+ * when their label files fit the number of faces, and removed otherwise. Returns true when
+ * it removed anything. The fingerprint is written either way.
+ */
+export async function resetStaleSweep(sweepDir: string, embeddingsDir: string): Promise<boolean> {
+  const now = await embeddingsFingerprint(embeddingsDir);
+  const before = await readText(join(sweepDir, FINGERPRINT_FILE));
+  const rows = (await Deno.readTextFile(join(embeddingsDir, "faces.jsonl"))).split("\n")
+    .filter((l) => l.trim() !== "").length;
+  const stale = before === undefined ? await labelsDisagree(join(sweepDir, "labels"), rows) : before !== now;
+  let removed = false;
+  if (stale) {
+    for (const name of SWEEP_OUTPUTS) {
+      try {
+        await Deno.remove(join(sweepDir, name), { recursive: true });
+        removed = true;
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+  }
+  await Deno.mkdir(sweepDir, { recursive: true });
+  await Deno.writeTextFile(join(sweepDir, FINGERPRINT_FILE), now + "\n");
+  return removed;
+}

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { main } from "../cli/report.ts";
+import { makeReport } from "./make_report.ts";
+import { writeSyntheticRun } from "./synthetic_run.ts";
+
+Deno.test("makeReport and `deno task report`: a folder, or one file, from a run folder", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeSyntheticRun(join(dir, "run"), { faces: 80, people: 8, seed: 4 });
+    const folder = await makeReport({ run: join(dir, "run"), out: join(dir, "site") });
+    assert.equal(folder.entry, join(dir, "site", "index.html"));
+    assert.ok(folder.files.length > 10 && folder.bytes > 0);
+    assert.match(Deno.readTextFileSync(folder.entry), /Sweep/);
+    await assert.rejects(makeReport({ run: join(dir, "run"), out: join(dir, "run") }), /is the run folder/);
+    // The CLI: a single file at --out; a missing --run is a usage error.
+    const log = console.log;
+    console.log = () => {};
+    try {
+      assert.equal(
+        await main(["--run", join(dir, "run"), "--out", join(dir, "one.html"), "--single-file", "--quiet"]),
+        0,
+      );
+      assert.equal(await main(["--run", join(dir, "nothing"), "--out", join(dir, "x"), "--quiet"]), 1);
+    } finally {
+      console.log = log;
+    }
+    assert.ok(Deno.statSync(join(dir, "one.html")).size > 10000);
+    const error = console.error;
+    console.error = () => {};
+    try {
+      assert.equal(await main([]), 2);
+    } finally {
+      console.error = error;
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,170 @@
+/**
+ * A pipeline run folder in memory: the embedding set, thumbnails, raw and shown cluster
+ * labels, true labels when known, and the run's metadata (run.json, errors.csv).
+ * @module
+ */
+import { basename, join, resolve } from "node:path";
+import { ToolkitError } from "../errors.ts";
+import type { Matrix } from "../matrix.ts";
+import { type FaceMeta, labelIds, readEmbeddingSet, readThumbnails } from "../store/embedding_set.ts";
+import { decodeNpy } from "../store/npy.ts";
+import { parseErrorsCsv } from "./csv.ts";
+import type { ReportError, ReportNoFace } from "./types.ts";
+
+/** What run.json says about a run (every field optional on reading). */
+export interface RunMeta {
+  /** Report title. */
+  title: string;
+  /** Human-readable description of the image source. */
+  source: string;
+  /** Model names. */
+  models: string[];
+  /** When the run was made (ISO 8601). */
+  createdAt: string;
+  /** Clustering method. */
+  method: string;
+  /** Clustering parameters (`minClusterSize` among them). */
+  params: Record<string, unknown>;
+  /** Photos listed. */
+  images: number;
+  /** Seconds per stage. */
+  timings: Record<string, number>;
+  /** Photos read fine but with no face. */
+  noFace: ReportNoFace[];
+}
+
+/** A run, ready for figures and reports. */
+export interface RunData {
+  /** Short name (the run folder's name), used for the report folder. */
+  name: string;
+  /** Metadata. */
+  meta: RunMeta;
+  /** One L2-normalised embedding per face. */
+  x: Matrix;
+  /** One entry per row of `x`. */
+  faces: FaceMeta[];
+  /** JPEG thumbnail per face (undefined where none). */
+  thumbnails: (Uint8Array | undefined)[];
+  /** Raw cluster label per face (singletons included), as the clusterer gave it. */
+  raw: Int32Array;
+  /**
+   * Shown cluster per face: clusters of at least `minClusterSize` faces numbered 0, 1, ...
+   * largest first (ties by raw label), -1 for the rest (unassigned).
+   */
+  clusters: Int32Array;
+  /** Smallest cluster that counts as a group. */
+  minClusterSize: number;
+  /** True identity per face (ids into `truthNames`) when every face has a label. */
+  truth?: Int32Array;
+  /** Names of the true identities. */
+  truthNames?: string[];
+  /** Files that failed. */
+  errors: ReportError[];
+}
+
+/** Renumbers raw labels: groups of >= `minSize` become 0, 1, ... largest first; the rest -1. */
+export function shownClusters(raw: Int32Array, minSize: number): Int32Array {
+  const sizes = new Map<number, number>();
+  for (const l of raw) if (l >= 0) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+  const kept = [...sizes].filter(([, s]) => s >= minSize).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const id = new Map(kept.map(([l], i) => [l, i]));
+  return Int32Array.from(raw, (l) => id.get(l) ?? -1);
+}
+
+/** Input of {@link runData}: an embedding set and labels, from a run folder or a notebook. */
+export interface RunDataInput {
+  /** Name of the run. */
+  name: string;
+  /** Metadata (missing fields get defaults). */
+  meta?: Partial<RunMeta>;
+  /** Embeddings. */
+  x: Matrix;
+  /** Face metadata. */
+  faces: FaceMeta[];
+  /** Raw cluster labels. */
+  labels: Int32Array;
+  /** Thumbnails (default none). */
+  thumbnails?: (Uint8Array | undefined)[];
+  /** Errors (default none). */
+  errors?: ReportError[];
+}
+
+/** Builds {@link RunData}, checking that the parts agree. */
+export function runData(input: RunDataInput): RunData {
+  const n = input.x.rows;
+  if (input.faces.length !== n || input.labels.length !== n) {
+    throw new ToolkitError(
+      `run ${input.name}: ${n} embeddings, ${input.faces.length} faces, ${input.labels.length} labels`,
+    );
+  }
+  const m = input.meta ?? {};
+  const params = m.params ?? {};
+  const minClusterSize = typeof params.minClusterSize === "number" ? params.minClusterSize : 2;
+  const meta: RunMeta = {
+    title: m.title ?? input.name,
+    source: m.source ?? "",
+    models: m.models ?? [],
+    createdAt: m.createdAt ?? "",
+    method: m.method ?? "unknown",
+    params,
+    images: m.images ?? new Set(input.faces.map((f) => f.imageId)).size,
+    timings: m.timings ?? {},
+    noFace: m.noFace ?? [],
+  };
+  const truth = labelIds(input.faces);
+  let truthNames: string[] | undefined;
+  if (truth) {
+    truthNames = [];
+    input.faces.forEach((f, i) => (truthNames![truth[i]] = f.label!));
+  }
+  return {
+    name: input.name,
+    meta,
+    x: input.x,
+    faces: input.faces,
+    thumbnails: input.thumbnails ?? input.faces.map(() => undefined),
+    raw: input.labels,
+    clusters: shownClusters(input.labels, minClusterSize),
+    minClusterSize,
+    truth,
+    truthNames,
+    errors: input.errors ?? [],
+  };
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Reads a run folder written by `deno task run` (embeddings/, labels.npy, run.json,
+ * errors.csv). Thumbnails missing from the embedding set are simply absent.
+ */
+export async function loadRun(dir: string): Promise<RunData> {
+  const set = await readEmbeddingSet(join(dir, "embeddings"));
+  let thumbnails: (Uint8Array | undefined)[];
+  try {
+    thumbnails = await readThumbnails(join(dir, "embeddings"), set.faces);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    thumbnails = set.faces.map(() => undefined);
+  }
+  const npy = decodeNpy(await Deno.readFile(join(dir, "labels.npy")), "labels.npy");
+  if (!(npy.data instanceof Int32Array)) throw new ToolkitError(`${dir}/labels.npy: expected int32 labels`);
+  const metaText = await readOptional(join(dir, "run.json"));
+  const errorsText = await readOptional(join(dir, "errors.csv"));
+  return runData({
+    name: basename(resolve(dir)),
+    meta: metaText ? JSON.parse(metaText) : undefined,
+    x: set.x,
+    faces: set.faces,
+    labels: npy.data,
+    thumbnails,
+    errors: errorsText ? parseErrorsCsv(errorsText) : [],
+  });
+}

@@ -1,0 +1,392 @@
+/**
+ * The exploration report of a run ("site"): overview with metrics and figures, a UMAP map of
+ * the faces with hover thumbnails, the sweep, a gallery of clusters (largest first,
+ * paginated), one page per cluster, likely wrong merges, likely splits and unassigned faces.
+ * Written as a folder of static pages (`index.html`, ..., `assets/`) or as one self-contained
+ * HTML file; either opens from disk or any static server with no network access.
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { join } from "node:path";
+import sharp from "sharp";
+import { neighbours as neighboursOf, prepareKnn } from "../cluster/graph_cache.ts";
+import type { KnnGraph } from "../cluster/knn.ts";
+import { externalMetrics, getMetric, internalMetrics } from "../metrics/mod.ts";
+import { clusterSizeFigure } from "../viz/cluster_sizes.ts";
+import { defaultRadius, scaleLayout, scatterSvg } from "../viz/scatter.ts";
+import { samplePairs, similarityFigure } from "../viz/similarity.ts";
+import { heatmapSpecs, metricByParamFigures, sweepHeatmap } from "../viz/sweep_figures.ts";
+import { type Layout, umapLayout } from "../viz/umap.ts";
+import {
+  clusterInfos,
+  mergeSuspects,
+  nearestClusters,
+  splitSuspects,
+  type UnassignedFace,
+} from "./analysis.ts";
+import { writeFileAtomic } from "./atomic_write.ts";
+import type { Rgb } from "./contact_sheet.ts";
+import { markup } from "./html.ts";
+import type { MapData } from "./map_script.ts";
+import { planPages } from "./paginate.ts";
+import type { RunData } from "./run_data.ts";
+import { dataUri, linker, siteDocument, siteNav } from "./site_doc.ts";
+import type { MetricRow, SiteModel, SitePage } from "./site_model.ts";
+import {
+  clusterPage,
+  filesPage,
+  galleryPage,
+  mapPage,
+  mergesPage,
+  overviewPage,
+  splitsPage,
+  sweepPage,
+  unassignedPage,
+  unassignedPageCount,
+} from "./site_pages.ts";
+import { type PlacedSheet, SheetSink } from "./site_sheets.ts";
+import type { SweepData } from "./sweep_data.ts";
+
+/** Options of {@link buildSite} and {@link writeSite}. */
+export interface SiteOptions {
+  /** Title (default: the run's title). */
+  title?: string;
+  /** A sweep to show (see lib/report/sweep_data.ts). */
+  sweep?: SweepData;
+  /** Everything in one HTML file (data: URIs, smaller thumbnails, fewer faces). */
+  singleFile?: boolean;
+  /** Seed of UMAP and of the sampling (default 1). */
+  seed?: number;
+  /** UMAP neighbours (default 15). */
+  neighbours?: number;
+  /** A precomputed 2-D layout of the faces (skips UMAP). */
+  layout?: Layout;
+  /** Thumbnail edge on the sheets in pixels (default 80; 48 in a single file). */
+  tile?: number;
+  /** JPEG quality of the sheets (default 78; 65 in a single file). */
+  quality?: number;
+  /** Most faces shown per cluster (default all; 16 in a single file). */
+  facesPerCluster?: number;
+  /** Most unassigned faces shown (default all; 128 in a single file). */
+  unassignedMax?: number;
+  /** Clusters per gallery page (default 60). */
+  clustersPerPage?: number;
+  /** Unassigned faces per page (default 512). */
+  unassignedPerPage?: number;
+  /** Likely merges and likely splits listed (default 40 each; 20 in a single file). */
+  suspects?: number;
+  /** Face pairs sampled per similarity histogram (default 20,000). */
+  pairs?: number;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/** The built report, ready to write. */
+export interface BuiltSite {
+  /** The computed model. */
+  model: SiteModel;
+  /** Every page. */
+  pages: SitePage[];
+  /** Sheet images (folder mode). */
+  assets: Map<string, Uint8Array>;
+}
+
+const FOREIGN: Rgb = { r: 207, g: 34, b: 46 };
+/** Up to this many faces, neighbours are found in plain JavaScript. */
+const SMALL = 1500;
+const PREVIEW = 16;
+const PER_SHEET = 64;
+
+function metricRows(values: Record<string, number>, names: readonly string[]): MetricRow[] {
+  return names.filter((n) => n in values).map((name) => {
+    const spec = getMetric(name);
+    return { name, value: values[name], description: spec.description, higherIsBetter: spec.higherIsBetter };
+  });
+}
+
+/** Computes everything the pages show, composing the contact sheets on the way. */
+export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<BuiltSite> {
+  const log = opts.log ?? (() => {});
+  const single = opts.singleFile ?? false;
+  const seed = opts.seed ?? 1;
+  const l = linker(single);
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - t0) / 1000;
+    log(`report: ${name} ${timings[name].toFixed(1)} s`);
+    t0 = now;
+  };
+  const n = run.faces.length;
+  const sink = new SheetSink(run.thumbnails, single, {
+    tile: opts.tile ?? (single ? 48 : 80),
+    columns: 8,
+    gap: 2,
+    quality: opts.quality ?? (single ? 65 : 78),
+  });
+
+  // Clusters, most typical faces first; neighbours; the layout.
+  const infos = clusterInfos(run.x, run.clusters, run.truth);
+  const byId = new Map(infos.map((c) => [c.id, c]));
+  const neighbours = Math.max(2, Math.min(opts.neighbours ?? 15, n - 2));
+  let knn: KnnGraph | undefined;
+  // Small sets in plain JavaScript (no onnxruntime session needed), large ones with onnxruntime.
+  if (n >= 4) knn = n <= SMALL ? neighboursOf(run.x, neighbours) : await prepareKnn(run.x, neighbours);
+  lap("clusters and neighbours");
+  const layout = opts.layout ??
+    (n >= 4 ? await umapLayout(run.x, { knn, nNeighbors: neighbours, seed }) : undefined);
+  lap("umap");
+
+  // Metrics and figures.
+  const external = run.truth && n > 0
+    ? metricRows(externalMetrics(run.truth, run.clusters), [
+      "bcubedF1",
+      "bcubedP",
+      "bcubedR",
+      "pairwiseF1",
+      "pairwiseP",
+      "pairwiseR",
+      "ari",
+      "nmi",
+      "purity",
+      "inversePurity",
+    ])
+    : [];
+  const silhouetteSample = 500;
+  const internal = n > 0
+    ? metricRows(internalMetrics(run.x, run.clusters, { sample: silhouetteSample, seed }), [
+      "silhouette",
+      "daviesBouldin",
+      "calinskiHarabasz",
+      "clusters",
+      "singletonShare",
+      "noiseShare",
+    ])
+    : [];
+  const sil = internal.find((r) => r.name === "silhouette");
+  if (sil && n > silhouetteSample) {
+    sil.description = `mean silhouette, cosine distance, estimated from ${silhouetteSample} sampled faces`;
+  }
+  lap("metrics");
+  const threshold = typeof run.meta.params.threshold === "number" && run.meta.method === "agglomerative"
+    ? 1 - run.meta.params.threshold
+    : undefined;
+  const pairs = opts.pairs ?? 20000;
+  const figures = {
+    sizes: clusterSizeFigure(run.clusters),
+    simClusters: similarityFigure(samplePairs(run.x, run.clusters, pairs, seed), {
+      threshold,
+      thresholdLabel: "merge threshold",
+    }),
+    simPeople: run.truth
+      ? similarityFigure(samplePairs(run.x, run.truth, pairs, seed), {
+        names: ["same person", "different people"],
+        threshold,
+        thresholdLabel: "merge threshold",
+      })
+      : undefined,
+  };
+  lap("figures");
+
+  // Contact sheets: every cluster (most typical first, other people framed), unassigned faces.
+  const facesPerCluster = opts.facesPerCluster ?? (single ? PREVIEW : Infinity);
+  const clusterSheets = new Map<number, PlacedSheet[]>();
+  for (const c of infos) {
+    const count = Math.min(c.rows.length, facesPerCluster);
+    const frames = c.foreign
+      ? Array.from(c.foreign.subarray(0, count), (f) => (f ? FOREIGN : undefined))
+      : undefined;
+    clusterSheets.set(
+      c.id,
+      await sink.sheets(`cluster-${c.id}`, c.rows.subarray(0, count), PREVIEW, PER_SHEET, frames),
+    );
+  }
+  const unassigned: UnassignedFace[] = knn
+    ? nearestClusters(knn, run.clusters)
+    : Array.from(run.clusters.entries()).filter(([, c]) => c < 0).map(([row]) => ({
+      row,
+      cluster: -1,
+      sim: NaN,
+    }));
+  const unassignedMax = Math.min(unassigned.length, opts.unassignedMax ?? (single ? 128 : Infinity));
+  const unassignedSheets = await sink.sheets(
+    "unassigned",
+    Int32Array.from(unassigned.slice(0, unassignedMax), (u) => u.row),
+    PER_SHEET,
+    PER_SHEET,
+  );
+  lap("contact sheets");
+
+  // Quality pages.
+  const top = opts.suspects ?? (single ? 20 : 40);
+  const merges = [];
+  for (const s of mergeSuspects(run.x, infos, { top })) {
+    const a = await sink.sheet(`merge-${s.cluster}-a`, s.groups[0].subarray(0, PREVIEW));
+    const b = await sink.sheet(`merge-${s.cluster}-b`, s.groups[1].subarray(0, PREVIEW));
+    merges.push({ suspect: s, sheets: [a, b] as [PlacedSheet, PlacedSheet] });
+  }
+  const splits = await splitSuspects(infos, { top });
+  lap("merges and splits");
+
+  // The map: scatter, a small preview picture, and the hover data.
+  let map: SiteModel["map"];
+  let mapPreview: string | undefined;
+  if (layout) {
+    const w = 1000, h = 700;
+    const points = scaleLayout(layout, { width: w, height: h });
+    const layers = [{ className: "by-cluster", groups: run.clusters, label: "coloured by cluster" }];
+    if (run.truth) layers.push({ className: "by-person", groups: run.truth, label: "coloured by person" });
+    const svg = scatterSvg(points, layers, { id: "map", width: w, height: h, title: "Map of the faces" })
+      .replace("</svg>", `<circle id="map-ring" r="0" fill="none" stroke="#1f2328" stroke-width="2"/></svg>`);
+    const homes: PlacedSheet[] = [...[...clusterSheets.values()].flat(), ...unassignedSheets];
+    const tiles: MapData["tiles"] = new Array(n).fill(0);
+    homes.forEach((s, k) => s.tiles.forEach((t) => (tiles[t.row] = [k, t.x, t.y])));
+    const data: MapData = {
+      w,
+      h,
+      xy: Array.from(points),
+      names: run.faces.map((f) => `${f.path} · face ${f.face}`),
+      cluster: Array.from(run.clusters),
+      ...(run.truth ? { person: Array.from(run.truth), people: run.truthNames } : {}),
+      tiles,
+      sheets: homes.map((s) => [s.ref, s.width, s.height]),
+      tile: sink.layout.tile,
+      clusterHref: l.href("cluster-{id}"),
+    };
+    map = { svg, data, neighbours, seed };
+    // Drawn at full size and halved: twice the radius keeps the dots visible.
+    const previewSvg = scatterSvg(points, [layers[0]], {
+      width: w,
+      height: h,
+      radius: Math.min(5, 2 * defaultRadius(n)),
+    });
+    const png = await sharp(Buffer.from(previewSvg)).resize(400).png({ compressionLevel: 9 }).toBuffer();
+    const bytes = new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+    if (single) mapPreview = dataUri(bytes, "image/png");
+    else {
+      sink.files.set("map-preview.png", bytes);
+      mapPreview = "assets/map-preview.png";
+    }
+  }
+  lap("map");
+
+  const gallerySizes = infos.map((c) => clusterSheets.get(c.id)![0]?.tiles.length ?? 0);
+  const model: SiteModel = {
+    run,
+    l,
+    title: opts.title ?? run.meta.title,
+    infos,
+    byId,
+    clusterSheets,
+    unassigned,
+    unassignedSheets,
+    unassignedPerPage: opts.unassignedPerPage ?? 512,
+    merges,
+    splits,
+    external,
+    internal,
+    figures,
+    mapPreview,
+    map,
+    sweep: opts.sweep,
+    galleryPages: planPages(
+      single ? infos.map((c) => Math.min(c.rows.length, facesPerCluster)) : gallerySizes,
+      { clustersPerPage: opts.clustersPerPage ?? 60, facesPerPage: 1500 },
+    ),
+    facesPerCluster,
+    timings,
+  };
+
+  // Pages.
+  const sweepFigures = opts.sweep ? metricByParamFigures(opts.sweep.rows, opts.sweep.metric) : [];
+  const heatmaps = opts.sweep
+    ? heatmapSpecs(opts.sweep.rows).flatMap((s) => {
+      const svg = sweepHeatmap(opts.sweep!.rows, { ...s, metric: opts.sweep!.metric });
+      return svg ? [{ method: s.method, svg }] : [];
+    })
+    : [];
+  const pages: SitePage[] = [overviewPage(model), mapPage(model)];
+  model.galleryPages.forEach((_, p) => pages.push(galleryPage(model, p)));
+  if (!single) infos.forEach((_, i) => pages.push(clusterPage(model, i)));
+  pages.push(mergesPage(model), splitsPage(model));
+  for (let p = 0; p < unassignedPageCount(model); p++) pages.push(unassignedPage(model, p));
+  pages.push(sweepPage(model, sweepFigures, heatmaps), filesPage(model));
+  lap("pages");
+  return { model, pages, assets: sink.files };
+}
+
+/** What {@link writeSite} wrote. */
+export interface SiteFiles {
+  /** The page to open (`index.html`, or the single file). */
+  entry: string;
+  /** Every file written. */
+  files: string[];
+  /** Bytes written in all. */
+  bytes: number;
+  /** Seconds per build step. */
+  timings: Record<string, number>;
+}
+
+const OWN_FILE = /^(index|map|merges|splits|sweep|files|gallery(-\d+)?|unassigned(-\d+)?|cluster-\d+)\.html$/;
+const OWN_ASSET = /^(cluster-\d+-\d+|unassigned-\d+|merge-\d+-[ab])\.jpg$|^map-preview\.png$/;
+
+/** Removes report files of an earlier build in `dir` that this build did not write. */
+async function removeStale(dir: string, pattern: RegExp, keep: Set<string>): Promise<void> {
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && pattern.test(e.name) && !keep.has(e.name)) await Deno.remove(join(dir, e.name));
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
+/**
+ * Builds and writes the report of `run`: into the folder `out` (pages, `assets/`; earlier
+ * report files that are no longer part of it are removed, anything else is left alone), or,
+ * with `singleFile`, as the one HTML file `out`.
+ */
+export async function writeSite(out: string, run: RunData, opts: SiteOptions = {}): Promise<SiteFiles> {
+  const built = await buildSite(run, opts);
+  const { model, pages } = built;
+  const encoder = new TextEncoder();
+  if (opts.singleFile) {
+    const scripts = [...new Set(pages.flatMap((p) => p.scripts ?? []))];
+    const sections = pages.map((p) =>
+      markup`<section class="page" id="${p.id}">${
+        siteNav(model.l, p.nav, model.title)
+      }<main>${p.body}</main></section>\n`
+    );
+    const text = siteDocument(model.title, markup`${sections}`, scripts);
+    await writeFileAtomic(out, text);
+    return { entry: out, files: [out], bytes: encoder.encode(text).length, timings: model.timings };
+  }
+  const files: string[] = [];
+  let bytes = 0;
+  const assetNames = new Set<string>();
+  for (const [name, data] of built.assets) {
+    const file = name.includes(".") ? name : `${name}.jpg`;
+    assetNames.add(file);
+    await writeFileAtomic(join(out, "assets", file), data);
+    files.push(join(out, "assets", file));
+    bytes += data.length;
+  }
+  const pageNames = new Set<string>();
+  // index.html last, so that a reader never opens a half-written report.
+  for (const p of [...pages.filter((p) => p.id !== "index"), ...pages.filter((p) => p.id === "index")]) {
+    const text = siteDocument(
+      `${p.title}${p.id === "index" ? "" : ` — ${model.title}`}`,
+      markup`${siteNav(model.l, p.nav, model.title)}<main>${p.body}</main>`,
+      p.scripts,
+    );
+    const name = `${p.id}.html`;
+    pageNames.add(name);
+    await writeFileAtomic(join(out, name), text);
+    files.push(join(out, name));
+    bytes += encoder.encode(text).length;
+  }
+  await removeStale(out, OWN_FILE, pageNames);
+  await removeStale(join(out, "assets"), OWN_ASSET, assetNames);
+  return { entry: join(out, "index.html"), files, bytes, timings: model.timings };
+}

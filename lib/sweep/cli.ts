@@ -1,0 +1,55 @@
+/**
+ * `deno task sweep --embeddings <dir> --config <file> --out <dir> [--workers n]
+ *  [--select metric] [--label-free rule] [--constraints file] [--limit n]`
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { errorMessage } from "../errors.ts";
+import { runSweep } from "./runner.ts";
+
+const USAGE =
+  "usage: deno task sweep --embeddings <dir> --config <file> --out <dir> [--workers n] [--select metric] " +
+  "[--label-free consensus|silhouette] [--constraints file.json] [--limit n]";
+
+if (import.meta.main) {
+  try {
+    const { values } = parseArgs({
+      args: Deno.args,
+      options: {
+        embeddings: { type: "string" },
+        config: { type: "string", default: "configs/sweep-default.json" },
+        out: { type: "string" },
+        workers: { type: "string" },
+        select: { type: "string" },
+        "label-free": { type: "string" },
+        constraints: { type: "string" },
+        limit: { type: "string" },
+        help: { type: "boolean" },
+      },
+    });
+    if (values.help || !values.embeddings || !values.out) {
+      console.error(USAGE);
+      Deno.exit(values.help ? 0 : 2);
+    }
+    const s = await runSweep({
+      embeddings: values.embeddings,
+      config: values.config!,
+      out: values.out,
+      workers: values.workers ? Number(values.workers) : undefined,
+      select: values.select,
+      labelFree: values["label-free"],
+      constraints: values.constraints,
+      limit: values.limit ? Number(values.limit) : undefined,
+    });
+    const fmt = (r?: { id: string; metrics: Record<string, number> }) =>
+      r ? `${r.id} (bcubedF1 ${r.metrics.bcubedF1?.toFixed(4) ?? "n/a"})` : "none";
+    console.log(`runs: ${s.rows.length} (${s.ran} this time, ${s.remaining} left)`);
+    for (const [m, r] of Object.entries(s.bestPerMethod)) console.log(`best ${m}: ${fmt(r)}`);
+    console.log(`best: ${fmt(s.best)}`);
+    console.log(`label-free (${s.labelFree?.rule}): ${fmt(s.labelFree?.row)}`);
+    console.log(`written: ${values.out}/runs.csv, runs.json, best.json`);
+  } catch (e) {
+    console.error(`sweep: ${errorMessage(e)}`);
+    Deno.exit(1);
+  }
+}

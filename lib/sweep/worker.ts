@@ -1,0 +1,48 @@
+/**
+ * Sweep worker: receives the shared data once (embeddings and k-NN graph in shared
+ * memory), then runs one {@link RunSpec} per message and posts back its row and labels.
+ * @module
+ */
+import { rememberKnn } from "../cluster/graph_cache.ts";
+import type { KnnGraph } from "../cluster/knn.ts";
+import type { RunSpec } from "./config.ts";
+import { evaluateRun, type SweepData } from "./evaluate.ts";
+
+/** Message that starts a worker. */
+export interface InitMessage {
+  /** Kind. */
+  type: "init";
+  /** Shared data. */
+  data: SweepData;
+  /** Precomputed k-NN graph, if any. */
+  graph?: KnnGraph;
+}
+
+/** Message asking for one run. */
+export interface RunMessage {
+  /** Kind. */
+  type: "run";
+  /** The run. */
+  run: RunSpec;
+}
+
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<InitMessage | RunMessage>) => void) | null;
+  postMessage(m: unknown): void;
+};
+let data: SweepData | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+scope.onmessage = (e) => {
+  const msg = e.data;
+  if (msg.type === "init") {
+    data = msg.data;
+    if (msg.graph) rememberKnn(data.x, msg.graph);
+    scope.postMessage({ type: "ready" });
+    return;
+  }
+  queue = queue.then(async () => {
+    const { row, labels } = await evaluateRun(data!, msg.run);
+    scope.postMessage({ type: "done", row, labels });
+  });
+};

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { knnBruteForce } from "../cluster/knn.ts";
+import { syntheticClusters } from "../cluster/synthetic.ts";
+import { umapLayout, umapNeighbours } from "./umap.ts";
+
+Deno.test("umapNeighbours puts each point first at distance 0, then its neighbours by cosine distance", () => {
+  const { x } = syntheticClusters({ n: 30, dim: 8, clusters: 3, seed: 1 });
+  const g = knnBruteForce(x, 5);
+  const { indices, distances } = umapNeighbours(g, 4);
+  assert.equal(indices.length, 30);
+  for (let i = 0; i < 30; i++) {
+    assert.equal(indices[i].length, 5);
+    assert.equal(indices[i][0], i);
+    assert.equal(distances[i][0], 0);
+    assert.equal(indices[i][1], g.indices[i * 5]);
+    assert.ok(Math.abs(distances[i][1] - (1 - g.sims[i * 5])) < 1e-6);
+    for (let j = 2; j < 5; j++) assert.ok(distances[i][j] >= distances[i][j - 1] - 1e-6);
+  }
+  assert.throws(() => umapNeighbours(g, 6), RangeError);
+});
+
+Deno.test("umapLayout is seeded and keeps well separated clusters apart", async () => {
+  const { x, truth } = syntheticClusters({ n: 240, dim: 16, clusters: 4, spread: 0.4, sizeSkew: 0, seed: 3 });
+  const g = knnBruteForce(x, 10);
+  const a = await umapLayout(x, { knn: g, nNeighbors: 10, seed: 5, nEpochs: 120 });
+  const b = await umapLayout(x, { knn: g, nNeighbors: 10, seed: 5, nEpochs: 120 });
+  const c = await umapLayout(x, { knn: g, nNeighbors: 10, seed: 6, nEpochs: 120 });
+  assert.deepEqual(a.xy, b.xy);
+  assert.notDeepEqual(a.xy, c.xy);
+  assert.ok(a.xy.every(Number.isFinite));
+  // Each point's nearest point in the layout has the same true cluster.
+  let agree = 0;
+  for (let i = 0; i < a.n; i++) {
+    let best = -1, bd = Infinity;
+    for (let j = 0; j < a.n; j++) {
+      if (j === i) continue;
+      const d = (a.xy[2 * i] - a.xy[2 * j]) ** 2 + (a.xy[2 * i + 1] - a.xy[2 * j + 1]) ** 2;
+      if (d < bd) [bd, best] = [d, j];
+    }
+    if (truth[best] === truth[i]) agree++;
+  }
+  assert.ok(agree / a.n > 0.95, `only ${agree} of ${a.n} nearest points agree`);
+});
+
+Deno.test("umapLayout lays tiny inputs on a line", async () => {
+  const { x } = syntheticClusters({ n: 3, dim: 4, clusters: 1, seed: 1 });
+  const l = await umapLayout(x);
+  assert.deepEqual(Array.from(l.xy), [0, 0, 1, 0, 2, 0]);
+});
