@@ -188,7 +188,7 @@ show("clustering 2+", clustering2);
 console.log(
   `throughput: ${res.computed} photos analysed in ${t.total.toFixed(1)} s = ${
     throughput.photosPerSecond.toFixed(1)
-  } photos/s; stage seconds (summed over ${throughput.concurrency} in flight): ` +
+  } photos/s; stage seconds (summed over workers): ` +
     Object.entries(t).map(([k, s]) => `${k} ${s.toFixed(1)}`).join(", "),
 );
 console.log(`written: ${outFile}`);
