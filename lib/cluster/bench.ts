@@ -11,7 +11,7 @@
  * two labelings. Prints figures; not a test.
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli } from "../cli/args.ts";
 import { labelIds, readEmbeddingSet } from "../store/embedding_set.ts";
 import { writeMatrixNpy } from "../store/npy.ts";
 import type { Matrix } from "../matrix.ts";
@@ -200,17 +200,19 @@ async function benchSet(name: string, x: Matrix, truth: Int32Array | undefined, 
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
+  const values = parseCli(
+    Deno.args,
+    {
       embeddings: { type: "string", default: ".cache/lfw/embeddings" },
       synthetic: { type: "string", default: "25000" },
       "no-sklearn": { type: "boolean" },
       methods: { type: "string" },
       dense: { type: "boolean" },
       "sklearn-optics-max": { type: "string", default: "15000" },
+      help: { type: "boolean" },
     },
-  });
+    "usage: deno task bench:cluster [--embeddings dir] [--synthetic n] [--no-sklearn] [--methods a,b] [--dense] [--sklearn-optics-max n]\n(the LFW embeddings come from `deno task bench:lfw`; scikit-learn from Debian's python3-sklearn)",
+  );
   const methods = values.methods ? values.methods.split(",") : Object.keys(BENCH_GRIDS);
   const opts = {
     methods,
