@@ -9,29 +9,18 @@ import type { Matrix } from "../matrix.ts";
 import { type FaceMeta, labelIds, readEmbeddingSet, readThumbnails } from "../store/embedding_set.ts";
 import { decodeNpy } from "../store/npy.ts";
 import { parseErrorsCsv } from "./csv.ts";
-import type { ReportError, ReportNoFace } from "./types.ts";
+import type { ReportError, ReportNoFace, RunReport } from "./types.ts";
 
-/** What run.json says about a run (every field optional on reading). */
-export interface RunMeta {
-  /** Report title. */
-  title: string;
-  /** Human-readable description of the image source. */
-  source: string;
-  /** Model names. */
-  models: string[];
-  /** When the run was made (ISO 8601). */
-  createdAt: string;
-  /** Clustering method. */
-  method: string;
-  /** Clustering parameters (`minClusterSize` among them). */
-  params: Record<string, unknown>;
-  /** Photos listed. */
-  images: number;
+/**
+ * What run.json says about a run (every field optional on reading): the run report's header
+ * fields, written by lib/pipeline/run.ts, with the photos that had no face.
+ */
+export type RunMeta = Omit<RunReport, "faces" | "noFace" | "errors" | "timings"> & {
   /** Seconds per stage. */
   timings: Record<string, number>;
   /** Photos read fine but with no face. */
   noFace: ReportNoFace[];
-}
+};
 
 /** A run, ready for figures and reports. */
 export interface RunData {
