@@ -35,3 +35,53 @@ export function toTensorData(
   }
   return dst;
 }
+
+/**
+ * Resizes an interleaved RGB image straight into a model's planar float input (bilinear, pixel
+ * centres aligned as in OpenCV's resize), in one pass. Meant for enlarging or mild shrinking
+ * (at most 1.5x per axis), where it is about three times cheaper than a sharp resize followed by
+ * {@link toTensorData}; stronger shrinking needs a filter and goes through sharp instead.
+ */
+export function resizeToTensor(
+  rgb: Uint8Array,
+  srcWidth: number,
+  srcHeight: number,
+  spec: InputSpec,
+): Float32Array {
+  const { width, height } = spec;
+  if (spec.colorOrder === "GREY") throw new RangeError("resizeToTensor: colour inputs only");
+  const plane = width * height;
+  const out = new Float32Array(plane * 3);
+  const order = spec.colorOrder === "BGR" ? [2, 1, 0] : [0, 1, 2];
+  const m0 = spec.mean[0], m1 = spec.mean[1], m2 = spec.mean[2];
+  const s0 = 1 / spec.std[0], s1 = 1 / spec.std[1], s2 = 1 / spec.std[2];
+  const sx = srcWidth / width, sy = srcHeight / height;
+  const c0 = order[0], c1 = order[1], c2 = order[2];
+  for (let y = 0; y < height; y++) {
+    let fy = (y + 0.5) * sy - 0.5;
+    if (fy < 0) fy = 0;
+    let y0 = Math.floor(fy);
+    if (y0 > srcHeight - 1) y0 = srcHeight - 1;
+    const y1 = y0 + 1 < srcHeight ? y0 + 1 : y0;
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      let fx = (x + 0.5) * sx - 0.5;
+      if (fx < 0) fx = 0;
+      let x0 = Math.floor(fx);
+      if (x0 > srcWidth - 1) x0 = srcWidth - 1;
+      const x1 = x0 + 1 < srcWidth ? x0 + 1 : x0;
+      const wx = fx - x0;
+      const a = (y0 * srcWidth + x0) * 3, b = (y0 * srcWidth + x1) * 3;
+      const c = (y1 * srcWidth + x0) * 3, d = (y1 * srcWidth + x1) * 3;
+      const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
+      const o = y * width + x;
+      out[o] = (w00 * rgb[a + c0] + w01 * rgb[b + c0] + w10 * rgb[c + c0] + w11 * rgb[d + c0] - m0) * s0;
+      out[plane + o] = (w00 * rgb[a + c1] + w01 * rgb[b + c1] + w10 * rgb[c + c1] + w11 * rgb[d + c1] - m1) *
+        s1;
+      out[2 * plane + o] =
+        (w00 * rgb[a + c2] + w01 * rgb[b + c2] + w10 * rgb[c + c2] + w11 * rgb[d + c2] - m2) *
+        s2;
+    }
+  }
+  return out;
+}

@@ -114,11 +114,11 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   }
   const models = pool?.modelIds ?? analyzer!.modelIds;
   // `format` changes whenever stored results of the same options would differ (2: boxes in
-  // original pixels with reduced decoding).
+  // original pixels with reduced decoding; 3: detector input resized in one pass).
   const store = await FaceStore.open(opts.storeDir, {
     models,
     dim: pool?.dim ?? analyzer!.dim,
-    options: { ...effective, format: 2 },
+    options: { ...effective, format: 3 },
   });
   const progress = new Progress("faces", {
     unit: "photos",
