@@ -10,6 +10,7 @@ import { neighbours } from "./graph_cache.ts";
 import { relabel } from "./labels.ts";
 import { thresholdedGraph } from "./sparse.ts";
 import { UnionFind } from "./union_find.ts";
+import { shuffleInPlace } from "../util/random.ts";
 
 /** Parameters of {@link chineseWhispers}. */
 export type ChineseWhispersParams = {
@@ -44,12 +45,7 @@ export const chineseWhispers: Clusterer<ChineseWhispersParams> = {
     const touched: number[] = [];
     const order = Int32Array.from({ length: n }, (_, i) => i);
     for (let it = 0; it < p.iterations; it++) {
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(ctx.random() * (i + 1));
-        const t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
+      shuffleInPlace(order, ctx.random);
       let changed = 0;
       for (const i of order) {
         const s0 = g.offsets[i], s1 = g.offsets[i + 1];

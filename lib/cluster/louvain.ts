@@ -12,6 +12,7 @@ import { neighbours } from "./graph_cache.ts";
 import { relabel } from "./labels.ts";
 import { type SparseGraph, thresholdedGraph } from "./sparse.ts";
 import { UnionFind } from "./union_find.ts";
+import { shuffleInPlace } from "../util/random.ts";
 
 /** Parameters of {@link louvain}. */
 export type LouvainParams = {
@@ -39,14 +40,7 @@ interface Level {
 }
 
 function shuffled(n: number, random: () => number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
+  return shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), random);
 }
 
 /** One local-moving phase; returns the community of each node and whether anything moved. */

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { type Random, seededRandom } from "../util/random.ts";
+import { type Random, seededRandom, shuffleInPlace } from "../util/random.ts";
 
 /** Options of {@link syntheticClusters}. */
 export interface SyntheticOptions {
@@ -97,13 +97,7 @@ export function syntheticClusters(opts: SyntheticOptions): SyntheticSet {
     truth[r] = clusters + q;
   }
   // Shuffle rows so clusters are not contiguous.
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
+  const order = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), random);
   const shuffled = new Float32Array(n * dim);
   const t2 = new Int32Array(n);
   for (let i = 0; i < n; i++) {

@@ -26,14 +26,10 @@ import { imageGrid } from "./image_grid.ts";
 import { NOTEBOOKS_DIR } from "./settings.ts";
 import type { SourceSurvey } from "./survey.ts";
 import { type Cell, keyValueTable, table } from "./table.ts";
+import { formatBytes } from "../util/progress.ts";
 
-/** Bytes as `12.3 MB`. */
-export function formatBytes(n: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let u = 0;
-  while (n >= 1000 && u < units.length - 1) [n, u] = [n / 1000, u + 1];
-  return `${u === 0 ? n : n.toFixed(1)} ${units[u]}`;
-}
+/** Bytes as `12.3 MB` (re-exported from lib/util/progress.ts). */
+export { formatBytes };
 
 /** A table of failed files (path, stage, reason), or a line saying there are none. */
 export function failuresTable(failures: readonly ReportError[], what = "unreadable files"): Displayable {

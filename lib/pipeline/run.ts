@@ -94,10 +94,10 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   await Deno.mkdir(opts.out, { recursive: true });
   const res = await embedPhotos(source, { ...opts, storeDir: opts.storeDir ?? `${cacheDir()}/store`, log });
   const { x, faces } = await facesOf(res);
-  const thumbs: (Uint8Array | undefined)[] = [];
-  for (const p of res.photos) {
-    if (p.record && !p.failure) thumbs.push(...await res.store.thumbnails(p.record.faces));
-  }
+  // One pass over thumbs.bin, in the order of `faces`.
+  const thumbs = await res.store.thumbnails(
+    res.photos.flatMap((p) => (p.record && !p.failure ? p.record.faces : [])),
+  );
   await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces }, thumbs);
 
   const t = performance.now();

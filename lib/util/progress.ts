@@ -17,6 +17,18 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
+/** Formats a byte count as `999 B`, `1.5 kB`, `2.5 GB` (powers of 1000). */
+export function formatBytes(n: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
 /** Formats seconds as `1h02m`, `3m05s` or `42s`. */
 export function formatDuration(s: number): string {
   if (!Number.isFinite(s)) return "?";

@@ -25,3 +25,14 @@ export function seededRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Shuffles `order` in place (Fisher-Yates, drawing from `random`) and returns it. */
+export function shuffleInPlace(order: Int32Array, random: Random): Int32Array {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}

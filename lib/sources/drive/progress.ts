@@ -2,6 +2,10 @@
  * Progress of a Drive sync: files listed, bytes downloaded, rate and time left.
  * @module
  */
+import { formatBytes, formatDuration } from "../../util/progress.ts";
+
+/** Size and duration formatting, shared with the rest of the toolkit. */
+export { formatBytes, formatDuration };
 
 /** Where a sync stands. */
 export interface ProgressSnapshot {
@@ -113,27 +117,6 @@ export class ProgressTracker {
     this.#lastEmit = now;
     this.onProgress(this.snapshot());
   }
-}
-
-/** `1.5 MB`-style size. */
-export function formatBytes(n: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
-
-/** `1h02m`, `3m07s`, `12s`. */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
 /** One line for a terminal, e.g. `download 120/800 files, 35.2 MB/210.0 MB, 4.1 MB/s, 43s left`. */
