@@ -147,7 +147,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     try {
       const faces = await analyzer!.analyze(
         img,
-        () => decodeImage(bytes, { name, maxPixels: opts.maxPixels }),
+        () => decodeImage(bytes, { name, maxPixels }),
       );
       return { ok: true, width: img.width, height: img.height, faces };
     } catch (e) {
@@ -183,7 +183,11 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
           p.record = await store.put(p.hash, r);
           computed++;
         } else if (r.stage === "decode") {
-          p.record = await store.put(p.hash, { error: { stage: "decode", message: r.message } });
+          // Stored by content, so without this file's name: a copy under another name (or this
+          // file renamed) reports its own name.
+          const prefix = `${p.ref.path}: `;
+          const message = r.message.startsWith(prefix) ? r.message.slice(prefix.length) : r.message;
+          p.record = await store.put(p.hash, { error: { stage: "decode", message } });
         } else {
           fail(p, r.stage, r.message);
         }
@@ -192,7 +196,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
         p.failure = {
           path: p.ref.path,
           stage: p.record.error.stage as Stage,
-          message: p.record.error.message,
+          message: `${p.ref.path}: ${p.record.error.message}`,
         };
       }
       progress.tick();

@@ -100,5 +100,12 @@ Deno.test("real photos in, clusters + CSVs + report out; bad files reported, the
   assert.equal(second.computed, 0);
   assert.equal(await Deno.readTextFile(`${out}/assignments.csv`), csv1);
 
+  // A bad file renamed between runs is reported under its new name, from the store.
+  await Deno.rename(`${input}/notes.jpg`, `${input}/renamed-notes.jpg`);
+  const third = await runPipeline(source, { out, storeDir: store, progress: false, log: () => {} });
+  assert.equal(third.computed, 0);
+  const renamed = third.failures.find((f) => f.path === "renamed-notes.jpg");
+  assert.equal(renamed?.message, "renamed-notes.jpg: not an image");
+
   for (const d of [input, out, store]) await Deno.remove(d, { recursive: true });
 });
