@@ -15,6 +15,7 @@ import { type FaceMeta, samePhotoPairs, writeEmbeddingSet } from "../store/embed
 import { cacheDir } from "./cache_dir.ts";
 import { type EmbedOptions, embedPhotos, type EmbedResult } from "./embed_photos.ts";
 import { withDefaults } from "../util/defaults.ts";
+import { shownClusters } from "../report/run_data.ts";
 
 /** Options of {@link runPipeline}. */
 export interface RunOptions extends Partial<EmbedOptions> {
@@ -105,15 +106,10 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   const labels = x.rows > 0 ? await agglomerate(x, params, samePhotoPairs(faces)) : new Int32Array(0);
   const clusterSeconds = (performance.now() - t) / 1000;
 
-  // Clusters under the minimum size are not groups; renumber the rest largest first.
+  // Clusters under the minimum size are not groups; the rest are renumbered largest first.
   const minSize = opts.minClusterSize ?? 2;
-  const sizes = new Map<number, number>();
-  for (const l of labels) sizes.set(l, (sizes.get(l) ?? 0) + 1);
-  const kept = [...sizes.entries()].filter(([, s]) => s >= minSize).sort((a, b) =>
-    b[1] - a[1] || a[0] - b[0]
-  );
-  const renumber = new Map(kept.map(([l], i) => [l, i]));
-  const shown = Int32Array.from(labels, (l) => renumber.get(l) ?? -1);
+  const shown = shownClusters(labels, minSize);
+  const clusterCount = shown.reduce((m, l) => Math.max(m, l + 1), 0);
 
   const reportFaces: ReportFace[] = faces.map((f, i) => ({
     path: f.path,
@@ -146,7 +142,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   await writeFileAtomic(
     `${opts.out}/run.json`,
     JSON.stringify(
-      { ...meta, provider: res.provider, noFace, counts: { faces: faces.length, clusters: kept.length } },
+      { ...meta, provider: res.provider, noFace, counts: { faces: faces.length, clusters: clusterCount } },
       null,
       2,
     ),
@@ -157,7 +153,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   return {
     photos: res.photos.length,
     faces: faces.length,
-    clusters: kept.length,
+    clusters: clusterCount,
     unassigned: shown.filter((l) => l < 0).length,
     noFace: noFace.length,
     failures,
