@@ -57,6 +57,17 @@ export function resizeToTensor(
   const s0 = 1 / spec.std[0], s1 = 1 / spec.std[1], s2 = 1 / spec.std[2];
   const sx = srcWidth / width, sy = srcHeight / height;
   const c0 = order[0], c1 = order[1], c2 = order[2];
+  // Column taps and weights are the same on every row: computed once.
+  const xa = new Int32Array(width), xb = new Int32Array(width), xw = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    let fx = (x + 0.5) * sx - 0.5;
+    if (fx < 0) fx = 0;
+    let x0 = Math.floor(fx);
+    if (x0 > srcWidth - 1) x0 = srcWidth - 1;
+    xa[x] = x0 * 3;
+    xb[x] = (x0 + 1 < srcWidth ? x0 + 1 : x0) * 3;
+    xw[x] = fx - x0;
+  }
   for (let y = 0; y < height; y++) {
     let fy = (y + 0.5) * sy - 0.5;
     if (fy < 0) fy = 0;
@@ -64,17 +75,11 @@ export function resizeToTensor(
     if (y0 > srcHeight - 1) y0 = srcHeight - 1;
     const y1 = y0 + 1 < srcHeight ? y0 + 1 : y0;
     const wy = fy - y0;
-    for (let x = 0; x < width; x++) {
-      let fx = (x + 0.5) * sx - 0.5;
-      if (fx < 0) fx = 0;
-      let x0 = Math.floor(fx);
-      if (x0 > srcWidth - 1) x0 = srcWidth - 1;
-      const x1 = x0 + 1 < srcWidth ? x0 + 1 : x0;
-      const wx = fx - x0;
-      const a = (y0 * srcWidth + x0) * 3, b = (y0 * srcWidth + x1) * 3;
-      const c = (y1 * srcWidth + x0) * 3, d = (y1 * srcWidth + x1) * 3;
+    const r0 = y0 * srcWidth * 3, r1 = y1 * srcWidth * 3;
+    for (let x = 0, o = y * width; x < width; x++, o++) {
+      const wx = xw[x];
+      const a = r0 + xa[x], b = r0 + xb[x], c = r1 + xa[x], d = r1 + xb[x];
       const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
-      const o = y * width + x;
       out[o] = (w00 * rgb[a + c0] + w01 * rgb[b + c0] + w10 * rgb[c + c0] + w11 * rgb[d + c0] - m0) * s0;
       out[plane + o] = (w00 * rgb[a + c1] + w01 * rgb[b + c1] + w10 * rgb[c + c1] + w11 * rgb[d + c1] - m1) *
         s1;

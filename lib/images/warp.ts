@@ -65,32 +65,43 @@ export function warpAffine(src: RgbImage, dstToSrc: Affine, width: number, heigh
     }
     return { data: out, width, height };
   }
-  const acc = new Float64Array(3);
+  // Supersampled path: n x n bilinear samples per output pixel, averaged.
+  const off = new Float64Array(n);
+  for (let k = 0; k < n; k++) off[k] = (k + 0.5) / n - 0.5;
+  const inv = 1 / (n * n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      acc[0] = acc[1] = acc[2] = 0;
+      let r = 0, g = 0, bl = 0;
       for (let sy = 0; sy < n; sy++) {
-        const yy = y + (sy + 0.5) / n - 0.5;
+        const yy = y + off[sy];
         for (let sx = 0; sx < n; sx++) {
-          const xx = x + (sx + 0.5) / n - 0.5;
+          const xx = x + off[sx];
           const px = a * xx + b * yy + c, py = d * xx + e * yy + f;
           const x0 = Math.floor(px), y0 = Math.floor(py);
           const fx = px - x0, fy = py - y0;
+          if (x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh) {
+            // All four taps inside (the usual case), in the same order as the loop below.
+            const i00 = (y0 * sw + x0) * 3, i10 = i00 + sw * 3;
+            const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+            r += w00 * s[i00], g += w00 * s[i00 + 1], bl += w00 * s[i00 + 2];
+            r += w01 * s[i00 + 3], g += w01 * s[i00 + 4], bl += w01 * s[i00 + 5];
+            r += w10 * s[i10], g += w10 * s[i10 + 1], bl += w10 * s[i10 + 2];
+            r += w11 * s[i10 + 3], g += w11 * s[i10 + 4], bl += w11 * s[i10 + 5];
+            continue;
+          }
           for (let k = 0; k < 4; k++) {
             const cx = x0 + (k & 1), cy = y0 + (k >> 1);
             if (cx < 0 || cy < 0 || cx >= sw || cy >= sh) continue;
             const w = ((k & 1) ? fx : 1 - fx) * ((k >> 1) ? fy : 1 - fy);
             const o = (cy * sw + cx) * 3;
-            acc[0] += w * s[o];
-            acc[1] += w * s[o + 1];
-            acc[2] += w * s[o + 2];
+            r += w * s[o], g += w * s[o + 1], bl += w * s[o + 2];
           }
         }
       }
-      const o = (y * width + x) * 3, inv = 1 / (n * n);
-      out[o] = Math.round(acc[0] * inv);
-      out[o + 1] = Math.round(acc[1] * inv);
-      out[o + 2] = Math.round(acc[2] * inv);
+      const o = (y * width + x) * 3;
+      out[o] = Math.round(r * inv);
+      out[o + 1] = Math.round(g * inv);
+      out[o + 2] = Math.round(bl * inv);
     }
   }
   return { data: out, width, height };
