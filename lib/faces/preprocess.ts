@@ -40,7 +40,10 @@ export function toTensorData(
  * Resizes an interleaved RGB image straight into a model's planar float input (bilinear, pixel
  * centres aligned as in OpenCV's resize), in one pass. Meant for enlarging or mild shrinking
  * (at most 1.5x per axis), where it is about three times cheaper than a sharp resize followed by
- * {@link toTensorData}; stronger shrinking needs a filter and goes through sharp instead.
+ * {@link toTensorData}; stronger shrinking needs a filter and goes through sharp instead. Doing it
+ * in ONNX Runtime was measured too (a Gather, Cast, Transpose, Resize, Sub, Mul graph fed the
+ * interleaved bytes): 2.6 ms against 0.9 ms here for 250x250 to 320x240, same values to 0.003
+ * grey levels.
  */
 export function resizeToTensor(
   rgb: Uint8Array,
