@@ -11,13 +11,22 @@ export const ASSIGNMENTS_HEADER = ["path", "face", "x", "y", "w", "h", "score", 
 /** Header of the errors CSV. */
 export const ERRORS_HEADER = ["path", "stage", "message"] as const;
 
+/** Text that spreadsheets would run as a formula (or that starts with the guard itself). */
+const FORMULA_START = /^[=+\-@\t\r']/;
+
 /**
  * Escapes one CSV field per RFC 4180: a field holding a comma, a double quote, CR or LF (or
  * leading/trailing spaces, which some readers trim) is wrapped in double quotes, with inner
  * double quotes doubled. Numbers are written with `String()`.
+ *
+ * Text (never numbers) starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, so that
+ * a file named `=HYPERLINK(...)` is shown, not run, by spreadsheet programs (OWASP's advice on
+ * CSV injection); text starting with `'` gets one too, so that {@link parseCsv} can undo it
+ * exactly.
  */
 export function csvField(value: string | number): string {
-  const s = String(value);
+  let s = String(value);
+  if (typeof value === "string" && FORMULA_START.test(s)) s = `'${s}`;
   if (/[",\r\n]/.test(s) || /^\s|\s$/.test(s)) return `"${s.replaceAll('"', '""')}"`;
   return s;
 }
@@ -28,8 +37,8 @@ export function csvRecord(fields: readonly (string | number)[]): string {
 }
 
 /** A number rounded to an integer, or "" when not finite. */
-function intOrEmpty(v: number): string {
-  return Number.isFinite(v) ? String(Math.round(v)) : "";
+function intOrEmpty(v: number): number | string {
+  return Number.isFinite(v) ? Math.round(v) : "";
 }
 
 /**
@@ -84,7 +93,8 @@ export async function writeErrorsCsv(file: string, errors: readonly ReportError[
 
 /**
  * Parses RFC 4180 CSV text (as written by {@link csvRecord}; LF line ends accepted too) into
- * records of fields. A trailing line end does not make an empty record.
+ * records of fields. A trailing line end does not make an empty record. The `'` that
+ * {@link csvField} puts before formula-like text is taken off again.
  */
 export function parseCsv(text: string): string[][] {
   const records: string[][] = [];
@@ -92,8 +102,10 @@ export function parseCsv(text: string): string[][] {
   let record: string[] = [];
   let quoted = false;
   let i = 0;
+  const unguard = (f: string) =>
+    f.length > 1 && f[0] === "'" && FORMULA_START.test(f.slice(1)) ? f.slice(1) : f;
   const endRecord = () => {
-    record.push(field);
+    record.push(unguard(field));
     records.push(record);
     record = [];
     field = "";
@@ -115,7 +127,7 @@ export function parseCsv(text: string): string[][] {
       quoted = true;
       i++;
     } else if (c === ",") {
-      record.push(field);
+      record.push(unguard(field));
       field = "";
       i++;
     } else if (c === "\r" && text[i + 1] === "\n") {

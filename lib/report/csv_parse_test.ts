@@ -16,3 +16,25 @@ Deno.test("parseErrorsCsv round-trips errorsCsv and checks the header", () => {
   assert.deepEqual(parseErrorsCsv(""), []);
   assert.throws(() => parseErrorsCsv("a,b,c\r\n"), /header/);
 });
+
+Deno.test("formula-like text is guarded for spreadsheets and read back exactly", () => {
+  const hostile = [
+    '=HYPERLINK("http://x","y").jpg',
+    "+1.jpg",
+    "-2+3",
+    "@SUM(A1).jpg",
+    "\tx",
+    "'quoted",
+    "''",
+    "'",
+  ];
+  for (const h of hostile) {
+    const cell = csvRecord([h]);
+    assert.ok(!/^"?[=+\-@\t]/.test(cell), `${JSON.stringify(h)} written as ${JSON.stringify(cell)}`);
+    assert.deepEqual(parseCsv(cell), [[h]], JSON.stringify(h));
+  }
+  // Numbers are numbers: -1 stays -1; so does text that merely contains the characters.
+  assert.equal(csvRecord([-1, "a=b.jpg", "x-1"]), "-1,a=b.jpg,x-1\r\n");
+  const errors = [{ path: "=cmd|' /C calc'!A0.jpg", stage: "decode", message: "-bad" }];
+  assert.deepEqual(parseErrorsCsv(errorsCsv(errors)), errors);
+});

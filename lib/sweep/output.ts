@@ -3,6 +3,7 @@
  * one label file per run, and the final tables (`runs.csv`, `runs.json`).
  * @module
  */
+import { csvField } from "../report/csv.ts";
 import type { RunRow } from "./selection.ts";
 
 /** A short stable file name for a run id (two 32-bit FNV-1a hashes). */
@@ -65,9 +66,9 @@ export function readLabels(dir: string, id: string): Int32Array | undefined {
   }
 }
 
-function csvField(v: unknown): string {
-  const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : "") : String(v ?? "");
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+function cell(v: unknown): string {
+  if (typeof v === "number") return Number.isFinite(v) ? csvField(v) : "";
+  return csvField(String(v ?? ""));
 }
 
 /** Rows as CSV: id, method, seed, timeMs, error, params (JSON), then one column per metric. */
@@ -86,7 +87,7 @@ export function toCsv(rows: readonly RunRow[]): string {
         JSON.stringify(r.params),
         ...metricKeys.map((k) => r.metrics[k]),
       ]
-        .map(csvField).join(","),
+        .map(cell).join(","),
     );
   }
   return lines.join("\n") + "\n";
