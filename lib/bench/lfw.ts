@@ -4,7 +4,7 @@
  * 9,164 of people with 2+ photos) and throughput. Prints the figures and writes them as JSON.
  *
  * Flags: --fresh (new empty store, so that throughput is measured), --limit N (first N photos),
- * --concurrency N, --out FILE (default reports/bench/lfw.json), --data DIR.
+ * --concurrency N (photos in flight; default the pipeline's), --out FILE (default reports/bench/lfw.json), --data DIR.
  * @module
  */
 import { buildDendrogram, cutDendrogram, DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
@@ -50,7 +50,10 @@ const source = {
   },
   read: base.read.bind(base),
 };
-const res = await embedPhotos(source, { storeDir, concurrency: v.concurrency ? Number(v.concurrency) : 2 });
+const res = await embedPhotos(source, {
+  storeDir,
+  concurrency: v.concurrency ? Number(v.concurrency) : undefined,
+});
 const vectors = await res.store.vectors();
 const dim = res.store.dim;
 

@@ -36,25 +36,46 @@ export function toTensorData(
   return dst;
 }
 
+/** Options of {@link resizeToTensor}. */
+export interface ResizeToTensorOptions {
+  /** Integer source rectangle (a tile); the whole image when absent. */
+  rect?: { x: number; y: number; w: number; h: number };
+  /** Tensor to write into (for batches). */
+  out?: Float32Array;
+  /** Where in `out` this input starts. @default 0 */
+  offset?: number;
+}
+
 /**
  * Resizes an interleaved RGB image straight into a model's planar float input (bilinear, pixel
- * centres aligned as in OpenCV's resize), in one pass. Meant for enlarging or mild shrinking
- * (at most 1.5x per axis), where it is about three times cheaper than a sharp resize followed by
- * {@link toTensorData}; stronger shrinking needs a filter and goes through sharp instead. Doing it
+ * centres aligned as in OpenCV's resize), in one pass, from the whole image or an integer
+ * rectangle of it. Meant for enlarging, mild shrinking (at most 1.5x per axis) or shrinking by
+ * exactly 2 (where each output pixel samples the middle of a 2x2 block: a box filter), where it
+ * is about three times cheaper than a sharp resize followed by {@link toTensorData}; other strong
+ * shrinking needs a filter and goes through sharp instead. Doing it
  * in ONNX Runtime was measured too (a Gather, Cast, Transpose, Resize, Sub, Mul graph fed the
  * interleaved bytes): 2.6 ms against 0.9 ms here for 250x250 to 320x240, same values to 0.003
  * grey levels.
  */
 export function resizeToTensor(
   rgb: Uint8Array,
-  srcWidth: number,
-  srcHeight: number,
+  imageWidth: number,
+  imageHeight: number,
   spec: InputSpec,
+  opts: ResizeToTensorOptions = {},
 ): Float32Array {
   const { width, height } = spec;
   if (spec.colorOrder === "GREY") throw new RangeError("resizeToTensor: colour inputs only");
+  const r = opts.rect ?? { x: 0, y: 0, w: imageWidth, h: imageHeight };
+  if (r.x < 0 || r.y < 0 || r.w < 1 || r.h < 1 || r.x + r.w > imageWidth || r.y + r.h > imageHeight) {
+    throw new RangeError(
+      `resizeToTensor: rect ${JSON.stringify(r)} is not inside ${imageWidth}x${imageHeight}`,
+    );
+  }
+  const srcWidth = r.w, srcHeight = r.h;
   const plane = width * height;
-  const out = new Float32Array(plane * 3);
+  const out = opts.out ?? new Float32Array(plane * 3);
+  const base = opts.offset ?? 0;
   const order = spec.colorOrder === "BGR" ? [2, 1, 0] : [0, 1, 2];
   const m0 = spec.mean[0], m1 = spec.mean[1], m2 = spec.mean[2];
   const s0 = 1 / spec.std[0], s1 = 1 / spec.std[1], s2 = 1 / spec.std[2];
@@ -67,8 +88,8 @@ export function resizeToTensor(
     if (fx < 0) fx = 0;
     let x0 = Math.floor(fx);
     if (x0 > srcWidth - 1) x0 = srcWidth - 1;
-    xa[x] = x0 * 3;
-    xb[x] = (x0 + 1 < srcWidth ? x0 + 1 : x0) * 3;
+    xa[x] = (r.x + x0) * 3;
+    xb[x] = (r.x + (x0 + 1 < srcWidth ? x0 + 1 : x0)) * 3;
     xw[x] = fx - x0;
   }
   for (let y = 0; y < height; y++) {
@@ -78,8 +99,8 @@ export function resizeToTensor(
     if (y0 > srcHeight - 1) y0 = srcHeight - 1;
     const y1 = y0 + 1 < srcHeight ? y0 + 1 : y0;
     const wy = fy - y0;
-    const r0 = y0 * srcWidth * 3, r1 = y1 * srcWidth * 3;
-    for (let x = 0, o = y * width; x < width; x++, o++) {
+    const r0 = (r.y + y0) * imageWidth * 3, r1 = (r.y + y1) * imageWidth * 3;
+    for (let x = 0, o = base + y * width; x < width; x++, o++) {
       const wx = xw[x];
       const a = r0 + xa[x], b = r0 + xb[x], c = r1 + xa[x], d = r1 + xb[x];
       const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;

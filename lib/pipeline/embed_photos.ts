@@ -85,6 +85,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     scoreThreshold: opts.scoreThreshold ?? 0.65,
     nmsThreshold: opts.nmsThreshold ?? 0.4,
     minFaceSize: opts.minFaceSize ?? 20,
+    tiling: opts.tiling ?? "auto",
     thumbnailSize: opts.thumbnailSize ?? 96,
     maxPixels: opts.maxPixels ?? 100_000_000,
     maxSide: opts.maxSide ?? 1280,
@@ -97,6 +98,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     scoreThreshold: effective.scoreThreshold,
     nmsThreshold: effective.nmsThreshold,
     minFaceSize: effective.minFaceSize,
+    tiling: effective.tiling,
     thumbnailSize: effective.thumbnailSize,
   } as const;
   let pool: AnalyzePool | undefined;
@@ -114,11 +116,12 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   }
   const models = pool?.modelIds ?? analyzer!.modelIds;
   // `format` changes whenever stored results of the same options would differ (2: boxes in
-  // original pixels with reduced decoding; 3: detector input resized in one pass).
+  // original pixels with reduced decoding; 3: detector input resized in one pass; 4: the
+  // smallest face measured in original pixels with reduced decoding).
   const store = await FaceStore.open(opts.storeDir, {
     models,
     dim: pool?.dim ?? analyzer!.dim,
-    options: { ...effective, format: 3 },
+    options: { ...effective, format: 4 },
   });
   const progress = new Progress("faces", {
     unit: "photos",

@@ -26,13 +26,14 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/** Shuffles `order` in place (Fisher-Yates, drawing from `random`) and returns it. */
-export function shuffleInPlace(order: Int32Array, random: Random): Int32Array {
-  for (let i = order.length - 1; i > 0; i--) {
+/** Shuffles `order` (a typed or plain array) in place (Fisher-Yates, drawing from `random`) and returns it. */
+export function shuffleInPlace<A extends Int32Array | unknown[]>(order: A, random: Random): A {
+  const o = order as unknown as unknown[];
+  for (let i = o.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
+    const t = o[i];
+    o[i] = o[j];
+    o[j] = t;
   }
   return order;
 }

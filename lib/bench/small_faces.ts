@@ -1,0 +1,107 @@
+/**
+ * `deno task bench:small-faces`: how well faces of different sizes in large group photos are
+ * found and recognised, with the detector's tiling off and on. The photos are synthetic
+ * (./group_photos.ts): LFW faces of known people pasted at known places and sizes into
+ * 3000x2000 photos. For each size bucket it prints the share of faces found, and the share of
+ * found faces whose embedding is within the default clustering threshold (cosine distance 0.55)
+ * of the embedding of another LFW photo of the same person; then false detections and
+ * milliseconds per photo.
+ *
+ * Flags: --photos N (default 20), --data DIR (LFW), --out FILE (default
+ * reports/bench/small_faces.json).
+ * @module
+ */
+import sharp from "sharp";
+import { parseCli } from "../cli/args.ts";
+import { FaceAnalyzer } from "../faces/analyzer.ts";
+import { decodeImage } from "../images/decode.ts";
+import { cacheDir } from "../pipeline/cache_dir.ts";
+import { makeGroupPhotos, matchesFace } from "./group_photos.ts";
+
+sharp.concurrency(1);
+const v = parseCli(Deno.args, {
+  photos: { type: "string" },
+  data: { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean" },
+}, "usage: deno task bench:small-faces [--photos N] [--data DIR] [--out FILE]");
+const root = v.data ?? new URL("../../../shared/datasets/lfw", import.meta.url).pathname;
+try {
+  await Deno.stat(`${root}/images_deepfunneled`);
+} catch {
+  console.log(`skipped: the LFW data set is not at ${root} (see ../shared/datasets/README.md)`);
+  Deno.exit(0);
+}
+const outFile = v.out ?? new URL("../../reports/bench/small_faces.json", import.meta.url).pathname;
+const dir = `${cacheDir()}/bench-groups`;
+const photos = await makeGroupPhotos(`${root}/images_deepfunneled`, dir, { count: Number(v.photos ?? 20) });
+const MAX_SIDE = 1280, THRESHOLD = 0.55;
+const buckets = [40, 60, 90, 135, 200];
+const bucketOf = (side: number) => buckets.findLastIndex((b) => side >= b);
+const label = (i: number) => `${buckets[i]}-${buckets[i + 1] ?? 260}px`;
+
+// Each pasted face's reference: the embedding of another LFW photo of the same person.
+const reference = await FaceAnalyzer.create({ tiling: "off" });
+const refs = new Map<string, Float32Array>();
+for (const p of photos) {
+  for (const f of p.faces) {
+    const file = `${root}/images_deepfunneled/${f.reference}`;
+    const faces = await reference.analyze(await decodeImage(await Deno.readFile(file)));
+    // The face nearest the middle of the 250x250 photo is the labelled one.
+    const mid = (b: { x: number; y: number; w: number; h: number }) =>
+      Math.hypot(b.x + b.w / 2 - 125, b.y + b.h / 2 - 125);
+    const best = faces.sort((a, b) => mid(a.box) - mid(b.box))[0];
+    if (best) refs.set(f.reference, best.embedding);
+  }
+}
+
+const results: Record<string, unknown>[] = [];
+for (const tiling of ["off", "auto"] as const) {
+  const analyzer = await FaceAnalyzer.create({ tiling });
+  const found = buckets.map(() => 0), same = buckets.map(() => 0), total = buckets.map(() => 0);
+  let falseDetections = 0, ms = 0;
+  for (const p of photos) {
+    const bytes = await Deno.readFile(`${dir}/${p.file}`);
+    const t = performance.now();
+    const img = await decodeImage(bytes, { maxSide: MAX_SIDE });
+    const faces = await analyzer.analyze(img, () => decodeImage(bytes));
+    ms += performance.now() - t;
+    for (const f of p.faces) {
+      const b = bucketOf(f.square.side);
+      total[b]++;
+      const hit = faces.find((d) => matchesFace(d.box, f));
+      if (!hit) continue;
+      found[b]++;
+      const r = refs.get(f.reference);
+      let dot = 0;
+      for (let i = 0; r && i < r.length; i++) dot += r[i] * hit.embedding[i];
+      if (r && 1 - dot <= THRESHOLD) same[b]++;
+    }
+    falseDetections += faces.filter((d) => !p.faces.some((f) => matchesFace(d.box, f))).length;
+  }
+  const row = {
+    tiling,
+    buckets: buckets.map((_, i) => ({
+      side: label(i),
+      faces: total[i],
+      found: found[i],
+      recognised: same[i],
+    })),
+    falseDetections,
+    msPerPhoto: ms / photos.length,
+  };
+  results.push(row);
+  console.log(
+    `tiling ${tiling.padEnd(4)}: ` +
+      row.buckets.map((b) => `${b.side} found ${b.found}/${b.faces}, recognised ${b.recognised}`).join("; ") +
+      `; false detections ${falseDetections}; ${
+        (ms / photos.length).toFixed(1)
+      } ms/photo (decode + faces, 1 thread)`,
+  );
+}
+await Deno.mkdir(new URL(".", `file://${outFile}`).pathname, { recursive: true });
+await Deno.writeTextFile(
+  outFile,
+  JSON.stringify({ photos: photos.length, size: "3000x2000", maxSide: MAX_SIDE, results }, null, 2),
+);
+console.log(`written: ${outFile}`);
