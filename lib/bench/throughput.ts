@@ -6,6 +6,7 @@
  *
  * Flags: --lfw N (LFW photos, default 2000; 0 to skip), --large N (large photos, default 48;
  * 0 to skip), --workers a,b (default "1,<cores>"), --batch N (faces per embedder batch),
+ * --tiles auto|off (the detector's tiling, default auto),
  * --out FILE (default reports/bench/throughput.json).
  * @module
  */
@@ -24,13 +25,19 @@ const v = parseCli(Deno.args, {
   large: { type: "string" },
   workers: { type: "string" },
   batch: { type: "string" },
+  tiles: { type: "string" },
   out: { type: "string" },
   help: { type: "boolean" },
-}, "usage: deno task bench:throughput [--lfw N] [--large N] [--workers 1,2] [--batch N] [--out FILE]");
+}, "usage: deno task bench:throughput [--lfw N] [--large N] [--workers 1,2] [--batch N] [--tiles auto|off] [--out FILE]");
 const lfwCount = Number(v.lfw ?? 2000);
 const largeCount = Number(v.large ?? 48);
 const workerCounts = (v.workers ?? `1,${cores}`).split(",").map(Number);
 const batchSize = v.batch ? Number(v.batch) : undefined;
+if (v.tiles !== undefined && v.tiles !== "auto" && v.tiles !== "off") {
+  console.error(`--tiles must be auto or off, got ${JSON.stringify(v.tiles)}`);
+  Deno.exit(2);
+}
+const tiling = v.tiles as "auto" | "off" | undefined;
 const outFile = v.out ?? new URL("../../reports/bench/throughput.json", import.meta.url).pathname;
 
 function firstN(src: ImageSource, n: number): ImageSource {
@@ -91,6 +98,7 @@ async function measure(name: string, source: ImageSource, workers: number) {
       workers,
       progress: false,
       batchSize,
+      tiling,
       log: () => {},
     });
     const wall = (performance.now() - t0) / 1000;
@@ -151,6 +159,7 @@ const result = {
   date: new Date().toISOString(),
   cores,
   batchSize: batchSize ?? 32,
+  tiling: tiling ?? "auto",
   vmHwmMiB: vmHwmMiB(),
   rows,
 };

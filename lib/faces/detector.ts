@@ -61,19 +61,35 @@ const TILE_EDGE_MARGIN = 8;
 /**
  * The tiles that cover a `width` x `height` image for a detector input of `inW` x `inH`: none
  * when the image is at most {@link TILE_SHRINK} times the input; otherwise tiles of that many
- * times the input (clipped to the image), overlapping by at least a quarter of a tile, spread
- * evenly from edge to edge.
+ * times the input (clipped to the image), spread evenly from edge to edge, neighbours
+ * overlapping by at least `overlap` pixels (so that a face up to that size lies whole in a
+ * tile; at most half a tile).
  */
-export function detectorTiles(width: number, height: number, inW: number, inH: number): Tile[] {
+export function detectorTiles(
+  width: number,
+  height: number,
+  inW: number,
+  inH: number,
+  overlap: number,
+): Tile[] {
   if (width <= TILE_SHRINK * inW && height <= TILE_SHRINK * inH) return [];
   const tw = Math.min(width, TILE_SHRINK * inW), th = Math.min(height, TILE_SHRINK * inH);
   const starts = (size: number, tile: number) => {
-    const n = size <= tile ? 1 : Math.ceil((size - tile) / (0.75 * tile)) + 1;
+    const step = tile - Math.min(Math.max(0, overlap), tile / 2);
+    const n = size <= tile ? 1 : Math.ceil((size - tile) / step) + 1;
     return Array.from({ length: n }, (_, i) => (n === 1 ? 0 : Math.round((i * (size - tile)) / (n - 1))));
   };
   const tiles: Tile[] = [];
   for (const y of starts(height, th)) for (const x of starts(width, tw)) tiles.push({ x, y, w: tw, h: th });
   return tiles;
+}
+
+/**
+ * The largest face (image pixels) that tiles look for in a `width` x `height` image: larger ones
+ * are the whole view's (see `TILE_MAX_FACE`).
+ */
+function largestTileFace(width: number, height: number, inW: number, inH: number): number {
+  return TILE_MAX_FACE * Math.max(width / inW, height / inH);
 }
 
 /**
@@ -135,7 +151,12 @@ export class FaceDetector {
     const whole = mild
       ? resizeToTensor(img.data, img.width, img.height, this.#spec.input)
       : toTensorData(await resizeRgb(img, width, height), width, height, this.#spec.input);
-    const tiles = this.#opts.tiling === "auto" ? detectorTiles(img.width, img.height, width, height) : [];
+    // Tiles overlap by the largest face they look for (and the edge margins), so that each such
+    // face is whole in one of them.
+    const largest = largestTileFace(img.width, img.height, width, height);
+    const tiles = this.#opts.tiling === "auto"
+      ? detectorTiles(img.width, img.height, width, height, largest + 2 * TILE_EDGE_MARGIN)
+      : [];
     let data = whole;
     if (tiles.length > 0) {
       // One batch: the whole photo, then each tile (an exact 2x shrink, or less at the edges).
@@ -164,7 +185,6 @@ export class FaceDetector {
         this.#opts.scoreThreshold,
       )
     );
-    const largest = TILE_MAX_FACE * Math.max(img.width / width, img.height / height);
     const dets = mergeTileDetections(decoded[0], tiles, decoded.slice(1), img.width, img.height, largest);
     const min = this.#opts.minFaceSize / (img.scale ?? 1);
     return nms(dets, this.#opts.nmsThreshold).filter((d) => Math.max(d.box.w, d.box.h) >= min);

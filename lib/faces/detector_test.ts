@@ -7,11 +7,13 @@ import { ensureModels } from "../models/fetch.ts";
 import { createSession } from "../models/session.ts";
 import { detectorTiles, FaceDetector, mergeTileDetections, TILE_SHRINK } from "./detector.ts";
 
-Deno.test("detector tiles cover the image, overlap by a quarter, and are not made for small images", () => {
-  assert.deepEqual(detectorTiles(250, 250, 320, 240), []);
-  assert.deepEqual(detectorTiles(640, 480, 320, 240), []);
+Deno.test("detector tiles cover the image, overlap as asked, and are not made for small images", () => {
+  assert.deepEqual(detectorTiles(250, 250, 320, 240, 96), []);
+  assert.deepEqual(detectorTiles(640, 480, 320, 240, 96), []);
+  // A 1280x853 photo (the default reduced decode of 3:2): 3 columns, 2 rows.
+  assert.equal(detectorTiles(1280, 853, 320, 240, 96).length, 6);
   for (const [w, h] of [[1280, 853], [641, 480], [4000, 300], [1280, 1280], [2000, 481]]) {
-    const tiles = detectorTiles(w, h, 320, 240);
+    const tiles = detectorTiles(w, h, 320, 240, 100);
     assert.ok(tiles.length >= 2, `${w}x${h}: ${tiles.length} tiles`);
     const covered = new Uint8Array(w * h);
     for (const t of tiles) {
@@ -23,7 +25,13 @@ Deno.test("detector tiles cover the image, overlap by a quarter, and are not mad
     assert.ok(covered.every((c) => c === 1), `${w}x${h}: every pixel in a tile`);
     // Neighbours overlap by at least a quarter of a tile.
     const xs = [...new Set(tiles.map((t) => t.x))].sort((a, b) => a - b);
-    for (let i = 1; i < xs.length; i++) assert.ok(xs[i - 1] + tiles[0].w - xs[i] >= tiles[0].w / 4);
+    for (let i = 1; i < xs.length; i++) {
+      assert.ok(xs[i - 1] + tiles[0].w - xs[i] >= 100, `${w}x${h}: x overlap`);
+    }
+    const ys = [...new Set(tiles.map((t) => t.y))].sort((a, b) => a - b);
+    for (let i = 1; i < ys.length; i++) {
+      assert.ok(ys[i - 1] + tiles[0].h - ys[i] >= 100, `${w}x${h}: y overlap`);
+    }
   }
 });
 
