@@ -20,15 +20,19 @@ import { LocalFolderSource } from "../sources/local.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
 
 const cores = navigator.hardwareConcurrency ?? 1;
-const v = parseCli(Deno.args, {
-  lfw: { type: "string" },
-  large: { type: "string" },
-  workers: { type: "string" },
-  batch: { type: "string" },
-  tiles: { type: "string" },
-  out: { type: "string" },
-  help: { type: "boolean" },
-}, "usage: deno task bench:throughput [--lfw N] [--large N] [--workers 1,2] [--batch N] [--tiles auto|off] [--out FILE]");
+const v = parseCli(
+  Deno.args,
+  {
+    lfw: { type: "string" },
+    large: { type: "string" },
+    workers: { type: "string" },
+    batch: { type: "string" },
+    tiles: { type: "string" },
+    out: { type: "string" },
+    help: { type: "boolean" },
+  },
+  "usage: deno task bench:throughput [--lfw N] [--large N] [--workers 1,2] [--batch N] [--tiles auto|off] [--out FILE]",
+);
 const lfwCount = Number(v.lfw ?? 2000);
 const largeCount = Number(v.large ?? 48);
 const workerCounts = (v.workers ?? `1,${cores}`).split(",").map(Number);

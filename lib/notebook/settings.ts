@@ -28,6 +28,7 @@ export const SETTINGS_ENV = [
   ],
   ["FACEGROUP_PICK", "configuration to keep: best | label-free | keep | <sweep run id>", "best"],
   ["FACEGROUP_DEVICE", "auto | cpu | cuda | tensorrt", "cpu"],
+  ["FACEGROUP_TILES", "auto | off: also search large photos in tiles, for small faces", "auto"],
   ["FACEGROUP_LABELS", "1: the first folder level is the true identity", "0"],
   ["FACEGROUP_CREDENTIALS", "Google key file for drive: input", "application default credentials"],
   ["FACEGROUP_OAUTH_CLIENT", "OAuth client secret file for drive: input (browser sign-in)", "none"],
@@ -51,6 +52,8 @@ export interface NotebookSettings {
   pick: string;
   /** Inference device. */
   device: Device;
+  /** The detector's tiling (`auto`: large photos are also searched in tiles, for small faces). */
+  tiles: "auto" | "off";
   /** First folder level as ground truth. */
   labels: boolean;
   /** Drive key file. */
@@ -104,6 +107,10 @@ export function notebookSettings(
       `FACEGROUP_DEVICE must be one of ${DEVICES.join(", ")}, got ${JSON.stringify(device)}`,
     );
   }
+  const tiles = get("FACEGROUP_TILES") ?? "auto";
+  if (tiles !== "auto" && tiles !== "off") {
+    throw new ToolkitError(`FACEGROUP_TILES must be auto or off, got ${JSON.stringify(tiles)}`);
+  }
   const flag = get("FACEGROUP_LABELS")?.toLowerCase();
   return {
     input: input && !input.startsWith("drive:") ? repoPath(input) : input,
@@ -112,6 +119,7 @@ export function notebookSettings(
     sweep: join(run, "sweep"),
     pick: get("FACEGROUP_PICK") ?? "best",
     device,
+    tiles,
     labels: flag === "1" || flag === "true" || flag === "yes",
     credentials: get("FACEGROUP_CREDENTIALS") && repoPath(get("FACEGROUP_CREDENTIALS")!),
     oauthClient: get("FACEGROUP_OAUTH_CLIENT") && repoPath(get("FACEGROUP_OAUTH_CLIENT")!),
@@ -164,6 +172,7 @@ export function equivalentCommands(s: NotebookSettings, input: string): Record<s
       q(s.run),
       "--device",
       s.device,
+      ...(s.tiles === "off" ? ["--tiles", "off"] : []),
       ...(s.labels ? ["--labels"] : []),
       ...drive,
     ].join(" "),

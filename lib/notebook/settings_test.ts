@@ -29,8 +29,13 @@ Deno.test("notebookSettings: relative paths from the repository root; drive: and
     FACEGROUP_WORKERS: "3",
     FACEGROUP_DEVICE: "cuda",
     FACEGROUP_PICK: "label-free",
+    FACEGROUP_TILES: "off",
   });
   assert.equal(s.input, join(REPO_ROOT, "photos/party"));
+  assert.equal(s.tiles, "off");
+  assert.equal(notebookSettings({}).tiles, "auto");
+  assert.match(equivalentCommands(s, "/in")["02_embed"], / --tiles off/);
+  assert.doesNotMatch(equivalentCommands(notebookSettings({}), "/in")["02_embed"], /--tiles/);
   assert.equal(s.run, "/tmp/runs/x");
   assert.equal(s.report, "/tmp/runs/x/report");
   assert.equal(s.sweepConfig, join(REPO_ROOT, "configs/small.json"));
@@ -43,6 +48,7 @@ Deno.test("notebookSettings: bad values are clear errors", () => {
   assert.throws(() => notebookSettings({ FACEGROUP_DEVICE: "gpu" }), /FACEGROUP_DEVICE must be one of/);
   assert.throws(() => notebookSettings({ FACEGROUP_PROBE: "-1" }), /FACEGROUP_PROBE must be a whole number/);
   assert.throws(() => notebookSettings({ FACEGROUP_SEED: "1.5" }), /FACEGROUP_SEED/);
+  assert.throws(() => notebookSettings({ FACEGROUP_TILES: "on" }), /FACEGROUP_TILES must be auto or off/);
 });
 
 Deno.test("shellWord quotes what a shell would split or expand", () => {
