@@ -1,6 +1,6 @@
 /**
  * `deno task sweep --embeddings <dir> --config <file> --out <dir> [--workers n]
- *  [--select metric] [--label-free rule] [--constraints file] [--limit n]`
+ *  [--select metric] [--label-free rule] [--constraints file] [--limit n] [--restart]`
  * @module
  */
 import { parseArgs } from "node:util";
@@ -9,7 +9,9 @@ import { runSweep } from "./runner.ts";
 
 const USAGE =
   "usage: deno task sweep --embeddings <dir> --config <file> --out <dir> [--workers n] [--select metric] " +
-  "[--label-free consensus|silhouette] [--constraints file.json] [--limit n]";
+  "[--label-free consensus|silhouette] [--constraints file.json] [--limit n] [--restart]\n\n" +
+  "A sweep resumes the runs its --out folder holds; a folder of another set of embeddings is refused\n" +
+  "unless --restart (which clears its earlier results).";
 
 if (import.meta.main) {
   try {
@@ -24,6 +26,7 @@ if (import.meta.main) {
         "label-free": { type: "string" },
         constraints: { type: "string" },
         limit: { type: "string" },
+        restart: { type: "boolean" },
         help: { type: "boolean" },
       },
     });
@@ -40,6 +43,7 @@ if (import.meta.main) {
       labelFree: values["label-free"],
       constraints: values.constraints,
       limit: values.limit ? Number(values.limit) : undefined,
+      restart: values.restart,
     });
     const fmt = (r?: { id: string; metrics: Record<string, number> }) =>
       r ? `${r.id} (bcubedF1 ${r.metrics.bcubedF1?.toFixed(4) ?? "n/a"})` : "none";

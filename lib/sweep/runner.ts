@@ -13,6 +13,8 @@ import { getClusterer, neighboursNeeded } from "../cluster/registry.ts";
 import { loadConfig, type RunSpec } from "./config.ts";
 import type { SweepData } from "./evaluate.ts";
 import { appendLog, readLabels, readLog, toCsv, toJson, writeLabels } from "./output.ts";
+import { clearSweep, recordSweepEmbeddings, sweepIsStale } from "./provenance.ts";
+import { ToolkitError } from "../errors.ts";
 import { bestBy, pickLabelFree, type RunRow } from "./selection.ts";
 import type { InitMessage, RunMessage } from "./worker.ts";
 
@@ -34,6 +36,11 @@ export interface SweepOptions {
   constraints?: string;
   /** Stop after this many new runs (for testing resumption). */
   limit?: number;
+  /**
+   * Clear the output folder's earlier results first. Without it, a folder holding results of
+   * other embeddings is refused (see ./provenance.ts). @default false
+   */
+  restart?: boolean;
   /** Progress lines (default: console.error). */
   log?: (line: string) => void;
 }
@@ -82,6 +89,15 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
   const select = opts.select ?? config.select ?? "bcubedF1";
   const rule = opts.labelFree ?? config.labelFree ?? "consensus";
   const sample = config.sample ?? 1000;
+  const { stale, fingerprint } = await sweepIsStale(opts.out, opts.embeddings);
+  if (stale && !opts.restart) {
+    throw new ToolkitError(
+      `${opts.out} holds sweep results of other embeddings than ${opts.embeddings}; ` +
+        `use another --out, or --restart to clear them`,
+    );
+  }
+  if (opts.restart && await clearSweep(opts.out)) log(`sweep: cleared the earlier results in ${opts.out}`);
+  await recordSweepEmbeddings(opts.out, fingerprint);
   await Deno.mkdir(`${opts.out}/labels`, { recursive: true });
   const logPath = `${opts.out}/runs.jsonl`;
   const done = readLog(logPath);

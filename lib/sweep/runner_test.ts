@@ -69,3 +69,34 @@ Deno.test("runSweep runs in workers, resumes after a stop, and picks the best ru
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("runSweep refuses a folder holding results of other embeddings, unless asked to restart", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const [name, seed] of [["a", 1], ["b", 2]] as const) {
+      const { x, truth } = syntheticClusters({ n: 40, dim: 8, clusters: 3, spread: 0.4, sizeSkew: 0, seed });
+      const faces = Array.from(
+        truth,
+        (t, i) => ({ path: `p${i}.jpg`, face: 0, imageId: `i${i}`, label: `${t}` }),
+      );
+      await writeEmbeddingSet(`${dir}/${name}`, { x, faces });
+    }
+    await Deno.writeTextFile(
+      `${dir}/cfg.json`,
+      JSON.stringify({ seeds: [1], methods: [{ method: "kmeans", list: [{ k: 3 }, { k: 2 }] }] }),
+    );
+    const opts = { config: `${dir}/cfg.json`, out: `${dir}/out`, workers: 1, log: () => {} };
+    assert.equal((await runSweep({ ...opts, embeddings: `${dir}/a` })).ran, 2);
+    assert.equal((await runSweep({ ...opts, embeddings: `${dir}/a` })).ran, 0, "same embeddings: resumed");
+    await assert.rejects(
+      () => runSweep({ ...opts, embeddings: `${dir}/b` }),
+      /holds sweep results of other embeddings.*--restart/,
+    );
+    const again = await runSweep({ ...opts, embeddings: `${dir}/b`, restart: true });
+    assert.equal(again.ran, 2, "restarted: every run made again on the new embeddings");
+    assert.equal((await runSweep({ ...opts, embeddings: `${dir}/b` })).ran, 0);
+    await assert.rejects(() => runSweep({ ...opts, embeddings: `${dir}/a` }), /other embeddings/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

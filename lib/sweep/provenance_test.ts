@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeSyntheticRun } from "../report/synthetic_run.ts";
-import { embeddingsFingerprint, FINGERPRINT_FILE, resetStaleSweep } from "./sweep_guard.ts";
+import { embeddingsFingerprint, FINGERPRINT_FILE, resetStaleSweep } from "./provenance.ts";
 
 async function exists(p: string): Promise<boolean> {
   return await Deno.stat(p).then(() => true, () => false);
