@@ -66,6 +66,8 @@ export interface EmbedResult {
   computed: number;
   /** Seconds spent per stage in this run. */
   timings: Record<string, number>;
+  /** The face stage's options that change results, defaults filled in (part of the store key). */
+  options: Record<string, unknown>;
 }
 
 /**
@@ -223,6 +225,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     models,
     provider: pool?.provider ?? analyzer!.provider,
     computed,
+    options: effective,
     timings: {
       list: (tList - t0) / 1000,
       read: readMs / 1000,

@@ -131,6 +131,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
     createdAt: new Date().toISOString(),
     method: "agglomerative",
     params: { ...params, minClusterSize: minSize, cannotLink: "faces of one photo" },
+    faceOptions: res.options,
     images: res.photos.length,
     faces: reportFaces,
     noFace,

@@ -89,6 +89,12 @@ Deno.test("real photos in, clusters + CSVs + report out; bad files reported, the
   assert.ok(!html.includes("<img src=x onerror"), "the hostile name is not markup");
   assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;.jpg"));
   assert.ok(html.includes("truncated.jpg"));
+  // The run records how faces were found, defaults filled in, and the report shows it.
+  const runJson = JSON.parse(await Deno.readTextFile(`${out}/run.json`));
+  assert.equal(runJson.faceOptions.tiling, "auto");
+  assert.equal(runJson.faceOptions.minFaceSize, 20);
+  assert.equal(runJson.faceOptions.maxSide, 1280);
+  assert.ok(html.includes("Face detection") && html.includes("tiling"));
 
   const set = await readEmbeddingSet(`${out}/embeddings`);
   assert.equal(set.x.rows, first.faces);

@@ -147,6 +147,9 @@ export function renderSummary(report: RunReport, counts: ReportCounts): SafeHtml
   const paramRows = params.length
     ? params.map(([k, v]) => markup`<tr><td>${k}</td><td><code>${paramValue(v)}</code></td></tr>`)
     : markup`<tr><td colspan="2" class="empty">no parameters</td></tr>`;
+  const faceRows = Object.entries(report.faceOptions ?? {}).map(([k, v]) =>
+    markup`<tr><td>${k}</td><td><code>${paramValue(v)}</code></td></tr>`
+  );
   const modelRows = report.models.length
     ? report.models.map((m) => markup`<tr><td><code>${m}</code></td></tr>`)
     : markup`<tr><td class="empty">none listed</td></tr>`;
@@ -170,6 +173,7 @@ export function renderSummary(report: RunReport, counts: ReportCounts): SafeHtml
   }</div>
 <div class="meta">
 <table><tr><th colspan="2">Method: ${report.method}</th></tr>${paramRows}</table>
+${faceRows.length > 0 && markup`<table><tr><th colspan="2">Face detection</th></tr>${faceRows}</table>`}
 <table><tr><th>Models</th></tr>${modelRows}</table>
 ${
     timings.length > 0 &&

@@ -96,6 +96,7 @@ export function runData(input: RunDataInput): RunData {
     createdAt: m.createdAt ?? "",
     method: m.method ?? "unknown",
     params,
+    ...(m.faceOptions ? { faceOptions: m.faceOptions } : {}),
     images: m.images ?? new Set(input.faces.map((f) => f.imageId)).size,
     timings: m.timings ?? {},
     noFace: m.noFace ?? [],

@@ -158,6 +158,14 @@ export function overviewPage(m: SiteModel): SitePage {
 ${sweepNote}
 <div class="meta">
 <table><tr><th colspan="2">Method: ${run.meta.method}</th></tr>${paramRows}</table>
+${
+    Object.keys(run.meta.faceOptions ?? {}).length > 0 &&
+    markup`<table><tr><th colspan="2">Face detection</th></tr>${
+      Object.entries(run.meta.faceOptions ?? {}).map(([k, v]) =>
+        markup`<tr><td>${k}</td><td><code>${paramText(v)}</code></td></tr>`
+      )
+    }</table>`
+  }
 <table><tr><th>Models</th></tr>${
     run.meta.models.length
       ? run.meta.models.map((x) => markup`<tr><td><code>${x}</code></td></tr>`)

@@ -102,6 +102,9 @@ Deno.test("writeSite: a folder of linked, escaped, self-contained pages and a si
       assert.equal(text.includes("<script>"), name === "map.html", `${name}: scripts`);
     }
     assert.ok(escapedSeen >= 3, `hostile file name shown escaped on ${escapedSeen} pages`);
+    // How faces were found is on the overview, escaped like everything else.
+    assert.ok(pages.get("index.html")!.includes("Face detection"));
+    assert.ok(pages.get("index.html")!.includes("<code>&lt;b&gt;auto&lt;/b&gt;</code>"));
     assert.ok(
       pages.get("index.html")!.includes("Synthetic &lt;i&gt;run&lt;/i&gt; &amp; &quot;friends&quot;"),
     );

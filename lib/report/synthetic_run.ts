@@ -146,6 +146,7 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticRunOptions =
         createdAt: "2025-01-01T00:00:00.000Z",
         method: "agglomerative",
         params: { linkage: "average", threshold: 0.6, minClusterSize: 2 },
+        faceOptions: { scoreThreshold: 0.65, minFaceSize: 20, tiling: opts.hostile ? "<b>auto</b>" : "auto" },
         images: n + noFace.length + 1,
         timings: { embed: 1.5, cluster: 0.2 },
         noFace,

@@ -53,6 +53,11 @@ export interface RunReport {
   method: string;
   /** Clustering parameters. */
   params: Record<string, unknown>;
+  /**
+   * How faces were found: the face stage's options that change results (detector score and
+   * overlap thresholds, smallest face, tiling, decode size, pixel limit, thumbnail size).
+   */
+  faceOptions?: Record<string, unknown>;
   /** Number of photos listed. */
   images: number;
   /** Every detected face. */
