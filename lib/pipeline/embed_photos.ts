@@ -3,7 +3,7 @@
  * (if new) decoded and analysed; per-file failures recorded and the run goes on.
  * @module
  */
-import { errorMessage, type FileFailure, type Stage } from "../errors.ts";
+import { errorMessage, type FileFailure, FileStageError, type Stage } from "../errors.ts";
 import { type AnalyzerOptions, FaceAnalyzer } from "../faces/analyzer.ts";
 import { decodeImage } from "../images/decode.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
@@ -172,7 +172,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       try {
         bytes = await source.read(p.ref, opts.signal);
       } catch (e) {
-        const stage = (e as { stage?: string }).stage === "download" ? "download" : "read";
+        const stage = e instanceof FileStageError ? e.stage : "read";
         fail(p, stage, e);
         progress.tick();
         continue;

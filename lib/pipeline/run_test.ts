@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { ensureDemoPhotos } from "../cli/demo.ts";
+import { FileStageError } from "../errors.ts";
 import { LocalFolderSource } from "../sources/local.ts";
+import type { ImageSource } from "../sources/types.ts";
 import { readEmbeddingSet } from "../store/embedding_set.ts";
 import { runPipeline } from "./run.ts";
 
@@ -114,4 +116,40 @@ Deno.test("real photos in, clusters + CSVs + report out; bad files reported, the
   assert.equal(renamed?.message, "renamed-notes.jpg: not an image");
 
   for (const d of [input, out, store]) await Deno.remove(d, { recursive: true });
+});
+
+Deno.test("a source's read failures are reported at the stage the source names (download), else at read", async () => {
+  const demo = await ensureDemoPhotos();
+  const out = await Deno.makeTempDir({ prefix: "facegroup-stages-" });
+  const source: ImageSource = {
+    description: "test source",
+    async *list() {
+      for (const path of ["good.jpg", "never-downloaded.jpg", "unreadable.jpg"]) {
+        yield { path, id: path, size: 1, modified: 0 };
+      }
+    },
+    read(ref) {
+      if (ref.path === "good.jpg") return Deno.readFile(`${demo}/sample2.jpg`);
+      if (ref.path === "never-downloaded.jpg") {
+        return Promise.reject(new FileStageError("download", "never-downloaded.jpg: HTTP 403 after 5 tries"));
+      }
+      return Promise.reject(new Error("unreadable.jpg: permission denied"));
+    },
+  };
+  try {
+    const s = await runPipeline(source, {
+      out,
+      storeDir: `${out}/store`,
+      workers: 0,
+      progress: false,
+      log: () => {},
+    });
+    assert.deepEqual(
+      s.failures.map((f) => [f.path, f.stage]).sort(),
+      [["never-downloaded.jpg", "download"], ["unreadable.jpg", "read"]],
+    );
+    assert.ok(s.faces >= 2);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
 });

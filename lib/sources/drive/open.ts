@@ -4,7 +4,7 @@
  * pipeline reads from the mirror; a file that kept failing is reported at stage `download`.
  * @module
  */
-import type { FileFailure } from "../../errors.ts";
+import { type FileFailure, FileStageError } from "../../errors.ts";
 import type { ImageRef, ImageSource } from "../types.ts";
 import { type AuthChoice, chooseAuth } from "./auth.ts";
 import { formatProgress } from "./progress.ts";
@@ -28,12 +28,6 @@ export interface OpenDriveOptions {
   log?: (line: string) => void;
   /** Retry settings (tests shorten the delays). */
   retry?: RetryOptions;
-}
-
-/** An error of a read that failed to download, carrying its stage for errors.csv. */
-export class DownloadError extends Error {
-  /** Always `download`. */
-  readonly stage = "download";
 }
 
 /** Opens and mirrors a Drive folder, returning a source that reads from the mirror. */
@@ -70,11 +64,11 @@ export async function openDriveInput(spec: string, opts: OpenDriveOptions = {}):
     },
     async read(ref: ImageRef, signal?: AbortSignal) {
       const known = failed.get(ref.path);
-      if (known) throw new DownloadError(known.message);
+      if (known) throw new FileStageError("download", known.message);
       try {
         return await drive.read(ref, signal);
       } catch (e) {
-        throw new DownloadError(safeErrorMessage(e));
+        throw new FileStageError("download", safeErrorMessage(e));
       }
     },
   };
