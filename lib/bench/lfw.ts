@@ -15,6 +15,7 @@ import { embedPhotos } from "../pipeline/embed_photos.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import { type FaceMeta, labelIds, writeEmbeddingSet } from "../store/embedding_set.ts";
 import { parseCli } from "../cli/args.ts";
+import { lfwOrSkip } from "./lfw_data.ts";
 import { centreFace, parsePairs, tenFoldAccuracy } from "./lfw_protocol.ts";
 
 const v = parseCli(Deno.args, {
@@ -26,13 +27,8 @@ const v = parseCli(Deno.args, {
   help: { type: "boolean" },
 }, "usage: deno task bench:lfw [--fresh] [--limit N] [--concurrency N] [--out FILE] [--data DIR]");
 
-const root = v.data ?? new URL("../../../shared/datasets/lfw", import.meta.url).pathname;
-try {
-  await Deno.stat(`${root}/images_deepfunneled`);
-} catch {
-  console.log(`skipped: the LFW data set is not at ${root} (see ../shared/datasets/README.md)`);
-  Deno.exit(0);
-}
+const root = await lfwOrSkip(v.data);
+if (!root) Deno.exit(0);
 const outFile = v.out ?? new URL("../../reports/bench/lfw.json", import.meta.url).pathname;
 const storeDir = v.fresh ? await Deno.makeTempDir({ prefix: "lfw-store-" }) : `${cacheDir()}/store`;
 

@@ -17,6 +17,7 @@ import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { decodeImage } from "../images/decode.ts";
 import { cacheDir } from "../pipeline/cache_dir.ts";
 import { makeGroupPhotos, matchesFace } from "./group_photos.ts";
+import { lfwOrSkip } from "./lfw_data.ts";
 
 sharp.concurrency(1);
 const v = parseCli(Deno.args, {
@@ -25,13 +26,8 @@ const v = parseCli(Deno.args, {
   out: { type: "string" },
   help: { type: "boolean" },
 }, "usage: deno task bench:small-faces [--photos N] [--data DIR] [--out FILE]");
-const root = v.data ?? new URL("../../../shared/datasets/lfw", import.meta.url).pathname;
-try {
-  await Deno.stat(`${root}/images_deepfunneled`);
-} catch {
-  console.log(`skipped: the LFW data set is not at ${root} (see ../shared/datasets/README.md)`);
-  Deno.exit(0);
-}
+const root = await lfwOrSkip(v.data);
+if (!root) Deno.exit(0);
 const outFile = v.out ?? new URL("../../reports/bench/small_faces.json", import.meta.url).pathname;
 const dir = `${cacheDir()}/bench-groups`;
 const photos = await makeGroupPhotos(`${root}/images_deepfunneled`, dir, { count: Number(v.photos ?? 20) });

@@ -13,6 +13,7 @@
 import process from "node:process";
 import sharp from "sharp";
 import { parseCli } from "../cli/args.ts";
+import { lfwOrSkip } from "./lfw_data.ts";
 import { ensureDemoPhotos } from "../cli/demo.ts";
 import { cacheDir } from "../pipeline/cache_dir.ts";
 import { embedPhotos } from "../pipeline/embed_photos.ts";
@@ -143,13 +144,9 @@ async function measure(name: string, source: ImageSource, workers: number) {
 }
 
 const rows = [];
-const lfwRoot = new URL("../../../shared/datasets/lfw/images_deepfunneled", import.meta.url).pathname;
-const haveLfw = await Deno.stat(lfwRoot).then(() => true, () => false);
-if (lfwCount > 0 && !haveLfw) {
-  console.log(`LFW skipped: ${lfwRoot} is absent (see ../shared/datasets/README.md)`);
-}
-if (lfwCount > 0 && haveLfw) {
-  const src = firstN(new LocalFolderSource(lfwRoot), lfwCount);
+const lfw = lfwCount > 0 ? await lfwOrSkip() : undefined;
+if (lfw) {
+  const src = firstN(new LocalFolderSource(`${lfw}/images_deepfunneled`), lfwCount);
   // Warm the page cache so that the first configuration does not pay for disk reads alone.
   for await (const r of src.list()) await src.read(r);
   for (const w of workerCounts) rows.push(await measure("lfw 250x250", src, w));

@@ -33,6 +33,21 @@ export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(
   }
 }
 
+/**
+ * Checks that every flag in `names` was given; prints `error: --x is required` and the usage to
+ * stderr for the first one missing and returns false (the caller exits with status 2).
+ */
+export function hasRequired<V extends Record<string, unknown>, K extends keyof V & string>(
+  values: V,
+  names: readonly K[],
+  usage: string,
+): values is V & { [P in K]-?: NonNullable<V[P]> } {
+  const missing = names.find((n) => values[n] === undefined);
+  if (missing === undefined) return true;
+  console.error(`error: --${missing} is required\n\n${usage}`);
+  return false;
+}
+
 /** Reads a number flag; a value that is not a number throws a {@link UsageError} naming the flag. */
 export function numberFlag(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;

@@ -6,7 +6,7 @@
  */
 import { errorMessage } from "../errors.ts";
 import { makeReport } from "../report/make_report.ts";
-import { numberFlag, parseCli } from "./args.ts";
+import { hasRequired, numberFlag, parseCli } from "./args.ts";
 
 const USAGE = `usage: deno task report --run <dir> [options]
 
@@ -34,10 +34,7 @@ export async function main(args: string[]): Promise<number> {
     quiet: { type: "boolean" },
     help: { type: "boolean" },
   }, USAGE);
-  if (!v.run) {
-    console.error(`error: --run is required\n\n${USAGE}`);
-    return 2;
-  }
+  if (!hasRequired(v, ["run"], USAGE)) return 2;
   try {
     const t0 = performance.now();
     const res = await makeReport({

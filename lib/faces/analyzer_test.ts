@@ -8,6 +8,7 @@ import { ensureModels } from "../models/fetch.ts";
 import { createSession } from "../models/session.ts";
 import { FaceAnalyzer } from "./analyzer.ts";
 import { FaceEmbedder } from "./embedder.ts";
+import { lfwRoot } from "../bench/lfw_data.ts";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 
@@ -47,7 +48,7 @@ Deno.test("faces of a real group photo are found, landmarked inside their boxes,
   }
 });
 
-const lfw = new URL("../../../shared/datasets/lfw", import.meta.url).pathname;
+const lfw = lfwRoot();
 const haveLfw = await Deno.stat(`${lfw}/pairs.txt`).then(() => true, () => false);
 if (!haveLfw) console.log(`LFW alignment test skipped: ${lfw} is absent (see ../shared/datasets/README.md)`);
 

@@ -19,7 +19,7 @@ import type { ReportFace, RunReport } from "../report/types.ts";
 import { decodeNpy, encodeNpy } from "../store/npy.ts";
 import { readLabels } from "../sweep/output.ts";
 import type { RunRow } from "../sweep/selection.ts";
-import { parseCli } from "../cli/args.ts";
+import { hasRequired, parseCli } from "../cli/args.ts";
 
 /** A chosen sweep run. */
 export interface SweepPick {
@@ -188,10 +188,7 @@ export async function main(args: string[]): Promise<number> {
     pick: { type: "string" },
     help: { type: "boolean" },
   }, USAGE);
-  if (!v.run) {
-    console.error(`error: --run is required\n\n${USAGE}`);
-    return 2;
-  }
+  if (!hasRequired(v, ["run"], USAGE)) return 2;
   try {
     const r = await applyPick(v.run, v.sweep ?? join(v.run, "sweep"), v.pick ?? "best");
     console.log(
