@@ -6,7 +6,9 @@
  *
  * Flags: --lfw N (LFW photos, default 2000; 0 to skip), --large N (large photos, default 48;
  * 0 to skip), --workers a,b (default "1,<cores>"), --batch N (faces per embedder batch),
- * --tiles auto|off (the detector's tiling, default auto),
+ * --tiles auto|off (the detector's tiling, default auto), --repeat N (measure each configuration
+ * N times, interleaved, and print the median and range: this machine's speed varies by several
+ * percent from run to run; peak RSS is the process's, so only the first run of each is its own),
  * --out FILE (default reports/bench/throughput.json).
  * @module
  */
@@ -29,10 +31,11 @@ const v = parseCli(
     workers: { type: "string" },
     batch: { type: "string" },
     tiles: { type: "string" },
+    repeat: { type: "string" },
     out: { type: "string" },
     help: { type: "boolean" },
   },
-  "usage: deno task bench:throughput [--lfw N] [--large N] [--workers 1,2] [--batch N] [--tiles auto|off] [--out FILE]",
+  "usage: deno task bench:throughput [--lfw N] [--large N] [--workers 1,2] [--batch N] [--tiles auto|off] [--repeat N] [--out FILE]",
 );
 const lfwCount = Number(v.lfw ?? 2000);
 const largeCount = Number(v.large ?? 48);
@@ -43,6 +46,7 @@ if (v.tiles !== undefined && v.tiles !== "auto" && v.tiles !== "off") {
   Deno.exit(2);
 }
 const tiling = v.tiles as "auto" | "off" | undefined;
+const repeat = Math.max(1, Math.round(Number(v.repeat ?? 1)) || 1);
 const outFile = v.out ?? new URL("../../reports/bench/throughput.json", import.meta.url).pathname;
 
 function firstN(src: ImageSource, n: number): ImageSource {
@@ -143,24 +147,45 @@ async function measure(name: string, source: ImageSource, workers: number) {
   }
 }
 
-const rows = [];
+type Row = Awaited<ReturnType<typeof measure>>;
+const rows: Row[] = [];
+/** Measures each worker count `repeat` times, interleaved; prints median and range when repeated. */
+async function measureAll(name: string, source: ImageSource): Promise<void> {
+  const runs = new Map<number, Row[]>(workerCounts.map((w) => [w, []]));
+  for (let r = 0; r < repeat; r++) {
+    for (const w of workerCounts) runs.get(w)!.push(await measure(name, source, w));
+  }
+  for (const [w, list] of runs) {
+    rows.push(...list);
+    if (list.length < 2) continue;
+    const rates = list.map((x) => x.photosPerSecond).sort((a, b) => a - b);
+    const median = rates.length % 2
+      ? rates[(rates.length - 1) / 2]
+      : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+    console.log(
+      `${name.padEnd(18)} workers ${w}: median ${median.toFixed(1)} photos/s over ${rates.length} runs ` +
+        `(${rates[0]} to ${rates.at(-1)})`,
+    );
+  }
+}
 const lfw = lfwCount > 0 ? await lfwOrSkip() : undefined;
 if (lfw) {
   const src = firstN(new LocalFolderSource(`${lfw}/images_deepfunneled`), lfwCount);
   // Warm the page cache so that the first configuration does not pay for disk reads alone.
   for await (const r of src.list()) await src.read(r);
-  for (const w of workerCounts) rows.push(await measure("lfw 250x250", src, w));
+  await measureAll("lfw 250x250", src);
 }
 if (largeCount > 0) {
   const dir = await largePhotos(largeCount);
   const src = firstN(new LocalFolderSource(dir), largeCount);
-  for (const w of workerCounts) rows.push(await measure("large 3000x2000", src, w));
+  await measureAll("large 3000x2000", src);
 }
 const result = {
   date: new Date().toISOString(),
   cores,
   batchSize: batchSize ?? 32,
   tiling: tiling ?? "auto",
+  repeat,
   vmHwmMiB: vmHwmMiB(),
   rows,
 };

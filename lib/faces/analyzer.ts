@@ -6,7 +6,7 @@
 import { encodeJpeg, type RgbImage } from "../images/decode.ts";
 import { type Catalogue, loadCatalogue, pipelineModels } from "../models/catalogue.ts";
 import { ensureModels } from "../models/fetch.ts";
-import { createSession, type Device } from "../models/session.ts";
+import { createSession, type Device, type ModelSession } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";
 import { type DetectorOptions, FaceDetector } from "./detector.ts";
 import { alignFace, FaceEmbedder } from "./embedder.ts";
@@ -74,6 +74,7 @@ export class FaceAnalyzer {
   readonly #embedder: FaceEmbedder;
   readonly #thumb: number;
   readonly #embedSize: number;
+  readonly #sessions: ModelSession[];
 
   private constructor(
     ids: string[],
@@ -82,7 +83,9 @@ export class FaceAnalyzer {
     l: LandmarkModel,
     e: FaceEmbedder,
     thumb: number,
+    sessions: ModelSession[],
   ) {
+    this.#sessions = sessions;
     this.modelIds = ids;
     this.provider = provider;
     this.#detector = d;
@@ -109,7 +112,18 @@ export class FaceAnalyzer {
       new LandmarkModel(specs.landmarks, l),
       new FaceEmbedder(specs.embedder, e, opts.batchSize ?? 32, e.provider === "cpu" ? 0 : 2),
       opts.thumbnailSize ?? 96,
+      [d, l, e],
     );
+  }
+
+  /**
+   * Frees the models' native memory (a few hundred MB with their buffers). The analyzer cannot
+   * be used afterwards. Without it, each analyzer made in a long-lived process (a notebook
+   * kernel running the pipeline again) keeps its memory until the process ends.
+   */
+  async release(): Promise<void> {
+    const sessions = this.#sessions.splice(0);
+    await Promise.all(sessions.map((s) => s.session.release()));
   }
 
   /** Length of the embeddings. */

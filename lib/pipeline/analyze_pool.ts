@@ -29,6 +29,7 @@ export class AnalyzePool {
   readonly times: PhotoTimes = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
   readonly #slots: Slot[];
   readonly #pending = new Map<number, (r: PoolResult) => void>();
+  readonly #closing = new Map<Slot, () => void>();
   #nextId = 0;
 
   private constructor(slots: Slot[], ready: { modelIds: string[]; dim: number; provider: string }) {
@@ -87,6 +88,7 @@ export class AnalyzePool {
   }
 
   #receive(slot: Slot, m: FromWorker): void {
+    if (m.type === "closed") this.#closing.get(slot)?.();
     if (m.type !== "result" && m.type !== "error") return;
     slot.busy--;
     const done = this.#pending.get(m.id);
@@ -112,6 +114,9 @@ export class AnalyzePool {
    * the worker (the caller's array is emptied).
    */
   analyze(bytes: Uint8Array, name: string, maxPixels?: number, maxSide?: number): Promise<PoolResult> {
+    if (this.#slots.length === 0) {
+      return Promise.resolve({ ok: false, stage: "detect", message: "pool closed" });
+    }
     const slot = this.#slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.#nextId++;
     slot.busy++;
@@ -126,10 +131,28 @@ export class AnalyzePool {
     });
   }
 
-  /** Stops every worker. */
-  close(): void {
-    for (const s of this.#slots) s.worker.terminate();
+  /**
+   * Stops every worker, after letting it free its models' native memory (which terminating a
+   * worker does not do: without this, each pool would keep a few hundred MB until the process
+   * ends). Workers that do not answer within `graceMs` are terminated anyway. Photos still
+   * pending fail with "pool closed". Returns how many workers confirmed freeing their models.
+   */
+  async close(graceMs = 5000): Promise<number> {
+    const slots = this.#slots.splice(0);
+    const confirmed = await Promise.all(slots.map((s) =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), graceMs);
+        this.#closing.set(s, () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        s.worker.postMessage({ type: "close" });
+      })
+    ));
+    for (const s of slots) s.worker.terminate();
+    this.#closing.clear();
     for (const done of this.#pending.values()) done({ ok: false, stage: "detect", message: "pool closed" });
     this.#pending.clear();
+    return confirmed.filter(Boolean).length;
   }
 }

@@ -214,7 +214,9 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     const inFlight = opts.concurrency ?? (workers > 0 ? perWorker * workers : 2);
     await Promise.all(Array.from({ length: Math.max(1, inFlight) }, worker));
   } finally {
-    pool?.close();
+    // Frees the models' native memory: a long-lived process (a notebook) may run this again.
+    await pool?.close();
+    await analyzer?.release();
   }
   await store.flush();
   progress.finish();

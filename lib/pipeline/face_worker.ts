@@ -38,6 +38,14 @@ async function handle(m: ToWorker): Promise<void> {
     }
     return;
   }
+  if (m.type === "close") {
+    // After the jobs already queued (on the CPU they run in order).
+    await queue;
+    await analyzer?.release().catch(() => {});
+    analyzer = undefined;
+    post({ type: "closed" });
+    return;
+  }
   if (m.type !== "job") return;
   if (!analyzer) {
     post({ type: "error", id: m.id, stage: "detect", message: "worker not initialised" });

@@ -25,6 +25,7 @@ export interface PhotoTimes {
 /** Main thread to worker. */
 export type ToWorker =
   | { type: "init"; options: WorkerOptions }
+  | { type: "close" }
   | { type: "job"; id: number; bytes: Uint8Array; name: string; maxPixels?: number; maxSide?: number };
 
 /** Worker to main thread. */
@@ -32,6 +33,7 @@ export type FromWorker =
   | { type: "ready"; modelIds: string[]; dim: number; provider: string }
   | { type: "fatal"; message: string }
   | { type: "log"; line: string }
+  | { type: "closed" }
   | {
     type: "result";
     id: number;
