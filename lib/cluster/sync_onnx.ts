@@ -5,6 +5,7 @@
  * One instance registers one matrix `x` and answers `x · Bᵀ` and nearest-row queries.
  * @module
  */
+import "../models/ort_env.ts";
 import type { Matrix } from "../matrix.ts";
 import type { SyncRequest } from "./sync_onnx_protocol.ts";
 
@@ -89,8 +90,12 @@ export class SyncOnnx {
     return { best: this.best.slice(0, this.n), score: this.output.slice(0, this.n) };
   }
 
-  /** Stops the worker. */
+  /** Frees the worker's sessions and matrix, then stops it. */
   close(): void {
-    this.worker.terminate();
+    try {
+      this.call({ op: "close", m: 0 });
+    } finally {
+      this.worker.terminate();
+    }
   }
 }

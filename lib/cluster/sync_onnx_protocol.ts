@@ -7,7 +7,7 @@ import { ElemType, encodeModel } from "./onnx_proto.ts";
 /** One request to the worker; typed arrays live in shared memory. */
 export interface SyncRequest {
   /** Operation. */
-  op: "init" | "dots" | "nearest";
+  op: "init" | "dots" | "nearest" | "close";
   /** Rows of the registered matrix. */
   n: number;
   /** Columns. */

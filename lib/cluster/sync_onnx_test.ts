@@ -29,3 +29,21 @@ Deno.test("SyncOnnx answers dot products and nearest rows synchronously", () => 
     s.close();
   }
 });
+
+Deno.test("SyncOnnx instances one after another: closing one (freeing its sessions) leaves ONNX Runtime usable", () => {
+  // This file does not import onnxruntime-node itself: sync_onnx.ts must load it on this thread,
+  // or the first worker owns the runtime's environment and destroys it when it stops.
+  const { x } = syntheticClusters({ n: 200, dim: 16, clusters: 4, seed: 3 });
+  const b = x.data.slice(0, 3 * 16);
+  let first: Float32Array | undefined;
+  for (let i = 0; i < 3; i++) {
+    const s = new SyncOnnx(x);
+    try {
+      const dots = s.dots(b, 3);
+      if (first) assert.deepEqual(dots, first);
+      first = dots;
+    } finally {
+      s.close();
+    }
+  }
+});

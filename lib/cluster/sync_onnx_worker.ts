@@ -24,6 +24,15 @@ async function session(kind: "dots" | "nearest", d: number): Promise<ort.Inferen
 
 async function handle(req: SyncRequest): Promise<void> {
   const { n, d } = req;
+  if (req.op === "close") {
+    // Frees the sessions' native memory, which terminating the worker does not.
+    const all = [...sessions.values()];
+    sessions.clear();
+    await Promise.all(all.map((s) => s.release()));
+    x = undefined;
+    xTensor = undefined;
+    return;
+  }
   if (req.op === "init") {
     x = req.x!.slice(); // onnxruntime needs non-shared memory
     xTensor = new ort.Tensor("float32", x, [n, d]);

@@ -3,6 +3,7 @@
  * embedder (one ONNX Runtime thread each), so that N cores analyse N photos at once.
  * @module
  */
+import "../models/ort_env.ts";
 import { ToolkitError } from "../errors.ts";
 import type { FaceToStore } from "../store/face_store.ts";
 import type { FromWorker, PhotoTimes, WorkerOptions } from "./pool_messages.ts";

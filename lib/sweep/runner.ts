@@ -15,6 +15,7 @@ import type { SweepData } from "./evaluate.ts";
 import { appendLog, readLabels, readLog, toCsv, toJson, writeLabels } from "./output.ts";
 import { clearSweep, recordSweepEmbeddings, sweepIsStale } from "./provenance.ts";
 import { ToolkitError } from "../errors.ts";
+import "../models/ort_env.ts";
 import { bestBy, pickLabelFree, type RunRow } from "./selection.ts";
 import type { InitMessage, RunMessage } from "./worker.ts";
 
