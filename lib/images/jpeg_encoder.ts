@@ -201,6 +201,7 @@ function category(v: number): number {
 
 /** A reusable encoder; tables for a quality are built once. */
 export class JpegEncoder {
+  /** The quality (1 to 100) the tables were made for. */
   readonly quality: number;
   readonly #qY: Uint8Array;
   readonly #qC: Uint8Array;
