@@ -5,6 +5,7 @@
  */
 import type { ReportCounts } from "./counts.ts";
 import { type HtmlValue, markup, type SafeHtml, safeHttpUrl, trustedHtml } from "./html.ts";
+import { htmlDocument } from "./site_doc.ts";
 import { REPORT_CSS } from "./style.ts";
 import type { ReportError, ReportFace, ReportNoFace, RunReport } from "./types.ts";
 
@@ -57,23 +58,14 @@ export function linkOrText(text: HtmlValue, webUrl: string | undefined): SafeHtm
 
 /** A complete page: inline CSS, no scripts, a policy that forbids loading anything remote. */
 export function renderDocument(title: string, body: SafeHtml): string {
-  return markup`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<style>${trustedHtml(REPORT_CSS)}</style>
-</head>
-<body>
-<main>
+  return htmlDocument(
+    title,
+    REPORT_CSS,
+    markup`<main>
 ${body}
-</main>
-</body>
-</html>
-`.value;
+</main>`,
+    { emptyIcon: false },
+  );
 }
 
 function pct(v: number, total: number): string {

@@ -69,12 +69,20 @@ export function dataUri(bytes: Uint8Array, type = "image/jpeg"): string {
   }`;
 }
 
+/** Options of {@link htmlDocument}. */
+export interface DocumentOptions {
+  /** Inline scripts (trusted code of this module's callers, never data), allowed by hash. */
+  scripts?: readonly string[];
+  /** An empty inline icon, which spares browsers the request for /favicon.ico. @default true */
+  emptyIcon?: boolean;
+}
+
 /**
- * A complete HTML document. `scripts` are inline scripts (trusted code of this module's
- * callers, never data) allowed by hash; nothing is loaded from outside the folder (an empty
- * inline icon spares browsers the request for /favicon.ico).
+ * A complete HTML document with `css` inline and a policy that forbids loading anything from
+ * outside the folder.
  */
-export function siteDocument(title: string, body: SafeHtml, scripts: readonly string[] = []): string {
+export function htmlDocument(title: string, css: string, body: SafeHtml, opts: DocumentOptions = {}): string {
+  const scripts = opts.scripts ?? [];
   const scriptSrc = scripts.length ? `script-src ${[...new Set(scripts.map(scriptHash))].join(" ")}; ` : "";
   const csp = `default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'; ${scriptSrc}` +
     `base-uri 'none'; form-action 'none'`;
@@ -86,13 +94,17 @@ export function siteDocument(title: string, body: SafeHtml, scripts: readonly st
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>${title}</title>
-<style>${trustedHtml(SITE_CSS)}</style>
+${opts.emptyIcon !== false && trustedHtml('<link rel="icon" href="data:,">\n')}<title>${title}</title>
+<style>${trustedHtml(css)}</style>
 </head>
 <body>
 ${body}
 ${tags}</body>
 </html>
 `.value;
+}
+
+/** A page of the exploration report (the site's style); see {@link htmlDocument}. */
+export function siteDocument(title: string, body: SafeHtml, scripts: readonly string[] = []): string {
+  return htmlDocument(title, SITE_CSS, body, { scripts });
 }
