@@ -6,7 +6,7 @@ import { resizeRgb, type RgbImage } from "../images/decode.ts";
 import type { ModelSpec } from "../models/catalogue.ts";
 import { type ModelSession, Tensor } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";
-import { nms } from "./nms.ts";
+import { intersectionArea, nms } from "./nms.ts";
 import type { Box, Detection } from "./types.ts";
 import { resizeToTensor, toTensorData } from "./preprocess.ts";
 import { withDefaults } from "../util/defaults.ts";
@@ -33,16 +33,7 @@ export interface DetectorOptions {
 }
 
 /** A tile: an integer rectangle of the image. */
-export interface Tile {
-  /** Left edge. */
-  x: number;
-  /** Top edge. */
-  y: number;
-  /** Width. */
-  w: number;
-  /** Height. */
-  h: number;
-}
+export type Tile = Box;
 
 /** How much a tile is shrunk into the detector's input (2: an exact 2x2 box filter). */
 export const TILE_SHRINK = 2;
@@ -148,28 +139,23 @@ export class FaceDetector {
     const per = 3 * width * height;
     // Mild resizes in one JavaScript pass; strong shrinking through sharp's filtered resize.
     const mild = img.width / width <= 1.5 && img.height / height <= 1.5;
-    const whole = mild
-      ? resizeToTensor(img.data, img.width, img.height, this.#spec.input)
-      : toTensorData(await resizeRgb(img, width, height), width, height, this.#spec.input);
     // Tiles overlap by the largest face they look for (and the edge margins), so that each such
     // face is whole in one of them.
     const largest = largestTileFace(img.width, img.height, width, height);
     const tiles = this.#opts.tiling === "auto"
       ? detectorTiles(img.width, img.height, width, height, largest + 2 * TILE_EDGE_MARGIN)
       : [];
-    let data = whole;
-    if (tiles.length > 0) {
-      // One batch: the whole photo, then each tile (an exact 2x shrink, or less at the edges).
-      data = new Float32Array(per * (1 + tiles.length));
-      data.set(whole);
-      tiles.forEach((t, k) =>
-        resizeToTensor(img.data, img.width, img.height, this.#spec.input, {
-          rect: t,
-          out: data,
-          offset: per * (k + 1),
-        })
-      );
-    }
+    // One batch: the whole photo, then each tile (an exact 2x shrink, or less at the edges).
+    const data = new Float32Array(per * (1 + tiles.length));
+    if (mild) resizeToTensor(img.data, img.width, img.height, this.#spec.input, { out: data });
+    else toTensorData(await resizeRgb(img, width, height), width, height, this.#spec.input, data);
+    tiles.forEach((t, k) =>
+      resizeToTensor(img.data, img.width, img.height, this.#spec.input, {
+        rect: t,
+        out: data,
+        offset: per * (k + 1),
+      })
+    );
     const input = new Tensor("float32", data, [1 + tiles.length, 3, height, width]);
     const out = await this.#model.session.run({ [this.#model.session.inputNames[0]]: input });
     const names = this.#spec.output as { scores: string; boxes: string };
@@ -227,7 +213,6 @@ function cutByInnerEdge(b: Box, t: Tile, width: number, height: number): boolean
 
 /** The share of box `a`'s area that lies inside box `b`. */
 function insideShare(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  return w > 0 && h > 0 && a.w * a.h > 0 ? (w * h) / (a.w * a.h) : 0;
+  const area = a.w * a.h;
+  return area > 0 ? intersectionArea(a, b) / area : 0;
 }

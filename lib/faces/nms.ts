@@ -2,14 +2,18 @@
  * Score-sorted greedy non-maximum suppression.
  * @module
  */
-import type { Detection } from "./types.ts";
+import type { Box, Detection } from "./types.ts";
+
+/** The area two boxes share (0 when they do not overlap). */
+export function intersectionArea(a: Box, b: Box): number {
+  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
 
 /** Intersection over union of two boxes given as detections. */
 export function iou(a: Detection, b: Detection): number {
-  const x1 = Math.max(a.box.x, b.box.x), y1 = Math.max(a.box.y, b.box.y);
-  const x2 = Math.min(a.box.x + a.box.w, b.box.x + b.box.w);
-  const y2 = Math.min(a.box.y + a.box.h, b.box.y + b.box.h);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const inter = intersectionArea(a.box, b.box);
   const union = a.box.w * a.box.h + b.box.w * b.box.h - inter;
   return union > 0 ? inter / union : 0;
 }

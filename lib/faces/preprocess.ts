@@ -3,6 +3,7 @@
  * @module
  */
 import type { InputSpec } from "../models/catalogue.ts";
+import type { Box } from "./types.ts";
 
 /**
  * Converts interleaved RGB bytes (`width` x `height`) into planar float values
@@ -39,7 +40,7 @@ export function toTensorData(
 /** Options of {@link resizeToTensor}. */
 export interface ResizeToTensorOptions {
   /** Integer source rectangle (a tile); the whole image when absent. */
-  rect?: { x: number; y: number; w: number; h: number };
+  rect?: Box;
   /** Tensor to write into (for batches). */
   out?: Float32Array;
   /** Where in `out` this input starts. @default 0 */
