@@ -32,6 +32,14 @@ export interface DetectorOptions {
   tiling?: "auto" | "off";
 }
 
+/** The detector's defaults (also what the embedding store's key records when none is given). */
+export const DETECTOR_DEFAULTS: Readonly<Required<DetectorOptions>> = {
+  scoreThreshold: 0.65,
+  nmsThreshold: 0.4,
+  minFaceSize: 20,
+  tiling: "auto",
+};
+
 /** A tile: an integer rectangle of the image. */
 export type Tile = Box;
 
@@ -120,10 +128,7 @@ export class FaceDetector {
     }
     this.#spec = spec;
     this.#model = model;
-    this.#opts = withDefaults(
-      { scoreThreshold: 0.65, nmsThreshold: 0.4, minFaceSize: 20, tiling: "auto" as "auto" | "off" },
-      opts,
-    );
+    this.#opts = withDefaults<Required<DetectorOptions>>(DETECTOR_DEFAULTS, opts);
     if (this.#opts.tiling !== "auto" && this.#opts.tiling !== "off") {
       throw new ToolkitError(`detector: tiling must be "auto" or "off", got ${JSON.stringify(opts.tiling)}`);
     }

@@ -5,7 +5,9 @@
  */
 import { errorMessage, type FileFailure, FileStageError, type Stage } from "../errors.ts";
 import { type AnalyzerOptions, FaceAnalyzer } from "../faces/analyzer.ts";
-import { decodeImage } from "../images/decode.ts";
+import { decodeImage, DEFAULT_MAX_PIXELS } from "../images/decode.ts";
+import { DETECTOR_DEFAULTS, type DetectorOptions } from "../faces/detector.ts";
+import { withDefaults } from "../util/defaults.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
 import { FaceStore, type FaceToStore, type StoredImage } from "../store/face_store.ts";
 import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
@@ -83,13 +85,16 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   const workers = opts.workers ?? navigator.hardwareConcurrency ?? 1;
   // Every option that changes results, with its default filled in: the analyser gets exactly
   // what the store key records.
+  const detector = withDefaults<Required<DetectorOptions>>(DETECTOR_DEFAULTS, {
+    scoreThreshold: opts.scoreThreshold,
+    nmsThreshold: opts.nmsThreshold,
+    minFaceSize: opts.minFaceSize,
+    tiling: opts.tiling,
+  });
   const effective = {
-    scoreThreshold: opts.scoreThreshold ?? 0.65,
-    nmsThreshold: opts.nmsThreshold ?? 0.4,
-    minFaceSize: opts.minFaceSize ?? 20,
-    tiling: opts.tiling ?? "auto",
+    ...detector,
     thumbnailSize: opts.thumbnailSize ?? 96,
-    maxPixels: opts.maxPixels ?? 100_000_000,
+    maxPixels: opts.maxPixels ?? DEFAULT_MAX_PIXELS,
     maxSide: opts.maxSide ?? 1280,
   };
   const analyzerOpts = {
@@ -97,10 +102,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     device: opts.device ?? "cpu",
     threads: opts.threads ?? 1,
     batchSize: opts.batchSize ?? 32,
-    scoreThreshold: effective.scoreThreshold,
-    nmsThreshold: effective.nmsThreshold,
-    minFaceSize: effective.minFaceSize,
-    tiling: effective.tiling,
+    ...detector,
     thumbnailSize: effective.thumbnailSize,
   } as const;
   let pool: AnalyzePool | undefined;
