@@ -14,7 +14,9 @@
  */
 import process from "node:process";
 import sharp from "sharp";
-import { parseCli } from "../cli/args.ts";
+import { parseCli, tilingFlag } from "../cli/args.ts";
+import { errorMessage } from "../errors.ts";
+import type { TilingMode } from "../faces/types.ts";
 import { lfwOrSkip } from "./lfw_data.ts";
 import { ensureDemoPhotos } from "../cli/demo.ts";
 import { cacheDir } from "../pipeline/cache_dir.ts";
@@ -41,11 +43,13 @@ const lfwCount = Number(v.lfw ?? 2000);
 const largeCount = Number(v.large ?? 48);
 const workerCounts = (v.workers ?? `1,${cores}`).split(",").map(Number);
 const batchSize = v.batch ? Number(v.batch) : undefined;
-if (v.tiles !== undefined && v.tiles !== "auto" && v.tiles !== "off") {
-  console.error(`--tiles must be auto or off, got ${JSON.stringify(v.tiles)}`);
+let tiling: TilingMode | undefined;
+try {
+  tiling = tilingFlag(v.tiles);
+} catch (e) {
+  console.error(`error: ${errorMessage(e)}`);
   Deno.exit(2);
 }
-const tiling = v.tiles as "auto" | "off" | undefined;
 const repeat = Math.max(1, Math.round(Number(v.repeat ?? 1)) || 1);
 const outFile = v.out ?? new URL("../../reports/bench/throughput.json", import.meta.url).pathname;
 

@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { errorMessage, ToolkitError } from "../errors.ts";
+import { isTilingMode, type TilingMode } from "../faces/types.ts";
 
 /** A bad command line: the caller prints it with the usage and exits with status 2. */
 export class UsageError extends ToolkitError {
@@ -46,6 +47,12 @@ export function hasRequired<V extends Record<string, unknown>, K extends keyof V
   if (missing === undefined) return true;
   console.error(`error: --${missing} is required\n\n${usage}`);
   return false;
+}
+
+/** Reads the `--tiles` flag (`auto`, `off`, or absent); anything else is a {@link UsageError}. */
+export function tilingFlag(value: string | undefined): TilingMode | undefined {
+  if (value === undefined || isTilingMode(value)) return value;
+  throw new UsageError(`--tiles must be auto or off, got ${JSON.stringify(value)}`);
 }
 
 /** Reads a number flag; a value that is not a number throws a {@link UsageError} naming the flag. */

@@ -6,7 +6,7 @@ import { errorMessage } from "../errors.ts";
 import type { Device } from "../models/session.ts";
 import { runPipeline, type RunSummary } from "../pipeline/run.ts";
 import { openSource } from "../sources/open.ts";
-import { numberFlag, parseCli, UsageError } from "./args.ts";
+import { numberFlag, parseCli, tilingFlag, UsageError } from "./args.ts";
 
 const USAGE = `usage: deno task run --input <folder | drive:<id|URL|path>> --out <dir> [options]
 
@@ -30,12 +30,6 @@ const USAGE = `usage: deno task run --input <folder | drive:<id|URL|path>> --out
                        (default: application default credentials, GOOGLE_APPLICATION_CREDENTIALS)
   --oauth-client <f>   OAuth client secret file: sign in to Drive with a browser (token cached)
   --quiet              no progress lines`;
-
-/** The `--tiles` flag: `auto`, `off`, or absent. */
-function tilingFlag(v: string | undefined): "auto" | "off" | undefined {
-  if (v === undefined || v === "auto" || v === "off") return v;
-  throw new UsageError(`--tiles must be auto or off, got ${JSON.stringify(v)}`);
-}
 
 /** Prints the one-paragraph summary of a run. */
 export function printSummary(s: RunSummary, out: string): void {

@@ -7,7 +7,7 @@ import type { ModelSpec } from "../models/catalogue.ts";
 import { type ModelSession, Tensor } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";
 import { intersectionArea, nms } from "./nms.ts";
-import type { Box, Detection } from "./types.ts";
+import { type Box, type Detection, isTilingMode, type TilingMode } from "./types.ts";
 import { resizeToTensor, toTensorData } from "./preprocess.ts";
 import { withDefaults } from "../util/defaults.ts";
 
@@ -29,7 +29,7 @@ export interface DetectorOptions {
    * the input size, all in one batch, and the detections merged. `off`: the whole photo only.
    * @default "auto"
    */
-  tiling?: "auto" | "off";
+  tiling?: TilingMode;
 }
 
 /** The detector's defaults (also what the embedding store's key records when none is given). */
@@ -129,7 +129,7 @@ export class FaceDetector {
     this.#spec = spec;
     this.#model = model;
     this.#opts = withDefaults<Required<DetectorOptions>>(DETECTOR_DEFAULTS, opts);
-    if (this.#opts.tiling !== "auto" && this.#opts.tiling !== "off") {
+    if (!isTilingMode(this.#opts.tiling)) {
       throw new ToolkitError(`detector: tiling must be "auto" or "off", got ${JSON.stringify(opts.tiling)}`);
     }
   }

@@ -28,3 +28,11 @@ export interface Detection {
  * left eye, right eye (as seen in the image), nose tip, left mouth corner, right mouth corner.
  */
 export type Landmarks5 = Float32Array;
+
+/** Whether large photos are also searched in tiles (see the detector's `tiling` option). */
+export type TilingMode = "auto" | "off";
+
+/** Whether `v` names a {@link TilingMode}. */
+export function isTilingMode(v: unknown): v is TilingMode {
+  return v === "auto" || v === "off";
+}

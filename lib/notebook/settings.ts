@@ -8,6 +8,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { ToolkitError } from "../errors.ts";
 import type { Device } from "../models/session.ts";
+import { isTilingMode, type TilingMode } from "../faces/types.ts";
 import { openSource } from "../sources/open.ts";
 import type { ImageSource } from "../sources/types.ts";
 
@@ -53,7 +54,7 @@ export interface NotebookSettings {
   /** Inference device. */
   device: Device;
   /** The detector's tiling (`auto`: large photos are also searched in tiles, for small faces). */
-  tiles: "auto" | "off";
+  tiles: TilingMode;
   /** First folder level as ground truth. */
   labels: boolean;
   /** Drive key file. */
@@ -108,7 +109,7 @@ export function notebookSettings(
     );
   }
   const tiles = get("FACEGROUP_TILES") ?? "auto";
-  if (tiles !== "auto" && tiles !== "off") {
+  if (!isTilingMode(tiles)) {
     throw new ToolkitError(`FACEGROUP_TILES must be auto or off, got ${JSON.stringify(tiles)}`);
   }
   const flag = get("FACEGROUP_LABELS")?.toLowerCase();
