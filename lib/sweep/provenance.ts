@@ -2,12 +2,13 @@
  * Which embeddings a sweep folder's results belong to. A sweep folder resumes the runs it holds,
  * so results made on other embeddings (other photos, other models) must not be mixed in: the
  * folder records a fingerprint of its embeddings, and `runSweep` (./runner.ts) refuses (or, asked to
- * restart, clears) a folder that belongs to others. The notebooks clear such a folder without
- * asking ({@link resetStaleSweep}), since their sweep folder follows their run folder.
+ * restart, clears) a folder that belongs to others. The notebooks have it clear such a folder
+ * without asking, since their sweep folder follows their run folder.
  * @module
  */
 import { join } from "node:path";
-import { sha256Hex } from "../util/hash.ts";
+import { createHash } from "node:crypto";
+import { ToolkitError } from "../errors.ts";
 
 /** File in the sweep folder holding the fingerprint of its embeddings. */
 export const FINGERPRINT_FILE = "embeddings.sha256";
@@ -15,14 +16,18 @@ export const FINGERPRINT_FILE = "embeddings.sha256";
 /** The sweep's own outputs (lib/sweep/runner.ts), removed when stale. */
 const SWEEP_OUTPUTS = ["runs.jsonl", "runs.csv", "runs.json", "best.json", "labels"];
 
+/** Fingerprint and face count of an embedding set, each file read once. */
+async function readFingerprint(embeddingsDir: string): Promise<{ fingerprint: string; rows: number }> {
+  const vectors = await Deno.readFile(join(embeddingsDir, "vectors.npy"));
+  const faces = await Deno.readFile(join(embeddingsDir, "faces.jsonl"));
+  const fingerprint = createHash("sha256").update(vectors).update(faces).digest("hex");
+  const rows = new TextDecoder().decode(faces).split("\n").filter((l) => l.trim() !== "").length;
+  return { fingerprint, rows };
+}
+
 /** SHA-256 of an embedding set's `vectors.npy` and `faces.jsonl` together. */
 export async function embeddingsFingerprint(embeddingsDir: string): Promise<string> {
-  const a = await Deno.readFile(join(embeddingsDir, "vectors.npy"));
-  const b = await Deno.readFile(join(embeddingsDir, "faces.jsonl"));
-  const both = new Uint8Array(a.length + b.length);
-  both.set(a);
-  both.set(b, a.length);
-  return await sha256Hex(both);
+  return (await readFingerprint(embeddingsDir)).fingerprint;
 }
 
 async function readText(path: string): Promise<string | undefined> {
@@ -57,10 +62,8 @@ export async function sweepIsStale(
   sweepDir: string,
   embeddingsDir: string,
 ): Promise<{ stale: boolean; fingerprint: string }> {
-  const fingerprint = await embeddingsFingerprint(embeddingsDir);
+  const { fingerprint, rows } = await readFingerprint(embeddingsDir);
   const before = await readText(join(sweepDir, FINGERPRINT_FILE));
-  const rows = (await Deno.readTextFile(join(embeddingsDir, "faces.jsonl"))).split("\n")
-    .filter((l) => l.trim() !== "").length;
   const stale = before === undefined
     ? await labelsDisagree(join(sweepDir, "labels"), rows)
     : before !== fingerprint;
@@ -68,7 +71,7 @@ export async function sweepIsStale(
 }
 
 /** Removes a sweep folder's own outputs (other files stay); true when anything was removed. */
-export async function clearSweep(sweepDir: string): Promise<boolean> {
+async function clearSweep(sweepDir: string): Promise<boolean> {
   let removed = false;
   for (const name of SWEEP_OUTPUTS) {
     try {
@@ -81,21 +84,39 @@ export async function clearSweep(sweepDir: string): Promise<boolean> {
   return removed;
 }
 
-/** Records that `sweepDir` belongs to the embeddings with this fingerprint. */
-export async function recordSweepEmbeddings(sweepDir: string, fingerprint: string): Promise<void> {
-  await Deno.mkdir(sweepDir, { recursive: true });
-  await Deno.writeTextFile(join(sweepDir, FINGERPRINT_FILE), fingerprint + "\n");
+/** Options of {@link claimSweepFolder}. */
+export interface ClaimOptions {
+  /** What to do with results of other embeddings: clear them, or refuse (throw). */
+  ifStale: "clear" | "refuse";
+  /** Clear the folder's results whatever embeddings they belong to. @default false */
+  restart?: boolean;
 }
 
 /**
- * Makes `sweepDir` belong to the embeddings in `embeddingsDir`: results recorded for other
- * embeddings are removed. Results without a record are kept when their label files fit the
- * number of faces, and removed otherwise. Returns true when it removed anything. The
- * fingerprint is written either way.
+ * Makes `sweepDir` belong to the embeddings in `embeddingsDir` and records it: results of
+ * other embeddings are cleared or refused (see {@link ClaimOptions}). Results without a record
+ * are kept when their label files fit the number of faces. Returns true when it removed
+ * anything.
  */
-export async function resetStaleSweep(sweepDir: string, embeddingsDir: string): Promise<boolean> {
+export async function claimSweepFolder(
+  sweepDir: string,
+  embeddingsDir: string,
+  opts: ClaimOptions,
+): Promise<boolean> {
   const { stale, fingerprint } = await sweepIsStale(sweepDir, embeddingsDir);
-  const removed = stale ? await clearSweep(sweepDir) : false;
-  await recordSweepEmbeddings(sweepDir, fingerprint);
+  if (stale && !opts.restart && opts.ifStale === "refuse") {
+    throw new ToolkitError(
+      `${sweepDir} holds sweep results of other embeddings than ${embeddingsDir}; ` +
+        `use another --out, or --restart to clear them`,
+    );
+  }
+  const removed = stale || opts.restart ? await clearSweep(sweepDir) : false;
+  await Deno.mkdir(sweepDir, { recursive: true });
+  await Deno.writeTextFile(join(sweepDir, FINGERPRINT_FILE), fingerprint + "\n");
   return removed;
+}
+
+/** {@link claimSweepFolder} clearing results of other embeddings without asking. */
+export function resetStaleSweep(sweepDir: string, embeddingsDir: string): Promise<boolean> {
+  return claimSweepFolder(sweepDir, embeddingsDir, { ifStale: "clear" });
 }

@@ -13,8 +13,7 @@ import { getClusterer, neighboursNeeded } from "../cluster/registry.ts";
 import { loadConfig, type RunSpec } from "./config.ts";
 import type { SweepData } from "./evaluate.ts";
 import { appendLog, readLabels, readLog, toCsv, toJson, writeLabels } from "./output.ts";
-import { clearSweep, recordSweepEmbeddings, sweepIsStale } from "./provenance.ts";
-import { ToolkitError } from "../errors.ts";
+import { claimSweepFolder } from "./provenance.ts";
 import "../models/ort_env.ts";
 import { bestBy, pickLabelFree, type RunRow } from "./selection.ts";
 import type { InitMessage, RunMessage } from "./worker.ts";
@@ -42,6 +41,12 @@ export interface SweepOptions {
    * other embeddings is refused (see ./provenance.ts). @default false
    */
   restart?: boolean;
+  /**
+   * What to do when the output folder holds results of other embeddings: `refuse` (an error
+   * that names `--restart`), or `clear` them (the notebooks, whose sweep follows their run).
+   * @default "refuse"
+   */
+  ifStale?: "clear" | "refuse";
   /** Progress lines (default: console.error). */
   log?: (line: string) => void;
 }
@@ -90,15 +95,11 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
   const select = opts.select ?? config.select ?? "bcubedF1";
   const rule = opts.labelFree ?? config.labelFree ?? "consensus";
   const sample = config.sample ?? 1000;
-  const { stale, fingerprint } = await sweepIsStale(opts.out, opts.embeddings);
-  if (stale && !opts.restart) {
-    throw new ToolkitError(
-      `${opts.out} holds sweep results of other embeddings than ${opts.embeddings}; ` +
-        `use another --out, or --restart to clear them`,
-    );
-  }
-  if (opts.restart && await clearSweep(opts.out)) log(`sweep: cleared the earlier results in ${opts.out}`);
-  await recordSweepEmbeddings(opts.out, fingerprint);
+  const cleared = await claimSweepFolder(opts.out, opts.embeddings, {
+    ifStale: opts.ifStale ?? "refuse",
+    restart: opts.restart,
+  });
+  if (cleared) log(`sweep: cleared the earlier results in ${opts.out}`);
   await Deno.mkdir(`${opts.out}/labels`, { recursive: true });
   const logPath = `${opts.out}/runs.jsonl`;
   const done = readLog(logPath);
