@@ -6,6 +6,7 @@
 import type { ReportCounts } from "./counts.ts";
 import { type HtmlValue, markup, type SafeHtml, safeHttpUrl, trustedHtml } from "./html.ts";
 import { htmlDocument } from "./site_doc.ts";
+import { paramText } from "../viz/sweep_figures.ts";
 import { REPORT_CSS } from "./style.ts";
 import type { ReportError, ReportFace, ReportNoFace, RunReport } from "./types.ts";
 
@@ -122,26 +123,23 @@ export function renderPager(files: readonly string[], current: number, label: st
   return markup`<nav class="pager" aria-label="${label}"><span class="muted">${label}:</span>${items}</nav>`;
 }
 
-function paramValue(v: unknown): string {
-  if (typeof v === "string") return v;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
+/**
+ * A two-column table of parameters (name, value as text) under `heading`. With no parameters it
+ * shows `empty`, or is left out when `empty` is not given.
+ */
+export function paramTable(heading: HtmlValue, params: Record<string, unknown>, empty?: string): SafeHtml {
+  const entries = Object.entries(params);
+  if (entries.length === 0 && empty === undefined) return markup``;
+  const rows = entries.length
+    ? entries.map(([k, v]) => markup`<tr><td>${k}</td><td><code>${paramText(v)}</code></td></tr>`)
+    : markup`<tr><td colspan="2" class="empty">${empty}</td></tr>`;
+  return markup`<table><tr><th colspan="2">${heading}</th></tr>${rows}</table>\n`;
 }
 
 /** Title, counts, method, parameters, models and timings. */
 export function renderSummary(report: RunReport, counts: ReportCounts): SafeHtml {
   const stat = (n: number, label: string) =>
     markup`<div class="stat"><b>${fmtCount(n)}</b><span>${label}</span></div>`;
-  const params = Object.entries(report.params);
-  const paramRows = params.length
-    ? params.map(([k, v]) => markup`<tr><td>${k}</td><td><code>${paramValue(v)}</code></td></tr>`)
-    : markup`<tr><td colspan="2" class="empty">no parameters</td></tr>`;
-  const faceRows = Object.entries(report.faceOptions ?? {}).map(([k, v]) =>
-    markup`<tr><td>${k}</td><td><code>${paramValue(v)}</code></td></tr>`
-  );
   const modelRows = report.models.length
     ? report.models.map((m) => markup`<tr><td><code>${m}</code></td></tr>`)
     : markup`<tr><td class="empty">none listed</td></tr>`;
@@ -164,9 +162,9 @@ export function renderSummary(report: RunReport, counts: ReportCounts): SafeHtml
     stat(counts.singletons, "single-face clusters")
   }</div>
 <div class="meta">
-<table><tr><th colspan="2">Method: ${report.method}</th></tr>${paramRows}</table>
-${faceRows.length > 0 && markup`<table><tr><th colspan="2">Face detection</th></tr>${faceRows}</table>`}
-<table><tr><th>Models</th></tr>${modelRows}</table>
+${paramTable(`Method: ${report.method}`, report.params, "no parameters")}${
+    paramTable("Face detection", report.faceOptions ?? {})
+  }<table><tr><th>Models</th></tr>${modelRows}</table>
 ${
     timings.length > 0 &&
     markup`<table><tr><th>Stage</th><th>Seconds</th></tr>${timingRows}<tr><td><b>sum</b></td><td class="num"><b>${

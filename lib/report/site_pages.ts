@@ -7,7 +7,15 @@
  */
 import { markup, type SafeHtml, trustedHtml } from "./html.ts";
 import { MAP_SCRIPT } from "./map_script.ts";
-import { fmtCount, linkOrText, plural, renderErrorsTable, renderNoFaceList, renderPager } from "./render.ts";
+import {
+  fmtCount,
+  linkOrText,
+  paramTable,
+  plural,
+  renderErrorsTable,
+  renderNoFaceList,
+  renderPager,
+} from "./render.ts";
 import type { ClusterInfo } from "./analysis.ts";
 import { jsonForScript } from "./site_doc.ts";
 import type { MetricRow, SiteModel, SitePage } from "./site_model.ts";
@@ -99,10 +107,6 @@ export function overviewPage(m: SiteModel): SitePage {
   const photosWithFace = new Set(run.faces.map((f) => f.imageId)).size;
   const largest = m.infos[0]?.rows.length ?? 0;
   const people = run.truthNames?.length;
-  const params = Object.entries(run.meta.params);
-  const paramRows = params.length
-    ? params.map(([k, v]) => markup`<tr><td>${k}</td><td><code>${paramText(v)}</code></td></tr>`)
-    : markup`<tr><td colspan="2" class="empty">no parameters</td></tr>`;
   const timings = Object.entries(run.meta.timings).filter(([, v]) => Number.isFinite(v));
   const mapFig = m.mapPreview
     ? markup`<figure class="fig"><figcaption>Map of the faces (UMAP)</figcaption><a href="${
@@ -157,16 +161,9 @@ export function overviewPage(m: SiteModel): SitePage {
 <h2>Run</h2>
 ${sweepNote}
 <div class="meta">
-<table><tr><th colspan="2">Method: ${run.meta.method}</th></tr>${paramRows}</table>
-${
-    Object.keys(run.meta.faceOptions ?? {}).length > 0 &&
-    markup`<table><tr><th colspan="2">Face detection</th></tr>${
-      Object.entries(run.meta.faceOptions ?? {}).map(([k, v]) =>
-        markup`<tr><td>${k}</td><td><code>${paramText(v)}</code></td></tr>`
-      )
-    }</table>`
-  }
-<table><tr><th>Models</th></tr>${
+${paramTable(`Method: ${run.meta.method}`, run.meta.params, "no parameters")}${
+    paramTable("Face detection", run.meta.faceOptions ?? {})
+  }<table><tr><th>Models</th></tr>${
     run.meta.models.length
       ? run.meta.models.map((x) => markup`<tr><td><code>${x}</code></td></tr>`)
       : markup`<tr><td class="empty">none listed</td></tr>`

@@ -9,7 +9,12 @@ import { plotSvg } from "./svg.ts";
 
 /** Text of a parameter value (strings as is, the rest as JSON). */
 export function paramText(v: unknown): string {
-  return typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+  if (typeof v === "string") return v;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v); // e.g. a cycle
+  }
 }
 
 /** The successful rows of `method` that have a finite `metric`. */
