@@ -7,6 +7,7 @@
  * @module
  */
 import sharp from "sharp";
+import type { Box } from "../faces/types.ts";
 import { seededRandom, shuffleInPlace } from "../util/random.ts";
 
 /** One pasted face. */
@@ -78,11 +79,15 @@ export async function makeGroupPhotos(
   await Deno.mkdir(outDir, { recursive: true });
   const random = seededRandom(o.seed);
   // People with 2+ photos: one is pasted, another is the reference.
-  const photosOf = (person: string) =>
-    [...Deno.readDirSync(`${lfwImages}/${person}`)].map((e) => e.name).filter((n) => n.endsWith(".jpg"))
-      .sort();
-  const people = [...Deno.readDirSync(lfwImages)].filter((e) => e.isDirectory).map((e) => e.name).sort()
-    .filter((person) => photosOf(person).length >= 2);
+  const photosOf = new Map<string, string[]>();
+  for (const e of Deno.readDirSync(lfwImages)) {
+    if (!e.isDirectory) continue;
+    const files = [...Deno.readDirSync(`${lfwImages}/${e.name}`)].map((f) => f.name).filter((n) =>
+      n.endsWith(".jpg")
+    );
+    if (files.length >= 2) photosOf.set(e.name, files.sort());
+  }
+  const people = [...photosOf.keys()].sort();
   shuffleInPlace(people, random);
   const [cols, rows] = o.grid;
   const cellW = Math.floor(o.width / cols), cellH = Math.floor(o.height / rows);
@@ -94,7 +99,7 @@ export async function makeGroupPhotos(
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const person = people[next++ % people.length];
-        const files = photosOf(person);
+        const files = photosOf.get(person)!;
         const source = `${person}/${files[0]}`, reference = `${person}/${files[1]}`;
         const side = Math.round(o.minFace * (o.maxFace / o.minFace) ** random());
         const x = c * cellW + Math.floor(random() * Math.max(1, cellW - side));
@@ -130,7 +135,7 @@ export async function makeGroupPhotos(
  * Whether a detected box is the pasted face: its centre within a quarter side of the square's
  * centre, and its width between 0.35 and 1.1 sides.
  */
-export function matchesFace(box: { x: number; y: number; w: number; h: number }, f: PastedFace): boolean {
+export function matchesFace(box: Box, f: PastedFace): boolean {
   const { x, y, side } = f.square;
   const cx = box.x + box.w / 2, cy = box.y + box.h / 2;
   return Math.abs(cx - (x + side / 2)) <= side / 4 && Math.abs(cy - (y + side / 2)) <= side / 4 &&

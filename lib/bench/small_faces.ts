@@ -18,6 +18,7 @@ import { decodeImage } from "../images/decode.ts";
 import { cacheDir } from "../pipeline/cache_dir.ts";
 import { makeGroupPhotos, matchesFace } from "./group_photos.ts";
 import { lfwOrSkip } from "./lfw_data.ts";
+import { centreFace } from "./lfw_protocol.ts";
 
 sharp.concurrency(1);
 const v = parseCli(Deno.args, {
@@ -42,14 +43,14 @@ const refs = new Map<string, Float32Array>();
 for (const p of photos) {
   for (const f of p.faces) {
     const file = `${root}/images_deepfunneled/${f.reference}`;
-    const faces = await reference.analyze(await decodeImage(await Deno.readFile(file)));
-    // The face nearest the middle of the 250x250 photo is the labelled one.
-    const mid = (b: { x: number; y: number; w: number; h: number }) =>
-      Math.hypot(b.x + b.w / 2 - 125, b.y + b.h / 2 - 125);
-    const best = faces.sort((a, b) => mid(a.box) - mid(b.box))[0];
-    if (best) refs.set(f.reference, best.embedding);
+    const img = await decodeImage(await Deno.readFile(file));
+    const faces = await reference.analyze(img);
+    // The face nearest the middle of the photo is the labelled one, as in bench:lfw.
+    const best = centreFace(faces.map((d) => [d.box.x, d.box.y, d.box.w, d.box.h]), img.width, img.height);
+    if (best >= 0) refs.set(f.reference, faces[best].embedding);
   }
 }
+await reference.release();
 
 const results: Record<string, unknown>[] = [];
 for (const tiling of ["off", "auto"] as const) {
@@ -75,6 +76,7 @@ for (const tiling of ["off", "auto"] as const) {
     }
     falseDetections += faces.filter((d) => !p.faces.some((f) => matchesFace(d.box, f))).length;
   }
+  await analyzer.release();
   const row = {
     tiling,
     buckets: buckets.map((_, i) => ({
