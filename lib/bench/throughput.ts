@@ -15,6 +15,7 @@
 import process from "node:process";
 import sharp from "sharp";
 import { parseCli, tilingFlag } from "../cli/args.ts";
+import { median } from "../util/median.ts";
 import { errorMessage } from "../errors.ts";
 import type { TilingMode } from "../faces/types.ts";
 import { lfwOrSkip } from "./lfw_data.ts";
@@ -162,13 +163,12 @@ async function measureAll(name: string, source: ImageSource): Promise<void> {
   for (const [w, list] of runs) {
     rows.push(...list);
     if (list.length < 2) continue;
-    const rates = list.map((x) => x.photosPerSecond).sort((a, b) => a - b);
-    const median = rates.length % 2
-      ? rates[(rates.length - 1) / 2]
-      : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+    const rates = list.map((x) => x.photosPerSecond);
     console.log(
-      `${name.padEnd(18)} workers ${w}: median ${median.toFixed(1)} photos/s over ${rates.length} runs ` +
-        `(${rates[0]} to ${rates.at(-1)})`,
+      `${name.padEnd(18)} workers ${w}: median ${
+        median(rates).toFixed(1)
+      } photos/s over ${rates.length} runs ` +
+        `(${Math.min(...rates)} to ${Math.max(...rates)})`,
     );
   }
 }

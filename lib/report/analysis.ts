@@ -5,6 +5,7 @@
  * likely splits (clusters with close centres), and the nearest cluster of unassigned faces.
  * @module
  */
+import { median } from "../util/median.ts";
 import { knnBruteForce, type KnnGraph, knnGraph } from "../cluster/knn.ts";
 import type { Matrix } from "../matrix.ts";
 
@@ -186,12 +187,7 @@ export function mergeSuspects(
   return out.sort((a, b) => b.gap - a.gap || a.cluster - b.cluster).slice(0, opts.top ?? 50);
 }
 
-/** Median of `values` (NaN when empty). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const v = [...values].sort((a, b) => a - b), h = v.length >> 1;
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
-}
+export { median };
 
 /** Two clusters with close centres: perhaps one person split in two. */
 export interface SplitSuspect {
