@@ -53,10 +53,9 @@ export interface ResizeToTensorOptions {
  * rectangle of it. Meant for enlarging, mild shrinking (at most 1.5x per axis) or shrinking by
  * exactly 2 (where each output pixel samples the middle of a 2x2 block: a box filter), where it
  * is about three times cheaper than a sharp resize followed by {@link toTensorData}; other strong
- * shrinking needs a filter and goes through sharp instead. Doing it
- * in ONNX Runtime was measured too (a Gather, Cast, Transpose, Resize, Sub, Mul graph fed the
- * interleaved bytes): 2.6 ms against 0.9 ms here for 250x250 to 320x240, same values to 0.003
- * grey levels.
+ * shrinking needs a filter and goes through sharp instead. Doing it in ONNX Runtime was
+ * measured too (a Gather, Cast, Transpose, Resize, Sub, Mul graph fed the interleaved bytes):
+ * 2.6 ms against 0.9 ms here for 250x250 to 320x240, same values to 0.003 grey levels.
  */
 export function resizeToTensor(
   rgb: Uint8Array,
