@@ -6,7 +6,7 @@ import { errorMessage } from "../errors.ts";
 import type { Device } from "../models/session.ts";
 import { runPipeline, type RunSummary } from "../pipeline/run.ts";
 import { openSource } from "../sources/open.ts";
-import { numberFlag, parseCli, tilingFlag, UsageError } from "./args.ts";
+import { hasRequired, numberFlag, parseCli, tilingFlag, UsageError } from "./args.ts";
 
 const USAGE = `usage: deno task run --input <folder | drive:<id|URL|path>> --out <dir> [options]
 
@@ -64,10 +64,7 @@ export async function main(args: string[]): Promise<number> {
     quiet: { type: "boolean" },
     help: { type: "boolean" },
   }, USAGE);
-  if (!v.input || !v.out) {
-    console.error(`error: --input and --out are required\n\n${USAGE}`);
-    return 2;
-  }
+  if (!hasRequired(v, ["input", "out"], USAGE)) return 2;
   try {
     const source = await openSource(v.input, {
       labelsFromFolders: v.labels,

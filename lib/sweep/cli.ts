@@ -3,7 +3,7 @@
  *  [--select metric] [--label-free rule] [--constraints file] [--limit n] [--restart]`
  * @module
  */
-import { parseArgs } from "node:util";
+import { hasRequired, parseCli } from "../cli/args.ts";
 import { errorMessage } from "../errors.ts";
 import { runSweep } from "./runner.ts";
 
@@ -15,25 +15,19 @@ const USAGE =
 
 if (import.meta.main) {
   try {
-    const { values } = parseArgs({
-      args: Deno.args,
-      options: {
-        embeddings: { type: "string" },
-        config: { type: "string", default: "configs/sweep-default.json" },
-        out: { type: "string" },
-        workers: { type: "string" },
-        select: { type: "string" },
-        "label-free": { type: "string" },
-        constraints: { type: "string" },
-        limit: { type: "string" },
-        restart: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    });
-    if (values.help || !values.embeddings || !values.out) {
-      console.error(USAGE);
-      Deno.exit(values.help ? 0 : 2);
-    }
+    const values = parseCli(Deno.args, {
+      embeddings: { type: "string" },
+      config: { type: "string", default: "configs/sweep-default.json" },
+      out: { type: "string" },
+      workers: { type: "string" },
+      select: { type: "string" },
+      "label-free": { type: "string" },
+      constraints: { type: "string" },
+      limit: { type: "string" },
+      restart: { type: "boolean" },
+      help: { type: "boolean" },
+    }, USAGE);
+    if (!hasRequired(values, ["embeddings", "out"], USAGE)) Deno.exit(2);
     const s = await runSweep({
       embeddings: values.embeddings,
       config: values.config!,
