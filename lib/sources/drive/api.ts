@@ -127,31 +127,42 @@ export class DriveApi {
     );
   }
 
-  /**
-   * Every item directly in `folderId` that is not trashed, page by page. Give the folder's shared
-   * drive, if any, so that the query searches that drive (`corpora=drive`).
-   */
-  async *listChildren(folderId: string, signal?: AbortSignal, driveId?: string): AsyncGenerator<DriveFile> {
+  /** Every item matching the query `q`, page by page (`what` names the request in errors). */
+  async *#query(
+    what: string,
+    q: string,
+    pageSize: number,
+    signal?: AbortSignal,
+    driveId?: string,
+  ): AsyncGenerator<DriveFile> {
     let pageToken: string | undefined;
     do {
       const data: drive_v3.Schema$FileList = await this.#call(
-        `listing folder ${folderId}`,
+        what,
         (o) =>
           this.#drive.files.list({
-            q: `${quoteQuery(folderId)} in parents and trashed = false`,
-            pageSize: this.#pageSize,
+            q,
+            pageSize,
             pageToken,
             fields: `nextPageToken, files(${FILE_FIELDS})`,
             ...corpusOf(driveId),
           }, o),
         signal,
       );
-      for (const f of data.files ?? []) {
-        const file = toDriveFile(f);
-        if (!file.trashed) yield file;
-      }
+      for (const f of data.files ?? []) yield toDriveFile(f);
       pageToken = data.nextPageToken ?? undefined;
     } while (pageToken);
+  }
+
+  /**
+   * Every item directly in `folderId` that is not trashed, page by page. Give the folder's shared
+   * drive, if any, so that the query searches that drive (`corpora=drive`).
+   */
+  async *listChildren(folderId: string, signal?: AbortSignal, driveId?: string): AsyncGenerator<DriveFile> {
+    const q = `${quoteQuery(folderId)} in parents and trashed = false`;
+    for await (const file of this.#query(`listing folder ${folderId}`, q, this.#pageSize, signal, driveId)) {
+      if (!file.trashed) yield file;
+    }
   }
 
   /** Folders and shortcuts named exactly `name` directly in `parentId` (not trashed), in shared drive `driveId` if given. */
@@ -161,25 +172,10 @@ export class DriveApi {
     signal?: AbortSignal,
     driveId?: string,
   ): Promise<DriveFile[]> {
+    const q = `${quoteQuery(parentId)} in parents and name = ${quoteQuery(name)} and trashed = false and ` +
+      `(mimeType = '${FOLDER_MIME}' or mimeType = '${SHORTCUT_MIME}')`;
     const out: DriveFile[] = [];
-    let pageToken: string | undefined;
-    do {
-      const data: drive_v3.Schema$FileList = await this.#call(
-        `looking up ${name}`,
-        (o) =>
-          this.#drive.files.list({
-            q: `${quoteQuery(parentId)} in parents and name = ${quoteQuery(name)} and trashed = false and ` +
-              `(mimeType = '${FOLDER_MIME}' or mimeType = '${SHORTCUT_MIME}')`,
-            pageSize: 100,
-            pageToken,
-            fields: `nextPageToken, files(${FILE_FIELDS})`,
-            ...corpusOf(driveId),
-          }, o),
-        signal,
-      );
-      for (const f of data.files ?? []) out.push(toDriveFile(f));
-      pageToken = data.nextPageToken ?? undefined;
-    } while (pageToken);
+    for await (const file of this.#query(`looking up ${name}`, q, 100, signal, driveId)) out.push(file);
     return out;
   }
 
