@@ -227,7 +227,13 @@ export class FaceStore {
       if (faces.length > 0) {
         await Deno.writeFile(`${this.dir}/vectors.f32`, new Uint8Array(vec.buffer), { append: true });
       }
-      for (const t of thumbs) await Deno.writeFile(`${this.dir}/thumbs.bin`, t, { append: true });
+      if (thumbs.length > 0) {
+        // One append for all of the photo's thumbnails.
+        const all = new Uint8Array(thumbOff - this.#thumbBytes);
+        let o = 0;
+        for (const t of thumbs) all.set(t, o), o += t.length;
+        await Deno.writeFile(`${this.dir}/thumbs.bin`, all, { append: true });
+      }
       rec = { hash, width: result.width, height: result.height, faces };
       this.#rows += faces.length;
       this.#thumbBytes = thumbOff;
