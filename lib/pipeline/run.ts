@@ -21,8 +21,16 @@ import { shownClusters } from "../report/run_data.ts";
 export interface RunOptions extends Partial<EmbedOptions> {
   /** Output folder (created). */
   out: string;
-  /** Clustering parameters. @default DEFAULT_AGGLOMERATIVE */
-  cluster?: Partial<AgglomerativeParams>;
+  /**
+   * Clustering method: a name registered in `lib/cluster/registry.ts` (e.g. `agglomerative`,
+   * `chinese-whispers`). Undefined = chosen automatically from the run's own embeddings.
+   */
+  method?: string;
+  /**
+   * Parameters of the clustering that override the chosen (or the method's default) ones, e.g.
+   * `{ threshold: 0.6, linkage: "average" }`.
+   */
+  cluster?: Record<string, unknown>;
   /**
    * Clusters with fewer faces than this are reported as not assigned (-1): a person seen once
    * is not a group. Metrics in `embeddings/` keep the raw labels. @default 2
@@ -102,7 +110,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces }, thumbs);
 
   const t = performance.now();
-  const params = withDefaults(DEFAULT_AGGLOMERATIVE, opts.cluster);
+  const params = withDefaults(DEFAULT_AGGLOMERATIVE, opts.cluster as Partial<AgglomerativeParams>);
   const labels = x.rows > 0 ? await agglomerate(x, params, samePhotoPairs(faces)) : new Int32Array(0);
   const clusterSeconds = (performance.now() - t) / 1000;
 
