@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { combineMirrored, isTtaMode } from "./tta.ts";
+
+Deno.test("combineMirrored: unit mean of each pair of rows, same dimension", () => {
+  const a = new Float32Array([1, 0, 0, 0, 1, 0]);
+  const b = new Float32Array([0, 1, 0, 0, 1, 0]);
+  const c = combineMirrored(a, b, 3);
+  assert.equal(c.length, 6);
+  const h = Math.SQRT1_2;
+  assert.deepEqual(Array.from(c.subarray(0, 3)).map((v) => +v.toFixed(6)), [+h.toFixed(6), +h.toFixed(6), 0]);
+  // Identical rows give the row itself.
+  assert.deepEqual(Array.from(c.subarray(3)), [0, 1, 0]);
+  // Opposite rows have a zero mean, which stays zero (no NaN).
+  assert.deepEqual(Array.from(combineMirrored(new Float32Array([1, 0]), new Float32Array([-1, 0]), 2)), [
+    0,
+    0,
+  ]);
+  assert.equal(a[0], 1, "inputs unchanged");
+});
+
+Deno.test("combineMirrored refuses rows that do not match", () => {
+  assert.throws(() => combineMirrored(new Float32Array(6), new Float32Array(3), 3), /not matching rows of 3/);
+  assert.throws(() => combineMirrored(new Float32Array(5), new Float32Array(5), 3), /rows of 3/);
+});
+
+Deno.test("isTtaMode", () => {
+  assert.ok(isTtaMode("on") && isTtaMode("off"));
+  assert.ok(!isTtaMode("yes") && !isTtaMode(true));
+});
