@@ -4,10 +4,12 @@
  * @module
  */
 import { encodeJpeg, type RgbImage } from "../images/decode.ts";
+import { rectToSize, warpAffine } from "../images/warp.ts";
 import { type Catalogue, loadCatalogue, pipelineModels } from "../models/catalogue.ts";
 import { ensureModels } from "../models/fetch.ts";
 import { createSession, type Device, type ModelSession } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";
+import { alignedCrop, templateLandmarks } from "./aligned_input.ts";
 import { type DetectorOptions, FaceDetector } from "./detector.ts";
 import { alignFace, FaceEmbedder } from "./embedder.ts";
 import { LandmarkModel } from "./landmarks.ts";
@@ -41,6 +43,17 @@ export interface AnalyzerOptions extends DetectorOptions {
   batchSize?: number;
   /** Side of the thumbnails in pixels; 0 for none. @default 96 */
   thumbnailSize?: number;
+  /**
+   * Test-time augmentation: each aligned crop is embedded together with its mirror image (in
+   * the same batch) and the two vectors averaged; twice the embedder's time. @default false
+   */
+  tta?: boolean;
+  /**
+   * Every image is an aligned face crop (see ./aligned_input.ts): no detection, landmarks or
+   * re-alignment; the crop is embedded as it is (resized to the input size if need be).
+   * @default false
+   */
+  alignedInput?: boolean;
   /** Receives progress and fallback lines. */
   log?: (line: string) => void;
 }
@@ -75,6 +88,8 @@ export class FaceAnalyzer {
   readonly #thumb: number;
   readonly #embedSize: number;
   readonly #sessions: ModelSession[];
+  readonly #tta: boolean;
+  readonly #alignedInput: boolean;
 
   private constructor(
     ids: string[],
@@ -84,8 +99,11 @@ export class FaceAnalyzer {
     e: FaceEmbedder,
     thumb: number,
     sessions: ModelSession[],
+    modes: { tta: boolean; alignedInput: boolean },
   ) {
     this.#sessions = sessions;
+    this.#tta = modes.tta;
+    this.#alignedInput = modes.alignedInput;
     this.modelIds = ids;
     this.provider = provider;
     this.#detector = d;
@@ -113,6 +131,7 @@ export class FaceAnalyzer {
       new FaceEmbedder(specs.embedder, e, opts.batchSize ?? 32, e.provider === "cpu" ? 0 : 2),
       opts.thumbnailSize ?? 96,
       [d, l, e],
+      { tta: opts.tta ?? false, alignedInput: opts.alignedInput ?? false },
     );
   }
 
@@ -131,13 +150,25 @@ export class FaceAnalyzer {
     return this.#embedder.dim;
   }
 
+  /** Side of the embedder's square input (the size of aligned crops). */
+  get inputSize(): number {
+    return this.#embedSize;
+  }
+
+  /** Embeds aligned crops of the embedder's input size, with the mirror when TTA is on. */
+  #embedCrops(crops: RgbImage[]): Promise<Float32Array> {
+    return this.#tta ? this.#embedder.embedWithMirror(crops) : this.#embedder.embed(crops);
+  }
+
   /**
    * Finds, aligns and embeds every face of a photo (sorted by detector score). Boxes and
    * landmarks come back in original-photo pixels (`img.scale` times the image's). When `img`
    * is a reduced decode and a face in it is smaller than the embedder's input, `full` is called
-   * (once) for the full-resolution photo, and landmarks and crops come from that.
+   * (once) for the full-resolution photo, and landmarks and crops come from that. With
+   * `alignedInput`, see {@link FaceAnalyzer.analyzeAligned} (`name` names the file in errors).
    */
-  async analyze(img: RgbImage, full?: () => Promise<RgbImage>): Promise<AnalyzedFace[]> {
+  async analyze(img: RgbImage, full?: () => Promise<RgbImage>, name?: string): Promise<AnalyzedFace[]> {
+    if (this.#alignedInput) return await this.analyzeAligned(img, name);
     let t = performance.now();
     const dets = await this.#detector.detect(img);
     this.times.detect += performance.now() - t;
@@ -168,7 +199,7 @@ export class FaceAnalyzer {
       : [];
     this.times.align += performance.now() - t;
     t = performance.now();
-    const emb = await this.#embedder.embed(crops);
+    const emb = await this.#embedCrops(crops);
     this.times.embed += performance.now() - t;
     const dim = this.#embedder.dim;
     const toOriginal = src.scale ?? 1;
@@ -184,5 +215,32 @@ export class FaceAnalyzer {
       embedding: emb.slice(i * dim, (i + 1) * dim),
       thumbnail: thumbs[i],
     }));
+  }
+
+  /**
+   * Embeds an image that is itself an aligned face crop (no detection, landmarks or
+   * re-alignment): one face covering the whole image, score 1 (nothing was detected), the
+   * template's landmarks, the crop resized to the input size if it is not already. Throws a
+   * {@link ToolkitError} naming `name` when the image is not crop-sized.
+   */
+  async analyzeAligned(img: RgbImage, name = "image"): Promise<AnalyzedFace[]> {
+    let t = performance.now();
+    const crop = alignedCrop(img, this.#embedSize, name);
+    const k = this.#thumb;
+    const thumb = k > 0
+      ? await encodeJpeg(warpAffine(img, rectToSize(0, 0, img.width, img.height, k, k), k, k), 80)
+      : undefined;
+    this.times.align += performance.now() - t;
+    t = performance.now();
+    const embedding = await this.#embedCrops([crop]);
+    this.times.embed += performance.now() - t;
+    const s = img.scale ?? 1;
+    return [{
+      box: { x: 0, y: 0, w: img.width * s, h: img.height * s },
+      score: 1,
+      landmarks: templateLandmarks(img.width * s, img.height * s),
+      embedding,
+      thumbnail: thumb,
+    }];
   }
 }

@@ -2,6 +2,7 @@
  * Face embeddings from aligned 112x112 crops, in batches, L2-normalised.
  * @module
  */
+import { flipHorizontal } from "../images/augment.ts";
 import type { RgbImage } from "../images/decode.ts";
 import { invertAffine, warpAffine } from "../images/warp.ts";
 import type { ModelSpec } from "../models/catalogue.ts";
@@ -9,6 +10,7 @@ import { type ModelSession, Tensor } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";
 import { alignmentTransform } from "./align.ts";
 import { toTensorData } from "./preprocess.ts";
+import { combineMirrored } from "./tta.ts";
 import type { Landmarks5 } from "./types.ts";
 
 /** Crops the face with landmarks `lm` out of `img`, aligned to the `size` x `size` template. */
@@ -89,6 +91,17 @@ export class FaceEmbedder {
       vs.forEach((v, i) => out.set(v, i * this.dim));
       return out;
     });
+  }
+
+  /**
+   * Test-time augmentation: embeds each crop and its mirror image ({@link flipHorizontal}) in
+   * the same batch, and returns one unit row per crop, the normalised mean of the two
+   * ({@link combineMirrored}). Costs twice the embedder's time per face.
+   */
+  async embedWithMirror(crops: readonly RgbImage[]): Promise<Float32Array> {
+    const both = await this.embed([...crops, ...crops.map(flipHorizontal)]);
+    const n = crops.length * this.dim;
+    return combineMirrored(both.subarray(0, n), both.subarray(n), this.dim);
   }
 
   #flush(): void {
