@@ -7,6 +7,7 @@ import { errorMessage, type FileFailure, FileStageError, type Stage } from "../e
 import { type AnalyzerOptions, FaceAnalyzer } from "../faces/analyzer.ts";
 import { decodeImage, DEFAULT_MAX_PIXELS } from "../images/decode.ts";
 import { DETECTOR_DEFAULTS, type DetectorOptions } from "../faces/detector.ts";
+import { type AlignedMode, sampleAligned } from "../faces/aligned_input.ts";
 import { withDefaults } from "../util/defaults.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
 import { FaceStore, type FaceToStore, type StoredImage } from "../store/face_store.ts";
@@ -36,6 +37,12 @@ export interface EmbedOptions extends AnalyzerOptions {
   workers?: number;
   /** Photos in flight at once. @default 2 per worker on the CPU, 4 per worker on a GPU (2 without workers) */
   concurrency?: number;
+  /**
+   * `on`: every image is an already aligned face crop, embedded directly (no detection, no
+   * re-alignment); `off`: photos; `auto`: `on` when a sample of the listed images are (nearly)
+   * all squares of the embedder's input size (112x112). Replaces `alignedInput`. @default "auto"
+   */
+  aligned?: AlignedMode;
   /** Show progress lines. @default true */
   progress?: boolean;
   /** Stops the run; what is stored stays stored. */
@@ -68,7 +75,10 @@ export interface EmbedResult {
   computed: number;
   /** Seconds spent per stage in this run. */
   timings: Record<string, number>;
-  /** The face stage's options that change results, defaults filled in (part of the store key). */
+  /**
+   * The face stage's options that change results, defaults filled in (the store key; `tta` and
+   * `aligned` enter it only when on), and `alignedRule`, why `aligned` is what it is.
+   */
   options: Record<string, unknown>;
 }
 
@@ -91,6 +101,17 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     minFaceSize: opts.minFaceSize,
     tiling: opts.tiling,
   });
+  // Aligned crops or photos; the embedder's input size decides `auto`.
+  const cat = opts.catalogue ?? await loadCatalogue();
+  const specs = pipelineModels(cat, opts.pipeline ?? "default");
+  const alignedMode = opts.aligned ?? "auto";
+  const decision = alignedMode === "auto"
+    ? await sampleAligned(refs, (r) => source.read(r, opts.signal), specs.embedder.input.width)
+    : undefined;
+  const aligned = decision ? decision.aligned : alignedMode === "on";
+  const alignedRule = decision?.reason ?? `${alignedMode} (given)`;
+  if (aligned) log(`aligned face crops: embedded directly, no detection (${alignedRule})`);
+  const tta = opts.tta ?? false;
   const effective = {
     ...detector,
     thumbnailSize: opts.thumbnailSize ?? 96,
@@ -104,28 +125,29 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     batchSize: opts.batchSize ?? 32,
     ...detector,
     thumbnailSize: effective.thumbnailSize,
+    tta,
+    alignedInput: aligned,
   } as const;
   let pool: AnalyzePool | undefined;
   let analyzer: FaceAnalyzer | undefined;
   if (workers > 0) {
     // Fetch and verify the models once here, so that workers never download side by side.
-    const cat = opts.catalogue ?? await loadCatalogue();
-    const specs = pipelineModels(cat, opts.pipeline ?? "default");
     await ensureModels([specs.detector, ...(specs.landmarks ? [specs.landmarks] : []), specs.embedder], {
       log,
     });
     pool = await AnalyzePool.create(workers, { ...analyzerOpts, catalogue: cat }, log);
   } else {
-    analyzer = await FaceAnalyzer.create({ ...analyzerOpts, catalogue: opts.catalogue, log });
+    analyzer = await FaceAnalyzer.create({ ...analyzerOpts, catalogue: cat, log });
   }
   const models = pool?.modelIds ?? analyzer!.modelIds;
   // `format` changes whenever stored results of the same options would differ (2: boxes in
   // original pixels with reduced decoding; 3: detector input resized in one pass; 4: the
-  // smallest face measured in original pixels with reduced decoding).
+  // smallest face measured in original pixels with reduced decoding). TTA and aligned input
+  // enter the key only when on, so that stores made before they existed stay valid.
   const store = await FaceStore.open(opts.storeDir, {
     models,
     dim: pool?.dim ?? analyzer!.dim,
-    options: { ...effective, format: 4 },
+    options: storeKeyOptions(effective, { tta, aligned }),
   });
   const progress = new Progress("faces", {
     unit: "photos",
@@ -155,6 +177,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       const faces = await analyzer!.analyze(
         img,
         () => decodeImage(bytes, { name, maxPixels }),
+        name,
       );
       return { ok: true, width: img.width, height: img.height, faces };
     } catch (e) {
@@ -229,7 +252,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     models,
     provider: pool?.provider ?? analyzer!.provider,
     computed,
-    options: effective,
+    options: { ...effective, tta: tta ? "on" : "off", aligned: aligned ? "on" : "off", alignedRule },
     timings: {
       list: (tList - t0) / 1000,
       read: readMs / 1000,
@@ -240,5 +263,22 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       embed: tm.embed / 1000,
       total: (performance.now() - t0) / 1000,
     },
+  };
+}
+
+/**
+ * The options part of the store key: the face stage's options, `format`, and `tta` and
+ * `aligned` only when on (vectors of one mode are never reused for another; stores of runs
+ * with both off keep the key they had before these modes existed).
+ */
+export function storeKeyOptions(
+  effective: Record<string, unknown>,
+  modes: { tta: boolean; aligned: boolean },
+): Record<string, unknown> {
+  return {
+    ...effective,
+    format: 4,
+    ...(modes.tta ? { tta: true } : {}),
+    ...(modes.aligned ? { aligned: true } : {}),
   };
 }

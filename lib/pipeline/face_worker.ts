@@ -65,6 +65,7 @@ async function handle(m: ToWorker): Promise<void> {
     const faces = await analyzer.analyze(
       img,
       () => decodeImage(m.bytes, { name: m.name, maxPixels: m.maxPixels }),
+      m.name,
     );
     const times = {
       decode: decodeMs + analyzer.times.decode - before.decode,
