@@ -1,0 +1,159 @@
+/**
+ * Flags that several commands (and the notebooks' FACEGROUP_* settings) share, each declared
+ * once with its default taken from the module that owns it.
+ * @module
+ */
+import { agglomerative, type AgglomerativeParams, DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
+import { CLUSTERERS } from "../cluster/registry.ts";
+import { DETECTOR_DEFAULTS } from "../faces/detector.ts";
+import type { TilingMode } from "../faces/types.ts";
+import type { Device } from "../models/session.ts";
+import { flag } from "./types.ts";
+
+const DEVICE_HELP: Record<Device, string> = {
+  auto: "the GPU (CUDA) when there is one, else the CPU",
+  cpu: "the CPU",
+  cuda: "an NVIDIA GPU through CUDA",
+  tensorrt: "an NVIDIA GPU through TensorRT",
+};
+const TILING: Record<TilingMode, string> = { auto: "", off: "" };
+
+/** Every inference device (checked complete against the `Device` type). */
+export const DEVICES: readonly Device[] = Object.keys(DEVICE_HELP) as Device[];
+
+/** `--device`: where inference runs. */
+export const DEVICE_FLAG = flag({
+  type: "enum",
+  choices: DEVICES,
+  default: "cpu",
+  placeholder: "d",
+  help: `inference device: ${DEVICES.map((d) => `${d} (${DEVICE_HELP[d]})`).join(", ")}`,
+});
+
+/** `--tiles`: whether large photos are also searched in tiles. */
+export const TILES_FLAG = flag({
+  type: "enum",
+  choices: Object.keys(TILING) as TilingMode[],
+  default: DETECTOR_DEFAULTS.tiling,
+  placeholder: "t",
+  help: "auto: large photos are also searched in tiles, so that small faces in group photos are found " +
+    "(about twice the time on such photos); off: the whole photo only",
+});
+
+/** `--score`: the detector's score threshold. */
+export const SCORE_FLAG = flag({
+  type: "number",
+  min: 0,
+  max: 1,
+  exclusiveMin: true,
+  default: DETECTOR_DEFAULTS.scoreThreshold,
+  placeholder: "s",
+  help: "detector score threshold",
+});
+
+/** `--min-face`: smallest face kept, in the photo's pixels. */
+export const MIN_FACE_FLAG = flag({
+  type: "integer",
+  min: 0,
+  default: DETECTOR_DEFAULTS.minFaceSize,
+  placeholder: "px",
+  help: "faces smaller than this (in the photo's pixels) are ignored",
+});
+
+/** `--method`: a registered clustering method; absent: chosen automatically. */
+export const METHOD_FLAG = flag({
+  type: "enum",
+  choices: CLUSTERERS.map((c) => c.name),
+  placeholder: "name",
+  defaultText: "chosen automatically from the run's own embeddings, without labels",
+  help: `clustering method: ${CLUSTERERS.map((c) => c.name).join(" | ")}`,
+});
+
+/** `--threshold`: the cosine distance at which clusters stop merging. */
+export const THRESHOLD_FLAG = flag({
+  type: "number",
+  min: 0,
+  max: 2,
+  exclusiveMin: true,
+  placeholder: "d",
+  defaultText: `${DEFAULT_AGGLOMERATIVE.threshold} with agglomerative, else the method's own`,
+  help: "cosine distance at which clusters stop merging",
+});
+
+/** `--linkage`: how agglomerative clustering measures the distance between clusters. */
+export const LINKAGE_FLAG = flag({
+  type: "enum",
+  choices: agglomerative.params.linkage.type === "enum"
+    ? agglomerative.params.linkage.values as readonly AgglomerativeParams["linkage"][]
+    : [DEFAULT_AGGLOMERATIVE.linkage],
+  placeholder: "l",
+  defaultText: DEFAULT_AGGLOMERATIVE.linkage,
+  help: "agglomerative linkage",
+});
+
+/** `--min-cluster`: smaller clusters are reported as unassigned. */
+export const MIN_CLUSTER_FLAG = flag({
+  type: "integer",
+  min: 1,
+  placeholder: "n",
+  defaultText: "2 (the pipeline's)",
+  help: "smaller clusters are reported as unassigned",
+});
+
+/** `--workers`: face workers of the embedding stage. */
+export const WORKERS_FLAG = flag({
+  type: "integer",
+  min: 0,
+  placeholder: "n",
+  defaultText: "one per core",
+  help: "face workers, one model set each (0: everything in the main thread)",
+});
+
+/** `--labels`: the first folder level is the true identity. */
+export const LABELS_FLAG = flag({
+  type: "boolean",
+  help: "use the first folder level as ground truth (evaluation)",
+});
+
+/** `--credentials`: Google key file for Drive input. */
+export const CREDENTIALS_FLAG = flag({
+  type: "path",
+  placeholder: "file",
+  defaultText: "application default credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud)",
+  help: "Google key file for Drive input: service account or authorized_user",
+});
+
+/** `--oauth-client`: OAuth client secret file for a browser sign-in to Drive. */
+export const OAUTH_CLIENT_FLAG = flag({
+  type: "path",
+  placeholder: "file",
+  help: "OAuth client secret file: sign in to Drive with a browser (token cached owner-only)",
+});
+
+/** `--seed`: seed of samples and of the map. */
+export const SEED_FLAG = flag({
+  type: "integer",
+  min: 0,
+  default: 1,
+  placeholder: "n",
+  help: "seed of the map and of the sampling",
+});
+
+/** `--config` of a sweep: the grid of methods and parameters. */
+export const SWEEP_CONFIG_FLAG = flag({
+  type: "path",
+  default: "configs/sweep-default.json",
+  placeholder: "file",
+  help: "sweep config (methods, parameter grids, selection rules)",
+});
+
+/** `--pick`: which configuration a run keeps. */
+export const PICK_FLAG = flag({
+  type: "string",
+  default: "best",
+  placeholder: "which",
+  help: "best | label-free | keep (the run's own clustering) | <sweep run id>",
+});
+
+/** `--quiet`: no progress lines. */
+export const QUIET_FLAG = flag({ type: "boolean", help: "no progress lines" });
