@@ -18,6 +18,7 @@ import { kmeans } from "./kmeans.ts";
 import { louvain } from "./louvain.ts";
 import { optics } from "./optics.ts";
 import { rankOrder } from "./rank_order.ts";
+import { RERANK_DEFAULTS, RERANK_SPECS, rerankedView, type RerankParams, splitRerank } from "./rerank.ts";
 import { type Clusterer, type ClusterInput, type RunContext, validateParams } from "./types.ts";
 
 /** A clusterer with its parameter types erased, as the registry holds them. */
@@ -57,12 +58,21 @@ export function getClusterer(name: string): AnyClusterer {
   return c;
 }
 
-/** Defaults overlaid with `params`, validated. */
+/**
+ * Defaults overlaid with `params`, validated. A graph method (one with `neighbours`) also takes
+ * the re-ranking parameters of lib/cluster/rerank.ts (`rerank` = k1, `rerankK2`, `rerankLambda`).
+ */
 export function resolveParams(
   c: AnyClusterer,
   params: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return validateParams(c.name, c.params, { ...c.defaults, ...params });
+  const { rerank, rest } = splitRerank(params);
+  const p = validateParams(c.name, c.params, { ...c.defaults, ...rest });
+  if (!rerank) return p;
+  if (!("neighbours" in c.params)) {
+    throw new RangeError(`${c.name}: re-ranking (rerank, rerankK2, rerankLambda) needs a graph method`);
+  }
+  return { ...p, ...validateParams(c.name, RERANK_SPECS, { ...RERANK_DEFAULTS, ...rerank }) };
 }
 
 /** The k-NN graph size a run needs (0 when it uses none). */
@@ -70,7 +80,7 @@ export function neighboursNeeded(c: AnyClusterer, params: Record<string, unknown
   const p = resolveParams(c, params);
   if (typeof p.neighbours !== "number") return 0;
   const ms = typeof p.minSamples === "number" ? p.minSamples - 1 : 0;
-  return Math.max(p.neighbours, ms);
+  return Math.max(p.neighbours, ms, typeof p.rerank === "number" ? p.rerank : 0);
 }
 
 /**
@@ -110,8 +120,11 @@ export function runClusterer(
   params: Record<string, unknown>,
   ctx: RunContext,
 ): ClusterRun {
-  const p = resolveParams(c, params);
-  const { labels } = c.run(input, p, ctx);
+  const { rerank, rest: p } = splitRerank(resolveParams(c, params));
+  const view = rerank && rerank.rerank! > 0
+    ? { ...input, x: rerankedView(input.x, rerank as RerankParams, neighboursNeeded(c, p)) }
+    : input;
+  const { labels } = c.run(view, p, ctx);
   if (labels.length !== input.x.rows) {
     throw new RangeError(`${c.name}: returned ${labels.length} labels for ${input.x.rows} rows`);
   }
