@@ -50,7 +50,7 @@ const res = await embedPhotos(source, {
   storeDir,
   concurrency: v.concurrency ? Number(v.concurrency) : undefined,
 });
-const vectors = await res.store.vectors();
+
 const dim = res.store.dim;
 
 // 2. The labelled face of each photo: the one nearest the centre.
@@ -66,8 +66,7 @@ for (const p of res.photos) {
   const i = centreFace(rec.faces.map((f) => f.box), rec.width!, rec.height!);
   if (i < 0) continue;
   detected++;
-  const row = rec.faces[i].row;
-  const e = vectors.subarray(row * dim, (row + 1) * dim);
+  const e = res.store.embeddings(p.hash!)[i];
   byPath.set(p.ref.path, e);
   faces.push({ path: p.ref.path, face: i, imageId: p.hash!, label: p.ref.label, box: rec.faces[i].box });
   rows.push(e);

@@ -148,7 +148,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     models,
     dim: pool?.dim ?? analyzer!.dim,
     options: storeKeyOptions(effective, { tta, aligned }),
-  });
+  }, { log });
   const progress = new Progress("faces", {
     unit: "photos",
     total: refs.length,

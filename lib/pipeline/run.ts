@@ -68,12 +68,12 @@ export interface RunSummary {
 
 /** The faces of an embed result as an embedding set (rows in listing order, then face order). */
 export async function facesOf(res: EmbedResult): Promise<{ x: Matrix; faces: FaceMeta[] }> {
-  const all = await res.store.vectors();
   const dim = res.store.dim;
   const faces: FaceMeta[] = [];
-  const rows: number[] = [];
+  const hashes: string[] = [];
   for (const p of res.photos) {
     if (!p.record || p.failure) continue;
+    hashes.push(p.hash!);
     p.record.faces.forEach((f, i) => {
       faces.push({
         path: p.ref.path,
@@ -84,12 +84,11 @@ export async function facesOf(res: EmbedResult): Promise<{ x: Matrix; faces: Fac
         score: f.score,
         webUrl: p.ref.webUrl,
       });
-      rows.push(f.row);
     });
   }
-  const data = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => data.set(all.subarray(r * dim, (r + 1) * dim), i * dim));
-  return { x: { data, rows: rows.length, cols: dim }, faces };
+  // Faces are addressed by (photo hash, face index): one row per face, photo by photo.
+  const data = await res.store.vectors(hashes);
+  return { x: { data, rows: faces.length, cols: dim }, faces };
 }
 
 /**
@@ -103,9 +102,9 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   await Deno.mkdir(opts.out, { recursive: true });
   const res = await embedPhotos(source, { ...opts, storeDir: opts.storeDir ?? `${cacheDir()}/store`, log });
   const { x, faces } = await facesOf(res);
-  // One pass over thumbs.bin, in the order of `faces`.
+  // In the order of `faces`.
   const thumbs = await res.store.thumbnails(
-    res.photos.flatMap((p) => (p.record && !p.failure ? p.record.faces : [])),
+    res.photos.flatMap((p) => (p.record && !p.failure ? [p.hash!] : [])),
   );
   await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces }, thumbs);
 

@@ -3,17 +3,31 @@
  * hash under a key made of the models and the options that change results, so that a rerun
  * recomputes nothing and a killed run resumes where it stopped.
  *
- * Layout of `<root>/<key>/`: `meta.json` (what the key stands for), `vectors.f32` (raw
- * little-endian float32 rows, appended), `thumbs.bin` (JPEG thumbnails, appended) and
- * `records.jsonl` (one {@link StoredImage} per line, appended last: a photo counts as done only
- * once its line is complete). On opening, a partial last line is dropped and bytes beyond the
- * last complete record are cut, so an interrupted write leaves no trace.
+ * All stores under one root share one SQLite database, `<root>/faces.sqlite` (see
+ * ./store_db.ts): a photo's record (its row and all its faces: fields, float32 vector,
+ * thumbnail) is written in one transaction, so an interrupted write leaves no trace, and
+ * several processes may use one store at once: each photo is stored once (the first to commit
+ * wins; the other gets the stored record back), faces are addressed by (photo hash, face
+ * index), never by a position in a shared file. Every record carries CRC-32 checksums
+ * (./checksum.ts), checked when the store is opened and whenever a record or vector is read: a
+ * damaged store is a {@link ToolkitError} naming `deno task store verify --repair`, never
+ * reused.
+ *
+ * The older folder layout (`<root>/<key>/records.jsonl`, `vectors.f32`) is not read; such
+ * folders can be deleted.
  * @module
  */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { ToolkitError } from "../errors.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { bytesOf, faceChecksum, photoChecksum } from "./checksum.ts";
+import { type CheckedPhoto, type FaceRow, RecordReader, scanKey, vectorOf } from "./record_rows.ts";
+import { openStoreDb, repairHint, storeError, withWriteLock } from "./store_db.ts";
 
-/** One face as stored. */
+/**
+ * One face as stored. Fields other than those below (added by later stages, e.g. a quality
+ * score) are stored and read back as they are.
+ */
 export interface StoredFace {
   /** Box [x, y, w, h] in photo pixels. */
   box: [number, number, number, number];
@@ -21,10 +35,10 @@ export interface StoredFace {
   score: number;
   /** Five landmarks, flat [x0, y0, ..., x4, y4]. */
   landmarks: number[];
-  /** Row of the embedding in `vectors.f32`. */
-  row: number;
-  /** Byte offset and length of the thumbnail in `thumbs.bin`, if one was made. */
-  thumb?: [number, number];
+  /** Whether a thumbnail is stored ({@link FaceStore.thumbnails}). */
+  thumb?: boolean;
+  /** Further per-face fields (JSON values), kept as given. */
+  [field: string]: unknown;
 }
 
 /** What is stored for one photo (by content hash). */
@@ -35,13 +49,16 @@ export interface StoredImage {
   width?: number;
   /** Decoded size, when decoding worked. */
   height?: number;
-  /** Faces found (empty: no face). */
+  /** Faces found (empty: no face), in face-index order. */
   faces: StoredFace[];
   /** Set when the photo could not be processed; the same bytes would fail again. */
   error?: { stage: string; message: string };
 }
 
-/** A face to store: what the face stage produces. */
+/**
+ * A face to store: what the face stage produces. Fields beyond these (JSON values) are stored
+ * with the face and come back in its {@link StoredFace}.
+ */
 export interface FaceToStore {
   /** Box in photo pixels. */
   box: { x: number; y: number; w: number; h: number };
@@ -65,7 +82,23 @@ export interface StoreKey {
   options: Record<string, unknown>;
 }
 
-/** Short stable hash of a store key (the folder name). */
+/** The result of one photo, as {@link FaceStore.put} takes it. */
+export type PhotoToStore =
+  | { width: number; height: number; faces: FaceToStore[] }
+  | { error: { stage: string; message: string } };
+
+/** Options of {@link FaceStore.open}. */
+export interface OpenOptions {
+  /** Where to say that the store is locked by another process. @default console.error */
+  log?: (line: string) => void;
+  /**
+   * Check every record of this key on opening (checksums, face counts) besides SQLite's own
+   * quick check. @default true
+   */
+  verify?: boolean;
+}
+
+/** Short stable hash of a store key (its id in the database). */
 export async function storeKeyId(key: StoreKey): Promise<string> {
   const text = JSON.stringify({ models: key.models, dim: key.dim, options: sortKeys(key.options) });
   return (await sha256Hex(new TextEncoder().encode(text))).slice(0, 16);
@@ -75,173 +108,257 @@ function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
 }
 
-async function sizeOf(path: string): Promise<number> {
-  try {
-    return (await Deno.stat(path)).size;
-  } catch {
-    return 0;
-  }
+const round = (v: number, f: number) => Math.round(v * f) / f;
+
+/** The stored fields of a face (everything but its vector and thumbnail), as JSON text. */
+function faceInfo(f: FaceToStore): string {
+  const { box, score, landmarks, embedding: _e, thumbnail, ...extra } = f as
+    & FaceToStore
+    & Record<string, unknown>;
+  const info: Record<string, unknown> = {
+    ...extra,
+    box: [box.x, box.y, box.w, box.h].map((v) => round(v, 100)),
+    score: round(score, 1e5),
+    landmarks: Array.from(landmarks, (v) => round(v, 100)),
+  };
+  if (thumbnail) info.thumb = true;
+  else delete info.thumb;
+  return JSON.stringify(info);
 }
 
-/** An open embedding store. Single writer: one process appends at a time. */
+/** An open embedding store (one key of one database); safe to use from several processes at once. */
 export class FaceStore {
-  /** Folder of this store. */
-  readonly dir: string;
+  /** Root folder of the stores. */
+  readonly root: string;
+  /** The database file. */
+  readonly file: string;
+  /** Id of this store's key. */
+  readonly keyId: string;
   /** Embedding length. */
   readonly dim: number;
-  readonly #records = new Map<string, StoredImage>();
-  #rows = 0;
-  #thumbBytes = 0;
-  #queue: Promise<void> = Promise.resolve();
-  #vectors?: Float32Array;
+  readonly #db: DatabaseSync;
+  readonly #reader: RecordReader;
+  readonly #log: (line: string) => void;
+  readonly #insertPhoto: StatementSync;
+  readonly #insertFace: StatementSync;
+  #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(dir: string, dim: number) {
-    this.dir = dir;
+  private constructor(
+    root: string,
+    file: string,
+    db: DatabaseSync,
+    keyId: string,
+    dim: number,
+    log: (line: string) => void,
+  ) {
+    this.root = root;
+    this.file = file;
+    this.#db = db;
+    this.keyId = keyId;
     this.dim = dim;
+    this.#log = log;
+    this.#reader = new RecordReader(db);
+    this.#insertPhoto = db.prepare(
+      "INSERT INTO photos (key_id, hash, width, height, error, face_count, checksum, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.#insertFace = db.prepare(
+      "INSERT INTO faces (key_id, hash, idx, info, vector, thumb, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
   }
 
-  /** Opens (creating or repairing) the store for `key` under `root`. */
-  static async open(root: string, key: StoreKey): Promise<FaceStore> {
-    const dir = `${root}/${await storeKeyId(key)}`;
-    await Deno.mkdir(dir, { recursive: true });
-    const metaPath = `${dir}/meta.json`;
-    if ((await sizeOf(metaPath)) === 0) {
-      await Deno.writeTextFile(
-        metaPath,
-        JSON.stringify({ ...key, created: new Date().toISOString() }, null, 2),
-      );
-    }
-    const store = new FaceStore(dir, key.dim);
-    await store.#recover();
-    return store;
+  /**
+   * Opens (creating if needed) the store for `key` under `root`. SQLite's quick check runs, and
+   * (unless `verify: false`) every record of this key is checked: a damaged store is a
+   * {@link ToolkitError} saying what is damaged and how to repair it.
+   */
+  static async open(root: string, key: StoreKey, opts: OpenOptions = {}): Promise<FaceStore> {
+    return await FaceStore.#open(root, await storeKeyId(key), key, opts);
   }
 
-  async #recover(): Promise<void> {
-    const recPath = `${this.dir}/records.jsonl`;
-    let text = "";
+  /**
+   * Opens the existing store of key id `keyId` (as `deno task store stats` lists them), checked
+   * like {@link open}; a key that is not stored is a {@link ToolkitError}.
+   */
+  static async openKey(root: string, keyId: string, opts: OpenOptions = {}): Promise<FaceStore> {
+    return await FaceStore.#open(root, keyId, undefined, opts);
+  }
+
+  static async #open(
+    root: string,
+    keyId: string,
+    key: StoreKey | undefined,
+    opts: OpenOptions,
+  ): Promise<FaceStore> {
+    const log = opts.log ?? ((l: string) => console.error(l));
+    const { db, file } = await openStoreDb(root, log);
+    let dim: number;
     try {
-      text = await Deno.readTextFile(recPath);
-    } catch { /* new store */ }
-    const vecSize = await sizeOf(`${this.dir}/vectors.f32`);
-    const thumbSize = await sizeOf(`${this.dir}/thumbs.bin`);
-    const rowBytes = this.dim * 4;
-    let goodLen = 0;
-    let offset = 0;
-    for (const line of text.split("\n")) {
-      const end = offset + line.length + 1;
-      if (end > text.length) break; // partial last line (no newline)
-      offset = end;
-      if (line.trim() === "") continue;
-      let rec: StoredImage;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        break;
+      const qc = db.prepare("PRAGMA quick_check(5)").all() as { quick_check: string }[];
+      if (qc.length !== 1 || qc[0].quick_check !== "ok") {
+        throw new ToolkitError(
+          `store ${file} is damaged (SQLite quick_check: ${qc.map((r) => r.quick_check).join("; ")}); ${
+            repairHint(root)
+          }`,
+        );
       }
-      const rowsEnd = rec.faces.reduce((m, f) => Math.max(m, f.row + 1), this.#rows);
-      const thumbsEnd = rec.faces.reduce(
-        (m, f) => Math.max(m, f.thumb ? f.thumb[0] + f.thumb[1] : 0),
-        this.#thumbBytes,
-      );
-      if (rowsEnd * rowBytes > vecSize || thumbsEnd > thumbSize) break; // data missing: stop here
-      this.#records.set(rec.hash, rec);
-      this.#rows = rowsEnd;
-      this.#thumbBytes = thumbsEnd;
-      goodLen = end;
+      if (key) {
+        await withWriteLock(db, file, () => {
+          db.prepare("INSERT OR IGNORE INTO store_keys (id, key, dim, created) VALUES (?, ?, ?, ?)")
+            .run(
+              keyId,
+              JSON.stringify({ ...key, options: sortKeys(key.options) }),
+              key.dim,
+              new Date().toISOString(),
+            );
+        }, log);
+      }
+      const stored = db.prepare("SELECT dim FROM store_keys WHERE id = ?").get(keyId) as
+        | { dim: number }
+        | undefined;
+      if (!stored) {
+        throw new ToolkitError(`store ${file}: no key ${keyId} (deno task store stats lists them)`);
+      }
+      if (key && stored.dim !== key.dim) {
+        throw new ToolkitError(
+          `store ${file}: key ${keyId} holds ${stored.dim}-d vectors, asked for ${key.dim}`,
+        );
+      }
+      dim = stored.dim;
+      if (opts.verify !== false) {
+        const damaged: string[] = [];
+        let count = 0;
+        for (const d of scanKey(db, keyId, dim)) {
+          count++;
+          if (damaged.length < 3) damaged.push(`photo ${d.hash.slice(0, 12)}: ${d.problems.join(", ")}`);
+        }
+        if (count > 0) {
+          throw new ToolkitError(
+            `store ${file} is damaged: ${count} record(s) of key ${keyId} fail their checks (${
+              damaged.join("; ")
+            }${count > 3 ? "; ..." : ""}); ${repairHint(root)}`,
+          );
+        }
+      }
+    } catch (e) {
+      db.close();
+      throw storeError(file, root, "checking on open", e);
     }
-    const enc = new TextEncoder();
-    if (goodLen !== enc.encode(text).length) {
-      await Deno.writeFile(recPath, enc.encode(text.slice(0, goodLen)));
-    }
-    if (vecSize !== this.#rows * rowBytes) {
-      await Deno.truncate(`${this.dir}/vectors.f32`, this.#rows * rowBytes);
-    }
-    if (thumbSize !== this.#thumbBytes) await Deno.truncate(`${this.dir}/thumbs.bin`, this.#thumbBytes);
+    return new FaceStore(root, file, db, keyId, dim, log);
   }
 
-  /** Number of photos stored. */
+  #count(sql: string): number {
+    try {
+      return (this.#db.prepare(sql).get(this.keyId) as { n: number }).n;
+    } catch (e) {
+      throw storeError(this.file, this.root, "counting", e);
+    }
+  }
+
+  /** Number of photos stored under this key (by any process). */
   get size(): number {
-    return this.#records.size;
+    return this.#count("SELECT count(*) AS n FROM photos WHERE key_id = ?");
   }
 
-  /** Number of embeddings stored. */
+  /** Number of embeddings stored under this key. */
   get rows(): number {
-    return this.#rows;
+    return this.#count("SELECT count(*) AS n FROM faces WHERE key_id = ?");
   }
 
-  /** The record of a photo, if it was processed before. */
+  /** Hashes of every stored photo of this key, sorted. */
+  hashes(): string[] {
+    try {
+      return (this.#db.prepare("SELECT hash FROM photos WHERE key_id = ? ORDER BY hash").all(this.keyId) as {
+        hash: string;
+      }[]).map((r) => r.hash);
+    } catch (e) {
+      throw storeError(this.file, this.root, "listing", e);
+    }
+  }
+
+  #read(hash: string): CheckedPhoto | undefined {
+    let c: CheckedPhoto | undefined;
+    try {
+      c = this.#reader.read(this.keyId, hash, this.dim);
+    } catch (e) {
+      throw storeError(this.file, this.root, `reading photo ${hash}`, e);
+    }
+    if (c && c.problems.length > 0) {
+      throw new ToolkitError(
+        `store ${this.file} is damaged: photo ${hash}: ${c.problems.join(", ")}; ${repairHint(this.root)}`,
+      );
+    }
+    return c;
+  }
+
+  /** The record of a photo, if it was processed before (by any process); checked. */
   get(hash: string): StoredImage | undefined {
-    return this.#records.get(hash);
+    const c = this.#read(hash);
+    return c && toImage(c);
   }
 
-  /** Stores the result for one photo: its faces, or the error it gave. */
-  put(
-    hash: string,
-    result: { width: number; height: number; faces: FaceToStore[] } | {
-      error: { stage: string; message: string };
-    },
-  ): Promise<StoredImage> {
-    const job = this.#queue.then(() => this.#append(hash, result));
-    this.#queue = job.then(() => {}, () => {});
+  /**
+   * Stores the result for one photo: its faces, or the error it gave, in one transaction. When
+   * the photo is already stored (another process got there first), nothing is written and the
+   * stored record is returned.
+   */
+  put(hash: string, result: PhotoToStore): Promise<StoredImage> {
+    const job = this.#queue.then(() => this.#write(hash, result));
+    this.#queue = job.catch(() => {});
     return job;
   }
 
-  async #append(
-    hash: string,
-    result: { width: number; height: number; faces: FaceToStore[] } | {
-      error: { stage: string; message: string };
-    },
-  ): Promise<StoredImage> {
-    const existing = this.#records.get(hash);
-    if (existing) return existing;
-    let rec: StoredImage;
+  #write(hash: string, result: PhotoToStore): Promise<StoredImage> {
+    // Everything is prepared before the transaction, which then only writes.
+    const k = this.keyId;
+    let photo: [number | null, number | null, string | null];
+    const faces: [number, string, Uint8Array, Uint8Array | null, number][] = [];
     if ("error" in result) {
-      rec = { hash, faces: [], error: result.error };
+      photo = [null, null, JSON.stringify(result.error)];
     } else {
-      const faces: StoredFace[] = [];
-      const vec = new Float32Array(result.faces.length * this.dim);
-      const thumbs: Uint8Array[] = [];
-      let thumbOff = this.#thumbBytes;
+      photo = [result.width, result.height, null];
       result.faces.forEach((f, i) => {
         if (f.embedding.length !== this.dim) {
           throw new ToolkitError(
             `store: embedding has ${f.embedding.length} values, store holds ${this.dim}`,
           );
         }
-        vec.set(f.embedding, i * this.dim);
-        const sf: StoredFace = {
-          box: [f.box.x, f.box.y, f.box.w, f.box.h].map((v) =>
-            Math.round(v * 100) / 100
-          ) as StoredFace["box"],
-          score: Math.round(f.score * 1e5) / 1e5,
-          landmarks: Array.from(f.landmarks, (v) => Math.round(v * 100) / 100),
-          row: this.#rows + i,
-        };
-        if (f.thumbnail) {
-          sf.thumb = [thumbOff, f.thumbnail.length];
-          thumbOff += f.thumbnail.length;
-          thumbs.push(f.thumbnail);
-        }
-        faces.push(sf);
+        const info = faceInfo(f);
+        const vec = bytesOf(f.embedding);
+        const thumb = f.thumbnail ?? null;
+        faces.push([i, info, vec, thumb, faceChecksum(k, hash, i, info, vec, thumb)]);
       });
-      if (faces.length > 0) {
-        await Deno.writeFile(`${this.dir}/vectors.f32`, new Uint8Array(vec.buffer), { append: true });
-      }
-      if (thumbs.length > 0) {
-        // One append for all of the photo's thumbnails.
-        const all = new Uint8Array(thumbOff - this.#thumbBytes);
-        let o = 0;
-        for (const t of thumbs) all.set(t, o), o += t.length;
-        await Deno.writeFile(`${this.dir}/thumbs.bin`, all, { append: true });
-      }
-      rec = { hash, width: result.width, height: result.height, faces };
-      this.#rows += faces.length;
-      this.#thumbBytes = thumbOff;
-      this.#vectors = undefined;
     }
-    await Deno.writeTextFile(`${this.dir}/records.jsonl`, JSON.stringify(rec) + "\n", { append: true });
-    this.#records.set(hash, rec);
-    return rec;
+    const sum = photoChecksum(k, hash, photo[0], photo[1], photo[2], faces.length);
+    const created = new Date().toISOString();
+    return withWriteLock(this.#db, this.file, () => {
+      const existing = this.#reader.read(k, hash, this.dim);
+      if (existing) {
+        if (existing.problems.length > 0) {
+          throw new ToolkitError(
+            `store ${this.file} is damaged: photo ${hash}: ${existing.problems.join(", ")}; ${
+              repairHint(this.root)
+            }`,
+          );
+        }
+        return toImage(existing);
+      }
+      this.#insertPhoto.run(k, hash, photo[0], photo[1], photo[2], faces.length, sum, created);
+      for (const f of faces) this.#insertFace.run(k, hash, ...f);
+      return toImage({
+        photo: {
+          hash,
+          width: photo[0],
+          height: photo[1],
+          error: photo[2],
+          face_count: faces.length,
+          checksum: sum,
+        },
+        faces: faces.map(([idx, info, vector, thumb, checksum]) => ({ idx, info, vector, thumb, checksum })),
+        problems: [],
+      });
+    }, this.#log).catch((e) => {
+      throw storeError(this.file, this.root, `storing photo ${hash}`, e);
+    });
   }
 
   /** Waits for pending writes. */
@@ -249,41 +366,70 @@ export class FaceStore {
     await this.#queue;
   }
 
-  /** All stored embeddings, one row per stored face (read once, then cached). */
-  async vectors(): Promise<Float32Array> {
-    await this.flush();
-    if (!this.#vectors) {
-      const bytes = this.#rows > 0 ? await Deno.readFile(`${this.dir}/vectors.f32`) : new Uint8Array(0);
-      this.#vectors = new Float32Array(bytes.buffer, 0, this.#rows * this.dim);
-    }
-    return this.#vectors;
+  /** The checked embeddings of one stored photo's faces, in face order (empty when not stored). */
+  embeddings(hash: string): Float32Array[] {
+    return this.#read(hash)?.faces.map(vectorOf) ?? [];
   }
 
-  /** Reads the thumbnails of the given faces (undefined where none was stored). */
-  async thumbnails(faces: readonly StoredFace[]): Promise<(Uint8Array | undefined)[]> {
+  /**
+   * The embeddings of the given photos' faces, one row per face: for each hash in turn (a
+   * hash may repeat), all its faces in index order. Every vector is checked; a hash that is not
+   * stored is a {@link ToolkitError}.
+   */
+  async vectors(hashes: readonly string[]): Promise<Float32Array> {
     await this.flush();
-    if (!faces.some((f) => f.thumb)) return faces.map(() => undefined);
-    const file = await Deno.open(`${this.dir}/thumbs.bin`, { read: true });
-    try {
-      const out: (Uint8Array | undefined)[] = [];
-      for (const f of faces) {
-        if (!f.thumb) {
-          out.push(undefined);
-          continue;
-        }
-        const buf = new Uint8Array(f.thumb[1]);
-        await file.seek(f.thumb[0], Deno.SeekMode.Start);
-        let got = 0;
-        while (got < buf.length) {
-          const n = await file.read(buf.subarray(got));
-          if (n === null) break;
-          got += n;
-        }
-        out.push(buf);
+    const parts = new Map<string, FaceRow[]>();
+    let rows = 0;
+    for (const h of hashes) {
+      let faces = parts.get(h);
+      if (!faces) {
+        const c = this.#read(h);
+        if (!c) throw new ToolkitError(`store ${this.file}: photo ${h} is not stored`);
+        parts.set(h, faces = c.faces);
       }
-      return out;
-    } finally {
-      file.close();
+      rows += faces.length;
     }
+    const out = new Float32Array(rows * this.dim);
+    const bytes = bytesOf(out);
+    let o = 0;
+    for (const h of hashes) {
+      for (const f of parts.get(h)!) bytes.set(f.vector, o), o += f.vector.length;
+    }
+    return out;
   }
+
+  /**
+   * The thumbnails of the given photos' faces, in the order of {@link vectors} (undefined where
+   * none was stored).
+   */
+  async thumbnails(hashes: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    await this.flush();
+    const out: (Uint8Array | undefined)[] = [];
+    const seen = new Map<string, (Uint8Array | undefined)[]>();
+    for (const h of hashes) {
+      let t = seen.get(h);
+      if (!t) {
+        t = (this.#read(h)?.faces ?? []).map((f) => f.thumb ?? undefined);
+        seen.set(h, t);
+      }
+      out.push(...t);
+    }
+    return out;
+  }
+
+  /** Closes the database connection (the store cannot be used afterwards). */
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+function toImage(c: CheckedPhoto): StoredImage {
+  const p = c.photo;
+  if (p.error !== null) return { hash: p.hash, faces: [], error: JSON.parse(p.error) };
+  return {
+    hash: p.hash,
+    width: p.width ?? undefined,
+    height: p.height ?? undefined,
+    faces: c.faces.map((f) => JSON.parse(f.info) as StoredFace),
+  };
 }

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { ToolkitError } from "../errors.ts";
 import { FaceStore, type StoreKey } from "./face_store.ts";
 
 const key: StoreKey = { models: ["d", "l", "e"], dim: 4, options: { minFaceSize: 20 } };
+const quiet = { log: () => {} };
 
 function face(v: number, thumb?: number[]) {
   return {
@@ -15,58 +18,119 @@ function face(v: number, thumb?: number[]) {
 
 Deno.test("stored photos come back after reopening, vectors and thumbnails included", async () => {
   const root = await Deno.makeTempDir();
-  const s = await FaceStore.open(root, key);
+  const s = await FaceStore.open(root, key, quiet);
   await s.put("h1", { width: 100, height: 80, faces: [face(1, [9, 9]), face(5)] });
   await s.put("h2", { width: 10, height: 10, faces: [] });
   await s.put("h3", { error: { stage: "decode", message: "not an image" } });
-  const r = await FaceStore.open(root, key);
+  s.close();
+  const r = await FaceStore.open(root, key, quiet);
   assert.equal(r.size, 3);
   assert.equal(r.rows, 2);
-  assert.deepEqual(Array.from(await r.vectors()), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(Array.from(await r.vectors(["h1"])), [1, 2, 3, 4, 5, 6, 7, 8]);
+  // A hash may repeat (byte-identical copies of a photo): its rows repeat.
+  assert.deepEqual(Array.from(await r.vectors(["h1", "h2", "h1"])), [
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+  ]);
+  assert.deepEqual(r.embeddings("h1").map((e) => Array.from(e)), [[1, 2, 3, 4], [5, 6, 7, 8]]);
   const rec = r.get("h1")!;
-  assert.deepEqual(rec.faces.map((f) => f.row), [0, 1]);
-  const thumbs = await r.thumbnails(rec.faces);
+  assert.deepEqual(rec.faces[0].box, [1, 2, 30, 40]);
+  assert.equal(rec.faces[0].thumb, true);
+  assert.equal(rec.faces[1].thumb, undefined);
+  const thumbs = await r.thumbnails(["h1"]);
   assert.deepEqual(Array.from(thumbs[0]!), [9, 9]);
   assert.equal(thumbs[1], undefined);
   assert.equal(r.get("h2")!.faces.length, 0);
   assert.equal(r.get("h3")!.error!.stage, "decode");
-  // A different key (e.g. another threshold) is a different store.
-  const other = await FaceStore.open(root, { ...key, options: { minFaceSize: 40 } });
+  assert.equal(r.get("nope"), undefined);
+  await assert.rejects(() => r.vectors(["nope"]), /not stored/);
+  // A different key (e.g. another threshold) is a different store in the same file.
+  const other = await FaceStore.open(root, { ...key, options: { minFaceSize: 40 } }, quiet);
   assert.equal(other.size, 0);
+  assert.equal(other.file, r.file);
+  r.close(), other.close();
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("an interrupted write (vectors written, record line cut) is rolled back on reopening", async () => {
+Deno.test("extra per-face fields (e.g. a quality score) are stored and read back", async () => {
   const root = await Deno.makeTempDir();
-  const s = await FaceStore.open(root, key);
-  await s.put("h1", { width: 100, height: 80, faces: [face(1)] });
-  // Simulate a kill during the next put: its vectors and thumbnail landed, its line only half.
-  await Deno.writeFile(`${s.dir}/vectors.f32`, new Uint8Array(new Float32Array([7, 7, 7, 7]).buffer), {
-    append: true,
-  });
-  await Deno.writeFile(`${s.dir}/thumbs.bin`, new Uint8Array([1, 2, 3]), { append: true });
-  await Deno.writeTextFile(`${s.dir}/records.jsonl`, '{"hash":"h2","faces":[{"row":1', { append: true });
-  const r = await FaceStore.open(root, key);
-  assert.equal(r.size, 1);
-  assert.equal(r.get("h2"), undefined);
-  assert.equal((await Deno.stat(`${s.dir}/vectors.f32`)).size, 16);
-  assert.equal((await Deno.stat(`${s.dir}/thumbs.bin`)).size, 0);
-  // Work continues where it stopped, with consistent row numbers.
-  const rec = await r.put("h2", { width: 1, height: 1, faces: [face(3)] });
-  assert.equal(rec.faces[0].row, 1);
-  const again = await FaceStore.open(root, key);
-  assert.deepEqual(Array.from(await again.vectors()), [1, 2, 3, 4, 3, 4, 5, 6]);
+  const s = await FaceStore.open(root, key, quiet);
+  const withExtra = { ...face(1), quality: 0.75, tags: ["a"] };
+  await s.put("h1", { width: 10, height: 10, faces: [withExtra] });
+  s.close();
+  const r = await FaceStore.open(root, key, quiet);
+  const f = r.get("h1")!.faces[0];
+  assert.equal(f.quality, 0.75);
+  assert.deepEqual(f.tags, ["a"]);
+  r.close();
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("a record whose vectors are missing is dropped with everything after it", async () => {
+Deno.test("storing a photo that is already stored keeps the first record and returns it", async () => {
   const root = await Deno.makeTempDir();
-  const s = await FaceStore.open(root, key);
-  await s.put("h1", { width: 100, height: 80, faces: [face(1)] });
-  await s.put("h2", { width: 100, height: 80, faces: [face(2)] });
-  await Deno.truncate(`${s.dir}/vectors.f32`, 20); // second row cut short
-  const r = await FaceStore.open(root, key);
-  assert.equal(r.size, 1);
-  assert.ok(r.get("h1"));
+  const a = await FaceStore.open(root, key, quiet);
+  const b = await FaceStore.open(root, key, quiet); // a second connection, like a second process
+  await a.put("h1", { width: 10, height: 10, faces: [face(1)] });
+  const got = await b.put("h1", { width: 10, height: 10, faces: [face(7), face(8)] });
+  assert.equal(got.faces.length, 1);
+  assert.deepEqual(Array.from(await b.vectors(["h1"])), [1, 2, 3, 4]);
+  assert.equal(a.rows, 1);
+  // What one connection stores, the other sees at once.
+  await b.put("h2", { width: 10, height: 10, faces: [] });
+  assert.ok(a.get("h2"));
+  a.close(), b.close();
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("a vector of the wrong length is refused and nothing is stored", async () => {
+  const root = await Deno.makeTempDir();
+  const s = await FaceStore.open(root, key, quiet);
+  await assert.rejects(
+    () =>
+      s.put("h1", { width: 1, height: 1, faces: [face(1), { ...face(2), embedding: new Float32Array(3) }] }),
+    /embedding has 3 values, store holds 4/,
+  );
+  assert.equal(s.get("h1"), undefined);
+  assert.equal(s.rows, 0);
+  s.close();
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("a record changed behind the store's back is refused on open and on read", async () => {
+  const root = await Deno.makeTempDir();
+  const s = await FaceStore.open(root, key, quiet);
+  await s.put("h1", { width: 10, height: 10, faces: [face(1), face(2)] });
+  await s.put("h2", { width: 10, height: 10, faces: [face(3)] });
+  const db = new DatabaseSync(s.file);
+  db.prepare("UPDATE faces SET vector = ? WHERE hash = 'h1' AND idx = 1").run(
+    new Uint8Array(new Float32Array([2, 3, 4, 6]).buffer),
+  );
+  db.close();
+  assert.throws(
+    () => s.get("h1"),
+    (e) => e instanceof ToolkitError && /h1: face 1: checksum mismatch/.test(e.message),
+  );
+  assert.ok(s.get("h2"), "undamaged records stay readable");
+  await assert.rejects(() => s.vectors(["h2", "h1"]), /verify --repair/);
+  s.close();
+  await assert.rejects(
+    () => FaceStore.open(root, key, quiet),
+    (e) =>
+      e instanceof ToolkitError && /1 record\(s\).*fail their checks.*store verify --repair/.test(e.message),
+  );
   await Deno.remove(root, { recursive: true });
 });
