@@ -1,0 +1,125 @@
+/**
+ * `deno run -A lib/bench/tta.ts [--set lfw|pins] [--workers N] [--limit N]`: test-time
+ * augmentation measured. Embeds a data set twice, into fresh stores, without and with TTA (the
+ * mirrored aligned crop embedded in the same batch, the two vectors averaged), and prints per
+ * pass: LFW 10-fold verification accuracy (pairs.txt), BCubed F1 of average linkage (LFW: the
+ * people with 2+ photos; pins: all 48 people; photos without a face count as singletons), and
+ * the embedder's time per face.
+ *
+ * LFW: the photos of pairs.txt and of the people with 2+ photos (the labelled face is the one
+ * nearest the centre). pins: every photo, its largest face.
+ * @module
+ */
+import { parseCli } from "../cli/args.ts";
+import { embedPhotos } from "../pipeline/embed_photos.ts";
+import { LocalFolderSource } from "../sources/local.ts";
+import type { ImageRef, ImageSource } from "../sources/types.ts";
+import {
+  averageLinkageScores,
+  bestAndAt,
+  largestFace,
+  pickFaces,
+  subset,
+  THRESHOLDS,
+  verification,
+} from "./embed_eval.ts";
+import { lfwOrSkip } from "./lfw_data.ts";
+import { centreFace, parsePairs } from "./lfw_protocol.ts";
+
+const USAGE = "usage: deno run -A lib/bench/tta.ts [--set lfw|pins] [--workers N] [--limit N] [--data DIR]";
+const v = parseCli(Deno.args, {
+  set: { type: "string" },
+  workers: { type: "string" },
+  limit: { type: "string" },
+  data: { type: "string" },
+  help: { type: "boolean" },
+}, USAGE);
+const set = v.set ?? "lfw";
+if (set !== "lfw" && set !== "pins") {
+  console.error(USAGE);
+  Deno.exit(2);
+}
+
+/** A source over the listed files that `keep` accepts, at most `limit`. */
+function filtered(base: ImageSource, keep: (r: ImageRef) => boolean, limit: number): ImageSource {
+  return {
+    description: base.description,
+    async *list(signal?: AbortSignal) {
+      let n = 0;
+      for await (const r of base.list(signal)) {
+        if (!keep(r)) continue;
+        if (n++ >= limit) break;
+        yield r;
+      }
+    },
+    read: base.read.bind(base),
+  };
+}
+
+const limit = v.limit ? Number(v.limit) : Infinity;
+let source: ImageSource;
+let pairs: ReturnType<typeof parsePairs> = [];
+let twoPlus = (_: string) => true;
+if (set === "lfw") {
+  const root = await lfwOrSkip(v.data);
+  if (!root) Deno.exit(0);
+  pairs = parsePairs(await Deno.readTextFile(`${root}/pairs.txt`));
+  const inPairs = new Set(pairs.flatMap((p) => [p.a, p.b]));
+  const perPerson = new Map<string, number>();
+  const base = new LocalFolderSource(`${root}/images_deepfunneled`, { labelsFromFolders: true });
+  for await (const r of base.list()) {
+    const person = r.path.split("/")[0];
+    perPerson.set(person, (perPerson.get(person) ?? 0) + 1);
+  }
+  twoPlus = (path) => (perPerson.get(path.split("/")[0]) ?? 0) >= 2;
+  source = filtered(base, (r) => inPairs.has(r.path) || twoPlus(r.path), limit);
+} else {
+  const root = v.data ?? new URL("../../../shared/datasets/pins/images", import.meta.url).pathname;
+  if (!(await Deno.stat(root).then(() => true, () => false))) {
+    console.log(`skipped: the pins data set is not at ${root} (see ../shared/datasets/README.md)`);
+    Deno.exit(0);
+  }
+  source = filtered(new LocalFolderSource(root, { labelsFromFolders: true }), () => true, limit);
+}
+
+const f4 = (n: number) => n.toFixed(4);
+for (const tta of [false, true]) {
+  const storeDir = await Deno.makeTempDir({ prefix: `tta-store-${tta ? "on" : "off"}-` });
+  try {
+    const res = await embedPhotos(source, {
+      storeDir,
+      tta,
+      aligned: "off",
+      thumbnailSize: 0,
+      workers: v.workers ? Number(v.workers) : undefined,
+      progress: false,
+    });
+    const picked = await pickFaces(res, set === "lfw" ? centreFace : largestFace);
+    const line = [`${set} tta ${tta ? "on " : "off"}: ${res.photos.length} photos, ${picked.faces} faces`];
+    if (set === "lfw" && limit === Infinity) {
+      const ver = verification(picked, pairs);
+      line.push(
+        `verification ${(100 * ver.mean).toFixed(2)}% ± ${
+          (100 * ver.std).toFixed(2)
+        } (${ver.missing} pairs missing a face)`,
+      );
+    }
+    const clusterSet = subset(picked, twoPlus, res.photos.map((p) => p.ref.path));
+    const { best, at } = bestAndAt(await averageLinkageScores(clusterSet, THRESHOLDS), 0.55);
+    line.push(
+      `BCubed F1 (${clusterSet.photos} photos, ${new Set(clusterSet.allLabels).size} people) ` +
+        `best ${f4(best.bcubedF1)} at ${best.threshold}, ${f4(at.bcubedF1)} at ${at.threshold}`,
+    );
+    const t = res.timings;
+    line.push(
+      `embedder ${(1000 * t.embed / picked.faces).toFixed(2)} ms/face, whole face stage ` +
+        `${
+          (1000 * (t.decode + t.detect + t.landmarks + t.align + t.embed) / res.photos.length).toFixed(2)
+        } ` +
+        `ms/photo (summed over workers), wall ${t.total.toFixed(1)} s`,
+    );
+    console.log(line.join(", "));
+  } finally {
+    await Deno.remove(storeDir, { recursive: true });
+  }
+}
