@@ -63,7 +63,7 @@ export interface PhotoResult {
 
 /** What {@link embedPhotos} returns. */
 export interface EmbedResult {
-  /** One entry per listed photo, in listing order. */
+  /** One entry per listed photo, and one (stage `list`) per entry the listing could not offer, in listing order. */
   photos: PhotoResult[];
   /** The store holding the faces. */
   store: FaceStore;
@@ -90,7 +90,12 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   const log = opts.log ?? ((l: string) => console.error(l));
   const t0 = performance.now();
   const refs: ImageRef[] = [];
-  for await (const r of source.list(opts.signal)) refs.push(r);
+  // Entries the listing could not offer (an unreadable folder, a link loop, a FIFO...) become
+  // failures at stage `list`, in their place in the listing order.
+  const skipped: { at: number; failure: FileFailure }[] = [];
+  for await (const r of source.list(opts.signal, (failure) => skipped.push({ at: refs.length, failure }))) {
+    refs.push(r);
+  }
   const tList = performance.now();
   const workers = opts.workers ?? navigator.hardwareConcurrency ?? 1;
   // Every option that changes results, with its default filled in: the analyser gets exactly
@@ -247,7 +252,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   progress.finish();
   const tm = pool ? pool.times : { ...analyzer!.times, decode: localTimes.decode + analyzer!.times.decode };
   return {
-    photos,
+    photos: withListFailures(photos, skipped),
     store,
     models,
     provider: pool?.provider ?? analyzer!.provider,
@@ -281,4 +286,22 @@ export function storeKeyOptions(
     ...(modes.tta ? { tta: true } : {}),
     ...(modes.aligned ? { aligned: true } : {}),
   };
+}
+
+/** `photos` with an entry (stage `list`, no bytes) for each skipped entry, at its listing position. */
+function withListFailures(
+  photos: PhotoResult[],
+  skipped: { at: number; failure: FileFailure }[],
+): PhotoResult[] {
+  if (skipped.length === 0) return photos;
+  const out: PhotoResult[] = [];
+  let k = 0;
+  for (let i = 0; i <= photos.length; i++) {
+    for (; k < skipped.length && skipped[k].at === i; k++) {
+      const { failure } = skipped[k];
+      out.push({ ref: { id: failure.path, path: failure.path, size: 0, modified: 0 }, failure });
+    }
+    if (i < photos.length) out.push(photos[i]);
+  }
+  return out;
 }
