@@ -25,9 +25,36 @@ const ENTITIES: Record<string, string> = {
   "'": "&#39;",
 };
 
-/** Escapes `& < > " '`, so the text is safe in element content and in quoted attribute values. */
+/**
+ * Unicode bidirectional controls: the embeddings and overrides U+202A to U+202E, the isolates
+ * U+2066 to U+2069, and the marks U+200E, U+200F and U+061C. Invisible, they reorder the text
+ * around them: `evil\u202Egpj.png` is shown as "evilgnp.jpg".
+ */
+const BIDI = "\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069";
+const BIDI_CONTROLS = new RegExp(`[${BIDI}]`, "g");
+const TO_ESCAPE = new RegExp(`[&<>"'${BIDI}]`, "g");
+
+/** The visible name of one character: `<U+202E>`. */
+function codePointName(c: string): string {
+  return `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}>`;
+}
+
+/**
+ * Replaces every Unicode bidirectional control (U+202A to U+202E, U+2066 to U+2069, U+200E,
+ * U+200F, U+061C) by its visible name (`<U+202E>`), so that a text (a file name) cannot read
+ * differently than it is. Plain text in, plain text out: for places that show text without HTML
+ * escaping (`textContent` in a script); {@link escapeHtml} does it too.
+ */
+export function showBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, codePointName);
+}
+
+/**
+ * Escapes `& < > " '`, so the text is safe in element content and in quoted attribute values,
+ * and shows bidirectional controls by name (`&lt;U+202E&gt;`, see {@link showBidiControls}).
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return text.replace(TO_ESCAPE, (c) => ENTITIES[c] ?? escapeHtml(codePointName(c)));
 }
 
 function render(value: HtmlValue): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { escapeHtml, markup, safeHttpUrl, trustedHtml } from "./html.ts";
+import { escapeHtml, markup, safeHttpUrl, showBidiControls, trustedHtml } from "./html.ts";
 
 const HOSTILE = "<img src=x onerror=alert(1)>.jpg";
 const QUOTES = `"quotes" & 'apostrophes'.jpg`;
@@ -55,4 +55,39 @@ Deno.test("safeHttpUrl keeps http(s) links and refuses everything else", () => {
       undefined,
     ]
   ) assert.equal(safeHttpUrl(bad), undefined, String(bad));
+});
+
+Deno.test("bidirectional controls in names are shown by name, in content and attributes alike", () => {
+  // U+202E turns the rest around: shown raw, this name reads "evilgnp.jpg".
+  const evil = "evil\u202Egpj.png";
+  assert.equal(escapeHtml(evil), "evil&lt;U+202E&gt;gpj.png");
+  assert.equal(showBidiControls(evil), "evil<U+202E>gpj.png");
+  assert.equal(
+    markup`<a title="${evil}">${evil}</a>`.value,
+    `<a title="evil&lt;U+202E&gt;gpj.png">evil&lt;U+202E&gt;gpj.png</a>`,
+  );
+  const controls = [
+    0x061c,
+    0x200e,
+    0x200f,
+    0x202a,
+    0x202b,
+    0x202c,
+    0x202d,
+    0x202e,
+    0x2066,
+    0x2067,
+    0x2068,
+    0x2069,
+  ];
+  const all = controls.map((c) => `a${String.fromCodePoint(c)}`).join("");
+  const shown = escapeHtml(all);
+  assert.equal(
+    shown,
+    controls.map((c) => `a&lt;U+${c.toString(16).toUpperCase().padStart(4, "0")}&gt;`).join(""),
+  );
+  assert.doesNotMatch(shown, /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
+  // Neighbours that are not bidi controls stay as they are (Arabic, Hebrew, emoji joiners).
+  assert.equal(escapeHtml("صورة שלום 👩\u200D👩.jpg"), "صورة שלום 👩\u200D👩.jpg");
+  assert.equal(showBidiControls("plain.jpg"), "plain.jpg");
 });

@@ -26,7 +26,7 @@ import {
 } from "./analysis.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import type { Rgb } from "./contact_sheet.ts";
-import { markup } from "./html.ts";
+import { markup, showBidiControls } from "./html.ts";
 import type { MapData } from "./map_script.ts";
 import { planPages } from "./paginate.ts";
 import type { RunData } from "./run_data.ts";
@@ -246,7 +246,8 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
       w,
       h,
       xy: Array.from(points),
-      names: run.faces.map((f) => `${f.path} · face ${f.face}`),
+      // Shown with textContent in the tooltip, so bidi controls are named here.
+      names: run.faces.map((f) => `${showBidiControls(f.path)} · face ${f.face}`),
       cluster: Array.from(run.clusters),
       ...(run.truth ? { person: Array.from(run.truth), people: run.truthNames } : {}),
       tiles,
