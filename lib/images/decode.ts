@@ -5,6 +5,8 @@
  */
 import sharp from "sharp";
 import { ToolkitError } from "../errors.ts";
+import { decodeBmp, isBmp } from "./bmp.ts";
+import { decodeHeic, isHeicNotAvif } from "./heic.ts";
 import { storedImageSize } from "./image_size.ts";
 import { encodeJpegSmall } from "./jpeg_encoder.ts";
 
@@ -46,8 +48,10 @@ export interface DecodeOptions {
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
 /**
- * Decodes image bytes (JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIF where sharp supports it) into RGB,
- * applying the EXIF orientation and flattening transparency onto white.
+ * Decodes image bytes into RGB, applying the EXIF orientation and flattening transparency onto
+ * white. The format is told by the bytes, not the name: JPEG, PNG, WebP, GIF, TIFF and AVIF by
+ * sharp; HEIC (HEVC, which sharp's build lacks) by `heic-decode` ({@link decodeHeic}); BMP by
+ * `bmp-ts` behind a header check ({@link decodeBmp}).
  * Throws a {@link ToolkitError} naming the file when the bytes are empty, not an image,
  * truncated, or over the pixel limit.
  *
@@ -60,13 +64,19 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
   const name = opts.name ?? "image";
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (bytes.length === 0) throw new ToolkitError(`${name}: empty file`);
+  // Pixels decoded outside sharp (BMP, HEIC) go through the same resizing and conversion.
+  let raw: { data: Uint8Array; width: number; height: number; channels: 3 | 4 } | undefined;
+  if (isBmp(bytes)) raw = decodeBmp(bytes, name, maxPixels);
+  else if (isHeicNotAvif(bytes)) raw = { ...await decodeHeic(bytes, name, maxPixels), channels: 4 };
   try {
-    let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: "error" }).rotate();
+    let pipeline = raw
+      ? sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } })
+      : sharp(bytes, { limitInputPixels: maxPixels, failOn: "error" }).rotate();
     let scale = 1, longSide = 0;
     if (opts.maxSide) {
       // The long side is the same before and after EXIF rotation, so the stored size will do;
       // reading it from the header saves a libvips call for JPEG and PNG.
-      const meta = storedImageSize(bytes) ?? await pipeline.metadata();
+      const meta = raw ?? storedImageSize(bytes) ?? await pipeline.metadata();
       const w = meta.width ?? 0, h = meta.height ?? 0;
       if (Math.max(w, h) > opts.maxSide) {
         pipeline = pipeline.resize({ width: opts.maxSide, height: opts.maxSide, fit: "inside" });
