@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
+import { type BmpSpec, writeBmp } from "./bmp_testing.ts";
 import { decodeImage, encodeJpeg, resizeRgb } from "./decode.ts";
 
 async function bytes(p: Promise<Uint8Array | { buffer: ArrayBufferLike }>): Promise<Uint8Array> {
@@ -89,65 +90,6 @@ Deno.test("a reduced decode keeps the long side under maxSide and says its scale
   const small = await decodeImage(jpg, { maxSide: 5000 });
   assert.deepEqual([small.width, small.height, small.scale], [3000, 2000, 1]);
 });
-
-/** Options of {@link writeBmp}: a BMP writer independent of the decoder under test. */
-interface BmpSpec {
-  bpp: 8 | 24 | 32;
-  /** 40 (BITMAPINFOHEADER) or 124 (BITMAPV5HEADER, with masks). */
-  headerSize?: 40 | 124;
-  topDown?: boolean;
-  /** Bytes left between the header (and palette) and the pixels. */
-  gap?: number;
-  /** Overrides the compression field (to write what the decoder must refuse). */
-  compression?: number;
-}
-
-/** A BMP of `rgba` (4 bytes a pixel, rows from the top); 8-bit files get a palette of the colours used. */
-function writeBmp(rgba: Uint8Array, w: number, h: number, spec: BmpSpec): Uint8Array {
-  const headerSize = spec.headerSize ?? 40;
-  const palette: number[] = [];
-  const index = new Map<number, number>();
-  if (spec.bpp === 8) {
-    for (let i = 0; i < w * h; i++) {
-      const key = (rgba[i * 4] << 16) | (rgba[i * 4 + 1] << 8) | rgba[i * 4 + 2];
-      if (!index.has(key)) index.set(key, palette.push(key) - 1);
-    }
-  }
-  const row = Math.ceil(w * spec.bpp / 32) * 4;
-  const offset = 14 + headerSize + palette.length * 4 + (spec.gap ?? 0);
-  const out = new Uint8Array(offset + row * h);
-  const v = new DataView(out.buffer);
-  out[0] = 0x42, out[1] = 0x4d;
-  v.setUint32(2, out.length, true);
-  v.setUint32(10, offset, true);
-  v.setUint32(14, headerSize, true);
-  v.setInt32(18, w, true);
-  v.setInt32(22, spec.topDown ? -h : h, true);
-  v.setUint16(26, 1, true);
-  v.setUint16(28, spec.bpp, true);
-  v.setUint32(30, spec.compression ?? (spec.bpp === 32 && headerSize === 124 ? 3 : 0), true);
-  v.setUint32(34, row * h, true);
-  v.setUint32(46, palette.length, true);
-  if (headerSize === 124) {
-    [0x00ff0000, 0x0000ff00, 0x000000ff, 0xff000000].forEach((m, i) => v.setUint32(54 + i * 4, m, true));
-    v.setUint32(70, 0x73524742, true); // 'sRGB'
-  }
-  palette.forEach((c, i) => v.setUint32(14 + headerSize + i * 4, c, true));
-  for (let y = 0; y < h; y++) {
-    const line = offset + (spec.topDown ? y : h - 1 - y) * row;
-    for (let x = 0; x < w; x++) {
-      const s = (y * w + x) * 4;
-      if (spec.bpp === 8) {
-        out[line + x] = index.get((rgba[s] << 16) | (rgba[s + 1] << 8) | rgba[s + 2])!;
-      } else {
-        const d = line + x * (spec.bpp / 8);
-        out[d] = rgba[s + 2], out[d + 1] = rgba[s + 1], out[d + 2] = rgba[s];
-        if (spec.bpp === 32) out[d + 3] = rgba[s + 3];
-      }
-    }
-  }
-  return out;
-}
 
 /** A 7x5 test card (odd width, so rows are padded): 4 colours in quarters, a transparent corner. */
 function card(): { rgba: Uint8Array; w: number; h: number } {
