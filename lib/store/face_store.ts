@@ -21,7 +21,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { ToolkitError } from "../errors.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { bytesOf, faceChecksum, photoChecksum } from "./checksum.ts";
-import { type CheckedPhoto, type FaceRow, RecordReader, scanKey, vectorOf } from "./record_rows.ts";
+import { type CheckedPhoto, type FaceRow, photosOfKey, RecordReader, vectorOf } from "./record_rows.ts";
 import { openStoreDb, repairHint, storeError, withWriteLock } from "./store_db.ts";
 
 /**
@@ -142,6 +142,8 @@ export class FaceStore {
   readonly #insertPhoto: StatementSync;
   readonly #insertFace: StatementSync;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Records checked (on opening, or when first read) and written by this connection. */
+  readonly #records: Map<string, StoredImage>;
 
   private constructor(
     root: string,
@@ -150,7 +152,9 @@ export class FaceStore {
     keyId: string,
     dim: number,
     log: (line: string) => void,
+    records: Map<string, StoredImage>,
   ) {
+    this.#records = records;
     this.root = root;
     this.file = file;
     this.#db = db;
@@ -159,7 +163,7 @@ export class FaceStore {
     this.#log = log;
     this.#reader = new RecordReader(db);
     this.#insertPhoto = db.prepare(
-      "INSERT INTO photos (key_id, hash, width, height, error, face_count, checksum, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO photos (key_id, hash, width, height, error, face_count, checksum, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     );
     this.#insertFace = db.prepare(
       "INSERT INTO faces (key_id, hash, idx, info, vector, thumb, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -192,6 +196,7 @@ export class FaceStore {
     const log = opts.log ?? ((l: string) => console.error(l));
     const { db, file } = await openStoreDb(root, log);
     let dim: number;
+    const records = new Map<string, StoredImage>();
     try {
       const qc = db.prepare("PRAGMA quick_check(5)").all() as { quick_check: string }[];
       if (qc.length !== 1 || qc[0].quick_check !== "ok") {
@@ -227,9 +232,13 @@ export class FaceStore {
       if (opts.verify !== false) {
         const damaged: string[] = [];
         let count = 0;
-        for (const d of scanKey(db, keyId, dim)) {
+        for (const p of photosOfKey(db, keyId, dim)) {
+          if (p.problems.length === 0) {
+            records.set(p.hash, toImage(p as CheckedPhoto));
+            continue;
+          }
           count++;
-          if (damaged.length < 3) damaged.push(`photo ${d.hash.slice(0, 12)}: ${d.problems.join(", ")}`);
+          if (damaged.length < 3) damaged.push(`photo ${p.hash.slice(0, 12)}: ${p.problems.join(", ")}`);
         }
         if (count > 0) {
           throw new ToolkitError(
@@ -243,7 +252,7 @@ export class FaceStore {
       db.close();
       throw storeError(file, root, "checking on open", e);
     }
-    return new FaceStore(root, file, db, keyId, dim, log);
+    return new FaceStore(root, file, db, keyId, dim, log, records);
   }
 
   #count(sql: string): number {
@@ -292,8 +301,13 @@ export class FaceStore {
 
   /** The record of a photo, if it was processed before (by any process); checked. */
   get(hash: string): StoredImage | undefined {
+    const known = this.#records.get(hash);
+    if (known) return known;
     const c = this.#read(hash);
-    return c && toImage(c);
+    if (!c) return undefined;
+    const rec = toImage(c);
+    this.#records.set(hash, rec);
+    return rec;
   }
 
   /**
@@ -331,8 +345,11 @@ export class FaceStore {
     const sum = photoChecksum(k, hash, photo[0], photo[1], photo[2], faces.length);
     const created = new Date().toISOString();
     return withWriteLock(this.#db, this.file, () => {
-      const existing = this.#reader.read(k, hash, this.dim);
-      if (existing) {
+      if (
+        this.#insertPhoto.run(k, hash, photo[0], photo[1], photo[2], faces.length, sum, created).changes === 0
+      ) {
+        // Another process stored this photo first: keep its record.
+        const existing = this.#reader.read(k, hash, this.dim)!;
         if (existing.problems.length > 0) {
           throw new ToolkitError(
             `store ${this.file} is damaged: photo ${hash}: ${existing.problems.join(", ")}; ${
@@ -340,11 +357,10 @@ export class FaceStore {
             }`,
           );
         }
-        return toImage(existing);
+        return this.#remember(toImage(existing));
       }
-      this.#insertPhoto.run(k, hash, photo[0], photo[1], photo[2], faces.length, sum, created);
       for (const f of faces) this.#insertFace.run(k, hash, ...f);
-      return toImage({
+      return this.#remember(toImage({
         photo: {
           hash,
           width: photo[0],
@@ -355,10 +371,15 @@ export class FaceStore {
         },
         faces: faces.map(([idx, info, vector, thumb, checksum]) => ({ idx, info, vector, thumb, checksum })),
         problems: [],
-      });
+      }));
     }, this.#log).catch((e) => {
       throw storeError(this.file, this.root, `storing photo ${hash}`, e);
     });
+  }
+
+  #remember(rec: StoredImage): StoredImage {
+    this.#records.set(rec.hash, rec);
+    return rec;
   }
 
   /** Waits for pending writes. */
@@ -378,7 +399,7 @@ export class FaceStore {
    */
   async vectors(hashes: readonly string[]): Promise<Float32Array> {
     await this.flush();
-    const parts = new Map<string, FaceRow[]>();
+    const parts = this.#faceRows(hashes);
     let rows = 0;
     for (const h of hashes) {
       let faces = parts.get(h);
@@ -399,20 +420,43 @@ export class FaceStore {
   }
 
   /**
+   * The checked face rows of the given photos: one query per photo for a few, one ordered pass
+   * over the key for many.
+   */
+  #faceRows(hashes: readonly string[]): Map<string, FaceRow[]> {
+    const wanted = new Set(hashes);
+    const parts = new Map<string, FaceRow[]>();
+    if (wanted.size <= 64) return parts; // filled one by one by the caller
+    try {
+      for (const p of photosOfKey(this.#db, this.keyId, this.dim)) {
+        if (!wanted.has(p.hash)) continue;
+        if (p.problems.length > 0) {
+          throw new ToolkitError(
+            `store ${this.file} is damaged: photo ${p.hash}: ${p.problems.join(", ")}; ${
+              repairHint(this.root)
+            }`,
+          );
+        }
+        parts.set(p.hash, p.faces);
+      }
+    } catch (e) {
+      throw storeError(this.file, this.root, "reading vectors", e);
+    }
+    return parts;
+  }
+
+  /**
    * The thumbnails of the given photos' faces, in the order of {@link vectors} (undefined where
    * none was stored).
    */
   async thumbnails(hashes: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     await this.flush();
+    const parts = this.#faceRows(hashes);
     const out: (Uint8Array | undefined)[] = [];
-    const seen = new Map<string, (Uint8Array | undefined)[]>();
     for (const h of hashes) {
-      let t = seen.get(h);
-      if (!t) {
-        t = (this.#read(h)?.faces ?? []).map((f) => f.thumb ?? undefined);
-        seen.set(h, t);
-      }
-      out.push(...t);
+      let faces = parts.get(h);
+      if (!faces) parts.set(h, faces = this.#read(h)?.faces ?? []);
+      for (const f of faces) out.push(f.thumb ?? undefined);
     }
     return out;
   }

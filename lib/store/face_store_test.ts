@@ -120,13 +120,21 @@ Deno.test("a record changed behind the store's back is refused on open and on re
     new Uint8Array(new Float32Array([2, 3, 4, 6]).buffer),
   );
   db.close();
+  // The open store reads vectors from the file, checked.
+  await assert.rejects(
+    () => s.vectors(["h2", "h1"]),
+    (e) => e instanceof ToolkitError && /h1: face 1: checksum mismatch.*verify --repair/.test(e.message),
+  );
+  assert.equal((await s.vectors(["h2"])).length, 4, "undamaged records stay readable");
+  s.close();
+  // Opened without the full check, the record is refused when read.
+  const lazy = await FaceStore.open(root, key, { ...quiet, verify: false });
   assert.throws(
-    () => s.get("h1"),
+    () => lazy.get("h1"),
     (e) => e instanceof ToolkitError && /h1: face 1: checksum mismatch/.test(e.message),
   );
-  assert.ok(s.get("h2"), "undamaged records stay readable");
-  await assert.rejects(() => s.vectors(["h2", "h1"]), /verify --repair/);
-  s.close();
+  assert.ok(lazy.get("h2"));
+  lazy.close();
   await assert.rejects(
     () => FaceStore.open(root, key, quiet),
     (e) =>

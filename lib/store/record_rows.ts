@@ -112,10 +112,15 @@ export interface Damage {
 }
 
 /**
- * Checks every photo of key `keyId` in one ordered pass over both tables (face rows without
- * a photo row included) and yields each damaged one. SQLite errors (a damaged file) are thrown.
+ * Reads every photo of key `keyId` in one ordered pass over both tables and checks each one;
+ * face rows without a photo row come as a damaged entry without `photo`. SQLite errors (a
+ * damaged file) are thrown.
  */
-export function* scanKey(db: DatabaseSync, keyId: string, dim: number): Generator<Damage> {
+export function* photosOfKey(
+  db: DatabaseSync,
+  keyId: string,
+  dim: number,
+): Generator<{ hash: string; photo?: PhotoRow; faces: FaceRow[]; problems: string[] }> {
   const photos = db.prepare(
     "SELECT hash, width, height, error, face_count, checksum FROM photos WHERE key_id = ? ORDER BY hash",
   ).iterate(keyId) as Iterator<PhotoRow>;
@@ -123,24 +128,32 @@ export function* scanKey(db: DatabaseSync, keyId: string, dim: number): Generato
     "SELECT hash, idx, info, vector, thumb, checksum FROM faces WHERE key_id = ? ORDER BY hash, idx",
   ).iterate(keyId) as Iterator<FaceRow & { hash: string }>;
   let f = faceIt.next();
-  for (let p = photos.next(); !p.done; p = photos.next()) {
-    const photo = p.value;
-    // Face rows of hashes before this photo have no photo row.
+  const orphansBefore = function* (hash: string | undefined) {
     const orphans = new Map<string, number>();
-    while (!f.done && f.value.hash < photo.hash) {
+    while (!f.done && (hash === undefined || f.value.hash < hash)) {
       orphans.set(f.value.hash, (orphans.get(f.value.hash) ?? 0) + 1);
       f = faceIt.next();
     }
-    for (const [hash, n] of orphans) yield { hash, problems: [`${n} face rows without a photo row`] };
+    for (const [h, n] of orphans) {
+      yield { hash: h, faces: [], problems: [`${n} face rows without a photo row`] };
+    }
+  };
+  for (let p = photos.next(); !p.done; p = photos.next()) {
+    const photo = p.value;
+    yield* orphansBefore(photo.hash);
     const faces: FaceRow[] = [];
     while (!f.done && f.value.hash === photo.hash) {
       faces.push(f.value);
       f = faceIt.next();
     }
-    const problems = checkPhoto(keyId, photo, faces, dim);
-    if (problems.length > 0) yield { hash: photo.hash, problems };
+    yield { hash: photo.hash, photo, faces, problems: checkPhoto(keyId, photo, faces, dim) };
   }
-  const orphans = new Map<string, number>();
-  for (; !f.done; f = faceIt.next()) orphans.set(f.value.hash, (orphans.get(f.value.hash) ?? 0) + 1);
-  for (const [hash, n] of orphans) yield { hash, problems: [`${n} face rows without a photo row`] };
+  yield* orphansBefore(undefined);
+}
+
+/** Every damaged photo of key `keyId` (see {@link photosOfKey}). */
+export function* scanKey(db: DatabaseSync, keyId: string, dim: number): Generator<Damage> {
+  for (const p of photosOfKey(db, keyId, dim)) {
+    if (p.problems.length > 0) yield { hash: p.hash, problems: p.problems };
+  }
 }

@@ -157,6 +157,9 @@ export async function openStoreDb(
   }
   try {
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Takes effect only when the file is new: a face row (2 KB vector, thumbnail) fits a 4 KB
+    // page once, so 16 KB pages hold them with little waste (100 MB for 25,000 vectors -> 60 MB).
+    db.exec("PRAGMA page_size = 16384");
     const start = performance.now();
     // Switching to WAL needs a moment alone with the file; another process creating it may hold it.
     for (;;) {
