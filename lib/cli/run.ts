@@ -2,99 +2,170 @@
  * `deno task run --input <folder | drive:...> --out <dir>`: the whole pipeline with defaults.
  * @module
  */
+import { getClusterer, resolveParams } from "../cluster/registry.ts";
+import {
+  CREDENTIALS_FLAG,
+  DEVICE_FLAG,
+  LABELS_FLAG,
+  LINKAGE_FLAG,
+  METHOD_FLAG,
+  MIN_CLUSTER_FLAG,
+  MIN_FACE_FLAG,
+  OAUTH_CLIENT_FLAG,
+  QUIET_FLAG,
+  SCORE_FLAG,
+  THRESHOLD_FLAG,
+  TILES_FLAG,
+  WORKERS_FLAG,
+} from "../flags/common_flags.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo, Io } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
+import { UsageError } from "../flags/usage_error.ts";
 import { errorMessage } from "../errors.ts";
-import type { Device } from "../models/session.ts";
 import { runPipeline, type RunSummary } from "../pipeline/run.ts";
 import { openSource } from "../sources/open.ts";
-import { hasRequired, numberFlag, parseCli, tilingFlag, UsageError } from "./args.ts";
 
-const USAGE = `usage: deno task run --input <folder | drive:<id|URL|path>> --out <dir> [options]
-
-  --threshold <d>      cosine distance at which clusters stop merging (default 0.55)
-  --linkage <l>        average | complete | single (default average)
-  --min-cluster <n>    smaller clusters are reported as unassigned (default 2)
-  --min-face <px>      faces smaller than this (in the photo's pixels) are ignored (default 20)
-  --tiles <t>          auto: large photos are also searched in tiles, so that small faces in
-                       group photos are found (about twice the time on such photos); off: the
-                       whole photo only (default auto)
-  --score <s>          detector score threshold (default 0.65)
-  --labels             use the first folder level as ground truth (evaluation)
-  --device <d>         auto | cpu | cuda | tensorrt (default cpu)
-  --workers <n>        face workers, one model set each (default: one per core; 0 = main thread)
-  --max-side <px>      decode photos at most this long side (default 1280); small faces are
-                       cropped from the full resolution
-  --batch <n>          faces per embedder batch (default 32)
-  --concurrency <n>    photos in flight at once (default 2 per worker)
-  --store <dir>        embedding store root (default ~/.cache/facegroup/store)
-  --credentials <f>    Google key file for Drive input: service account or authorized_user
-                       (default: application default credentials, GOOGLE_APPLICATION_CREDENTIALS)
-  --oauth-client <f>   OAuth client secret file: sign in to Drive with a browser (token cached)
-  --quiet              no progress lines`;
+/** The flags of `deno task run`. */
+export const RUN_COMMAND = defineCommand({
+  name: "deno task run",
+  summary:
+    "Group the faces of a photo folder or Google Drive folder by person: report, CSV files, embeddings",
+  flags: {
+    input: {
+      type: "path",
+      required: true,
+      verbatimPrefixes: ["drive:"],
+      placeholder: "folder | drive:<id|URL|path>",
+      help: "photos: a local folder, or a Google Drive folder",
+    },
+    out: { type: "path", required: true, placeholder: "dir", help: "output folder (created)" },
+    method: METHOD_FLAG,
+    threshold: THRESHOLD_FLAG,
+    linkage: LINKAGE_FLAG,
+    "min-cluster": MIN_CLUSTER_FLAG,
+    "min-face": MIN_FACE_FLAG,
+    tiles: TILES_FLAG,
+    score: SCORE_FLAG,
+    tta: {
+      type: "boolean",
+      help: "test-time augmentation: each face is also embedded mirrored and the two combined",
+    },
+    aligned: {
+      type: "enum",
+      choices: ["auto", "on", "off"],
+      default: "auto",
+      help: "on: every photo is already an aligned face crop, embedded directly (no detection); " +
+        "auto: decided on a sample of the listing",
+    },
+    labels: LABELS_FLAG,
+    device: DEVICE_FLAG,
+    workers: WORKERS_FLAG,
+    "max-side": {
+      type: "integer",
+      min: 1,
+      placeholder: "px",
+      defaultText: "1280 (the pipeline's)",
+      help: "decode photos at most this long side; small faces are cropped from the full resolution",
+    },
+    batch: {
+      type: "integer",
+      min: 1,
+      placeholder: "n",
+      defaultText: "32 (the analyser's)",
+      help: "faces per embedder batch",
+    },
+    concurrency: {
+      type: "integer",
+      min: 1,
+      placeholder: "n",
+      defaultText: "2 per worker on the CPU, 4 on a GPU",
+      help: "photos in flight at once",
+    },
+    store: {
+      type: "path",
+      placeholder: "dir",
+      defaultText: "<cache>/store (FACEGROUP_CACHE, else ~/.cache/facegroup)",
+      help: "embedding store root",
+    },
+    credentials: CREDENTIALS_FLAG,
+    "oauth-client": OAUTH_CLIENT_FLAG,
+    quiet: QUIET_FLAG,
+  },
+  epilog: "Relative paths are taken from the directory you run the command in.",
+});
 
 /** Prints the one-paragraph summary of a run. */
-export function printSummary(s: RunSummary, out: string): void {
-  console.log(
+export function printSummary(s: RunSummary, out: string, io: Pick<Io, "out"> = { out: console.log }): void {
+  io.out(
     `${s.photos} photos, ${s.faces} faces in ${s.clusters} clusters (${s.unassigned} faces unassigned), ` +
       `${s.noFace} photos without a face, ${s.failures.length} unreadable files; ` +
       `${s.computed} photos analysed now, the rest from the store.`,
   );
-  console.log(`report: ${out}/index.html\nassignments: ${out}/assignments.csv\nerrors: ${out}/errors.csv`);
+  io.out(`report: ${out}/index.html\nassignments: ${out}/assignments.csv\nerrors: ${out}/errors.csv`);
 }
 
-/** Entry point. */
-export async function main(args: string[]): Promise<number> {
-  const v = parseCli(args, {
-    input: { type: "string" },
-    out: { type: "string" },
-    threshold: { type: "string" },
-    linkage: { type: "string" },
-    "min-cluster": { type: "string" },
-    "min-face": { type: "string" },
-    tiles: { type: "string" },
-    score: { type: "string" },
-    labels: { type: "boolean" },
-    device: { type: "string" },
-    concurrency: { type: "string" },
-    workers: { type: "string" },
-    "max-side": { type: "string" },
-    batch: { type: "string" },
-    store: { type: "string" },
-    credentials: { type: "string" },
-    "oauth-client": { type: "string" },
-    quiet: { type: "boolean" },
-    help: { type: "boolean" },
-  }, USAGE);
-  if (!hasRequired(v, ["input", "out"], USAGE)) return 2;
+/**
+ * The clustering overrides of the command line, checked against the chosen method's declared
+ * parameters before any work (a flag the method does not take is refused).
+ */
+export function clusterOverrides(
+  method: string | undefined,
+  flags: { threshold?: number; linkage?: string },
+): Record<string, unknown> {
+  const cluster: Record<string, unknown> = {};
+  if (flags.threshold !== undefined) cluster.threshold = flags.threshold;
+  if (flags.linkage !== undefined) cluster.linkage = flags.linkage;
+  if (method === undefined) return cluster;
+  const c = getClusterer(method);
+  for (const key of Object.keys(cluster)) {
+    if (!(key in c.params)) {
+      throw new UsageError(
+        `--${key} does not apply to --method ${method} (its parameters: ${Object.keys(c.params).join(", ")})`,
+      );
+    }
+  }
   try {
+    resolveParams(c, cluster);
+  } catch (e) {
+    throw new UsageError(errorMessage(e));
+  }
+  return cluster;
+}
+
+/** Entry point: returns the exit code (0 done, 1 failed, 2 bad command line). */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(RUN_COMMAND, args, io, async (v, io) => {
+    const cluster = clusterOverrides(v.method, v);
+    const log = (l: string) => io.err(l);
     const source = await openSource(v.input, {
       labelsFromFolders: v.labels,
       credentials: v.credentials,
       oauthClient: v["oauth-client"],
+      log,
     });
     const summary = await runPipeline(source, {
       out: v.out,
       storeDir: v.store,
-      device: v.device as Device | undefined,
-      concurrency: numberFlag(v.concurrency, "concurrency"),
-      workers: numberFlag(v.workers, "workers"),
-      maxSide: numberFlag(v["max-side"], "max-side"),
-      batchSize: numberFlag(v.batch, "batch"),
-      minFaceSize: numberFlag(v["min-face"], "min-face"),
-      tiling: tilingFlag(v.tiles),
-      scoreThreshold: numberFlag(v.score, "score"),
-      minClusterSize: numberFlag(v["min-cluster"], "min-cluster"),
-      cluster: {
-        ...(v.threshold !== undefined ? { threshold: numberFlag(v.threshold, "threshold") } : {}),
-        ...(v.linkage !== undefined ? { linkage: v.linkage as "average" } : {}),
-      },
+      device: v.device,
+      concurrency: v.concurrency,
+      workers: v.workers,
+      maxSide: v["max-side"],
+      batchSize: v.batch,
+      minFaceSize: v["min-face"],
+      tiling: v.tiles,
+      scoreThreshold: v.score,
+      tta: v.tta,
+      aligned: v.aligned,
+      minClusterSize: v["min-cluster"],
+      method: v.method,
+      cluster,
       progress: !v.quiet,
+      log,
     });
-    printSummary(summary, v.out);
+    printSummary(summary, v.out, io);
     return 0;
-  } catch (e) {
-    console.error(`error: ${errorMessage(e)}`);
-    return e instanceof UsageError ? 2 : 1;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -11,7 +11,9 @@
  * two labelings. Prints figures; not a test.
  * @module
  */
-import { parseCli } from "../cli/args.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 import { labelIds, readEmbeddingSet } from "../store/embedding_set.ts";
 import { writeMatrixNpy } from "../store/npy.ts";
 import type { Matrix } from "../matrix.ts";
@@ -199,47 +201,79 @@ async function benchSet(name: string, x: Matrix, truth: Int32Array | undefined, 
   }
 }
 
-if (import.meta.main) {
-  const values = parseCli(
-    Deno.args,
-    {
-      embeddings: { type: "string", default: ".cache/lfw/embeddings" },
-      synthetic: { type: "string", default: "25000" },
-      "no-sklearn": { type: "boolean" },
-      methods: { type: "string" },
-      dense: { type: "boolean" },
-      "sklearn-optics-max": { type: "string", default: "15000" },
-      help: { type: "boolean" },
+/** The flags of `deno task bench:cluster`. */
+export const CLUSTER_BENCH_COMMAND = defineCommand({
+  name: "deno task bench:cluster",
+  summary: "Benchmark: k-NN graph and every clustering method (time, best BCubed F1, peak memory) on LFW " +
+    "and synthetic embeddings, side by side with scikit-learn",
+  flags: {
+    embeddings: {
+      type: "path",
+      default: ".cache/lfw/embeddings",
+      placeholder: "dir",
+      help: "LFW embedding set (from `deno task bench:lfw`); skipped when absent",
     },
-    "usage: deno task bench:cluster [--embeddings dir] [--synthetic n] [--no-sklearn] [--methods a,b] [--dense] [--sklearn-optics-max n]\n(the LFW embeddings come from `deno task bench:lfw`; scikit-learn from Debian's python3-sklearn)",
-  );
-  const methods = values.methods ? values.methods.split(",") : Object.keys(BENCH_GRIDS);
-  const opts = {
-    methods,
-    sklearn: !values["no-sklearn"],
-    dense: !!values.dense,
-    sklearnOpticsMax: Number(values["sklearn-optics-max"]),
-  };
-  let hasLfw = false;
-  try {
-    hasLfw = Deno.statSync(`${values.embeddings}/vectors.npy`).isFile;
-  } catch { /* absent */ }
-  if (hasLfw) {
-    const set = await readEmbeddingSet(values.embeddings);
-    await benchSet(values.embeddings, set.x, labelIds(set.faces), opts);
-  } else console.log(`(no embedding set at ${values.embeddings}; skipping it)`);
-  const n = Number(values.synthetic);
-  if (n > 0) {
-    const s = syntheticClusters({
-      n,
-      dim: 512,
-      clusters: Math.round(n / 10),
-      spread: 1.0,
-      jitter: 0.35,
-      familyShare: 0.3,
-      noiseShare: 0.1,
-      seed: 1,
-    });
-    await benchSet(`synthetic ${n} x 512`, s.x, s.truth, opts);
-  }
+    synthetic: {
+      type: "integer",
+      min: 0,
+      default: 25000,
+      placeholder: "n",
+      help: "synthetic set size (0 to skip)",
+    },
+    "no-sklearn": { type: "boolean", help: "skip the scikit-learn comparison" },
+    methods: {
+      type: "list",
+      choices: Object.keys(BENCH_GRIDS),
+      placeholder: "a,b",
+      defaultText: "all",
+      help: "methods to measure",
+    },
+    dense: { type: "boolean", help: "also time the dense distance-matrix path" },
+    "sklearn-optics-max": {
+      type: "integer",
+      min: 1,
+      default: 15000,
+      placeholder: "n",
+      help: "largest set OPTICS is run on in scikit-learn",
+    },
+  },
+  epilog: "scikit-learn comes from Debian's python3-sklearn (/usr/bin/python3).",
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(CLUSTER_BENCH_COMMAND, args, io, async (values, io) => {
+    const methods = values.methods.length ? values.methods : Object.keys(BENCH_GRIDS);
+    const opts = {
+      methods,
+      sklearn: !values["no-sklearn"],
+      dense: values.dense,
+      sklearnOpticsMax: values["sklearn-optics-max"],
+    };
+    let hasLfw = false;
+    try {
+      hasLfw = Deno.statSync(`${values.embeddings}/vectors.npy`).isFile;
+    } catch { /* absent */ }
+    if (hasLfw) {
+      const set = await readEmbeddingSet(values.embeddings);
+      await benchSet(values.embeddings, set.x, labelIds(set.faces), opts);
+    } else io.out(`(no embedding set at ${values.embeddings}; skipping it)`);
+    const n = values.synthetic;
+    if (n > 0) {
+      const s = syntheticClusters({
+        n,
+        dim: 512,
+        clusters: Math.round(n / 10),
+        spread: 1.0,
+        jitter: 0.35,
+        familyShare: 0.3,
+        noiseShare: 0.1,
+        seed: 1,
+      });
+      await benchSet(`synthetic ${n} x 512`, s.x, s.truth, opts);
+    }
+    return 0;
+  });
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

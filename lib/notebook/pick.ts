@@ -19,7 +19,10 @@ import type { ReportFace, RunReport } from "../report/types.ts";
 import { decodeNpy, encodeNpy } from "../store/npy.ts";
 import { readLabels } from "../sweep/output.ts";
 import type { RunRow } from "../sweep/selection.ts";
-import { hasRequired, parseCli } from "../cli/args.ts";
+import { PICK_FLAG } from "../flags/common_flags.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 
 /** A chosen sweep run. */
 export interface SweepPick {
@@ -174,32 +177,28 @@ export async function applyPick(runDir: string, sweepDir: string, pick: string):
   return { pick: chosen, method, params, clusters, unassigned: shown.filter((c) => c < 0).length };
 }
 
-const USAGE = `usage: deno run -A lib/notebook/pick.ts --run <dir> [--sweep <dir>] [--pick <which>]
-
-  --run <dir>     run folder (deno task run --out)
-  --sweep <dir>   sweep output folder (default <run>/sweep)
-  --pick <which>  best | label-free | keep | <sweep run id> (default best)`;
+/** The flags of `deno run -A lib/notebook/pick.ts`. */
+export const PICK_COMMAND = defineCommand({
+  name: "deno run -A lib/notebook/pick.ts",
+  summary:
+    "Apply a sweep's chosen configuration to a run folder (labels, assignments, report), as notebook 03 does",
+  flags: {
+    run: { type: "path", required: true, placeholder: "dir", help: "run folder (deno task run --out)" },
+    sweep: { type: "path", placeholder: "dir", defaultText: "<run>/sweep", help: "sweep output folder" },
+    pick: PICK_FLAG,
+  },
+});
 
 /** Entry point; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  const v = parseCli(args, {
-    run: { type: "string" },
-    sweep: { type: "string" },
-    pick: { type: "string" },
-    help: { type: "boolean" },
-  }, USAGE);
-  if (!hasRequired(v, ["run"], USAGE)) return 2;
-  try {
-    const r = await applyPick(v.run, v.sweep ?? join(v.run, "sweep"), v.pick ?? "best");
-    console.log(
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(PICK_COMMAND, args, io, async (v, io) => {
+    const r = await applyPick(v.run, v.sweep ?? join(v.run, "sweep"), v.pick);
+    io.out(
       `${v.run}: ${r.pick ? `${r.pick.rule} ${r.pick.row.id}` : "the pipeline's own clustering"} -> ` +
         `${r.clusters} clusters, ${r.unassigned} faces unassigned`,
     );
     return 0;
-  } catch (e) {
-    console.error(`error: ${errorMessage(e)}`);
-    return 1;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

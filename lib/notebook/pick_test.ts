@@ -99,18 +99,18 @@ Deno.test("applyPick: clear errors for unknown runs, a missing sweep, and a swee
   }
 });
 
-Deno.test("pick CLI: applies and reports; a missing --run is a usage error", async () => {
+Deno.test("pick CLI: applies and reports; a missing --run and a bad flag are usage errors", async () => {
   const { dir, run } = await fixture();
-  const lines: string[] = [];
-  const [log, err] = [console.log, console.error];
-  console.log = (s: string) => lines.push(s);
-  console.error = (s: string) => lines.push(s);
+  const out: string[] = [], err: string[] = [];
+  const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) };
   try {
-    assert.equal(await main(["--run", run, "--pick", "best"]), 0);
-    assert.match(lines.at(-1)!, /best agglomerative .* -> \d+ clusters, \d+ faces unassigned$/);
-    assert.equal(await main([]), 2);
+    assert.equal(await main(["--run", run, "--pick", "best"], io), 0);
+    assert.match(out.join("").trimEnd(), /best agglomerative .* -> \d+ clusters, \d+ faces unassigned$/);
+    assert.equal(await main([], io), 2);
+    assert.match(err.join(""), /error: --run is required/);
+    assert.equal(await main(["--run", run, "--pik", "best"], io), 2);
+    assert.match(err.join(""), /unknown flag --pik; did you mean --pick\?/);
   } finally {
-    [console.log, console.error] = [log, err];
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -9,23 +9,44 @@
  * @module
  */
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { errorMessage } from "../errors.ts";
-import { parseCli } from "../cli/args.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo, Io } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 import { notebookJson, notebookProblems, outputSummary, parseNotebook, stripNotebook } from "./ipynb.ts";
 import { NOTEBOOKS_DIR, REPO_ROOT } from "./settings.ts";
 
-const USAGE = `usage: deno task notebooks [options]
-
-Executes notebooks/*.ipynb in order with the Deno kernel (needs Debian's jupyter-nbconvert,
-jupyter-client and python3-nbclient, or any Jupyter with nbconvert) and fails if a cell fails.
-Settings come from FACEGROUP_* environment variables (see README, "Notebooks").
-
-  --only <text>     run only notebooks whose name contains <text> (repeatable)
-  --dir <folder>    notebooks folder inside the repository (default notebooks/)
-  --keep <dir>      write the executed notebooks here (default: a new temporary folder)
-  --timeout <s>     seconds one cell may take, 0 for no limit (default 1800)
-  --strip           remove outputs from the committed notebooks instead of running them
-  --check-clean     fail if a committed notebook has outputs or another kernel`;
+/** The flags of `deno task notebooks`. */
+export const NOTEBOOKS_COMMAND = defineCommand({
+  name: "deno task notebooks",
+  summary:
+    "Execute every notebook of notebooks/ in order, headlessly (Deno kernel), and fail if a cell fails",
+  flags: {
+    only: {
+      type: "list",
+      placeholder: "text",
+      help: "run only notebooks whose name contains <text> (repeatable)",
+    },
+    dir: { type: "path", default: NOTEBOOKS_DIR, placeholder: "folder", help: "notebooks folder" },
+    keep: {
+      type: "path",
+      placeholder: "dir",
+      defaultText: "a new temporary folder",
+      help: "write the executed notebooks here",
+    },
+    timeout: {
+      type: "integer",
+      min: 0,
+      default: 1800,
+      placeholder: "s",
+      help: "seconds one cell may take, 0 for no limit",
+    },
+    strip: { type: "boolean", help: "remove outputs from the committed notebooks instead of running them" },
+    "check-clean": { type: "boolean", help: "fail if a committed notebook has outputs or another kernel" },
+  },
+  epilog: "Needs Debian's jupyter-nbconvert, jupyter-client and python3-nbclient, or any Jupyter with " +
+    'nbconvert. Settings come from FACEGROUP_* environment variables (see README, "Notebooks"; ' +
+    "relative paths in them are taken from the directory you run the command in).",
+});
 
 /** Environment variables that hold paths, made absolute before the kernels start. */
 export const PATH_VARS = [
@@ -156,7 +177,7 @@ export async function executeNotebook(
   return { name, ok: true, seconds, detail: `${s.codeCells} code cells; outputs: ${kinds || "none"}` };
 }
 
-async function stripOrCheck(paths: string[], write: boolean): Promise<number> {
+async function stripOrCheck(paths: string[], write: boolean, io: Io): Promise<number> {
   let bad = 0;
   for (const p of paths) {
     const text = await Deno.readTextFile(p);
@@ -165,54 +186,40 @@ async function stripOrCheck(paths: string[], write: boolean): Promise<number> {
       const clean = notebookJson(stripNotebook(nb));
       if (clean !== text) {
         await Deno.writeTextFile(p, clean);
-        console.log(`stripped ${basename(p)}`);
+        io.out(`stripped ${basename(p)}`);
       }
       continue;
     }
     const problems = notebookProblems(nb);
-    for (const pr of problems) console.error(`${basename(p)}: ${pr}`);
+    for (const pr of problems) io.err(`${basename(p)}: ${pr}`);
     if (problems.length) bad++;
   }
-  if (!write) console.log(`${paths.length - bad} notebooks clean, ${bad} not`);
+  if (!write) io.out(`${paths.length - bad} notebooks clean, ${bad} not`);
   return bad ? 1 : 0;
 }
 
 /** Entry point; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
-  const v = parseCli(args, {
-    only: { type: "string", multiple: true },
-    dir: { type: "string" },
-    keep: { type: "string" },
-    timeout: { type: "string" },
-    strip: { type: "boolean" },
-    "check-clean": { type: "boolean" },
-    help: { type: "boolean" },
-  }, USAGE);
-  const cwd = Deno.env.get("INIT_CWD") ?? Deno.cwd();
-  try {
-    const paths = await listNotebooks(v.dir ? resolve(cwd, v.dir) : NOTEBOOKS_DIR, v.only ?? []);
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(NOTEBOOKS_COMMAND, args, io, async (v, io) => {
+    const paths = await listNotebooks(v.dir, v.only);
     if (paths.length === 0) {
-      console.error("error: no notebooks found");
+      io.err("error: no notebooks found");
       return 1;
     }
-    if (v.strip || v["check-clean"]) return await stripOrCheck(paths, v.strip ?? false);
+    if (v.strip || v["check-clean"]) return await stripOrCheck(paths, v.strip, io);
     const nbconvert = await findNbconvert();
     if (!nbconvert) {
-      console.error(
+      io.err(
         "error: jupyter-nbconvert not found; install Debian's jupyter-nbconvert jupyter-client python3-nbclient " +
           "(or set JUPYTER_NBCONVERT)",
       );
       return 1;
     }
-    const timeout = v.timeout === undefined ? 1800 : Number(v.timeout);
-    if (!Number.isFinite(timeout) || timeout < 0) {
-      console.error(`error: --timeout must be a number of seconds >= 0`);
-      return 2;
-    }
-    const outDir = v.keep ? resolve(cwd, v.keep) : await Deno.makeTempDir({ prefix: "facegroup-notebooks-" });
+    const timeout = v.timeout;
+    const outDir = v.keep ?? await Deno.makeTempDir({ prefix: "facegroup-notebooks-" });
     await Deno.mkdir(outDir, { recursive: true });
-    const env = kernelEnv(Deno.env.toObject(), cwd);
-    console.log(
+    const env = kernelEnv(Deno.env.toObject(), io.cwd);
+    io.out(
       `notebooks: ${paths.length}, input ${env.FACEGROUP_INPUT ?? "(demo photos)"}, ` +
         `run folder ${env.FACEGROUP_RUN ?? join(REPO_ROOT, "reports/notebook-run")}`,
     );
@@ -221,7 +228,7 @@ export async function main(args: string[]): Promise<number> {
     for (const p of paths) {
       const r = await executeNotebook(nbconvert, p, outDir, env, timeout);
       results.push(r);
-      console.log(
+      io.out(
         `${r.ok ? "ok    " : "FAILED"} ${r.name.padEnd(18)} ${
           r.seconds.toFixed(1).padStart(6)
         } s  ${r.detail}`,
@@ -230,17 +237,14 @@ export async function main(args: string[]): Promise<number> {
     }
     const failed = results.filter((r) => !r.ok).length;
     const skipped = paths.length - results.length;
-    console.log(
+    io.out(
       `${results.length - failed} notebooks passed, ${failed} failed${
         skipped ? `, ${skipped} not run` : ""
       } ` +
         `in ${((performance.now() - t0) / 1000).toFixed(1)} s; executed copies in ${outDir}`,
     );
     return failed ? 1 : 0;
-  } catch (e) {
-    console.error(`error: ${errorMessage(e)}`);
-    return 1;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -6,38 +6,83 @@
  * @module
  */
 import { isAbsolute, join, resolve } from "node:path";
-import { ToolkitError } from "../errors.ts";
 import type { Device } from "../models/session.ts";
-import { isTilingMode, type TilingMode } from "../faces/types.ts";
+import type { TilingMode } from "../faces/types.ts";
+import {
+  CREDENTIALS_FLAG,
+  DEVICE_FLAG,
+  LABELS_FLAG,
+  OAUTH_CLIENT_FLAG,
+  PICK_FLAG,
+  SEED_FLAG,
+  SWEEP_CONFIG_FLAG,
+  TILES_FLAG,
+  WORKERS_FLAG,
+} from "../flags/common_flags.ts";
+import { defaultValue, parseValue } from "../flags/parse.ts";
+import { REPO_ROOT as ROOT } from "../flags/repo_root.ts";
+import { flag, type FlagSpec, type Values } from "../flags/types.ts";
 import { openSource } from "../sources/open.ts";
 import type { ImageSource } from "../sources/types.ts";
 
 /** The repository root (where deno.json lies). */
-export const REPO_ROOT: string = resolve(new URL("../..", import.meta.url).pathname);
+export const REPO_ROOT: string = ROOT;
 
 /** The notebooks folder (the kernels' working directory; holds `kernels/deno/kernel.json`). */
 export const NOTEBOOKS_DIR: string = join(REPO_ROOT, "notebooks");
 
-/** Every setting: environment variable, meaning and default. */
-export const SETTINGS_ENV = [
-  ["FACEGROUP_INPUT", "photos: a local folder or drive:<id|URL|path>", "the six demo photos"],
-  ["FACEGROUP_RUN", "run folder the notebooks write and read", "reports/notebook-run"],
-  [
-    "FACEGROUP_SWEEP_CONFIG",
-    "sweep config (same file as deno task sweep --config)",
-    "configs/sweep-default.json",
-  ],
-  ["FACEGROUP_PICK", "configuration to keep: best | label-free | keep | <sweep run id>", "best"],
-  ["FACEGROUP_DEVICE", "auto | cpu | cuda | tensorrt", "cpu"],
-  ["FACEGROUP_TILES", "auto | off: also search large photos in tiles, for small faces", "auto"],
-  ["FACEGROUP_LABELS", "1: the first folder level is the true identity", "0"],
-  ["FACEGROUP_CREDENTIALS", "Google key file for drive: input", "application default credentials"],
-  ["FACEGROUP_OAUTH_CLIENT", "OAuth client secret file for drive: input (browser sign-in)", "none"],
-  ["FACEGROUP_REPORT", "where 05 writes the HTML report", "<run>/report"],
-  ["FACEGROUP_PROBE", "photos 01 test-decodes to find unreadable files (0: all)", "500"],
-  ["FACEGROUP_WORKERS", "face workers of the embedding stage", "the number of cores"],
-  ["FACEGROUP_SEED", "seed of samples and of the map", "1"],
-] as const;
+/**
+ * Every setting: environment variable and its declaration. Those that mirror a flag of a
+ * command are that flag's declaration (same type, checks and default).
+ */
+export const SETTINGS = {
+  FACEGROUP_INPUT: flag({
+    type: "path",
+    verbatimPrefixes: ["drive:"],
+    defaultText: "the six demo photos",
+    help: "photos: a local folder or drive:<id|URL|path>",
+  }),
+  FACEGROUP_RUN: flag({
+    type: "path",
+    default: "reports/notebook-run",
+    help: "run folder the notebooks write and read",
+  }),
+  FACEGROUP_SWEEP_CONFIG: {
+    ...SWEEP_CONFIG_FLAG,
+    help: "sweep config (same file as deno task sweep --config)",
+  },
+  FACEGROUP_PICK: { ...PICK_FLAG, help: `configuration to keep: ${PICK_FLAG.help}` },
+  FACEGROUP_DEVICE: DEVICE_FLAG,
+  FACEGROUP_TILES: TILES_FLAG,
+  FACEGROUP_LABELS: { ...LABELS_FLAG, help: "1: the first folder level is the true identity" },
+  FACEGROUP_CREDENTIALS: CREDENTIALS_FLAG,
+  FACEGROUP_OAUTH_CLIENT: OAUTH_CLIENT_FLAG,
+  FACEGROUP_REPORT: flag({
+    type: "path",
+    defaultText: "<run>/report",
+    help: "where 05 writes the HTML report",
+  }),
+  FACEGROUP_PROBE: flag({
+    type: "integer",
+    min: 0,
+    default: 500,
+    help: "photos 01 test-decodes to find unreadable files (0: all)",
+  }),
+  FACEGROUP_WORKERS: WORKERS_FLAG,
+  FACEGROUP_SEED: SEED_FLAG,
+} as const;
+
+function shownDefault(spec: FlagSpec): string {
+  if (spec.defaultText !== undefined) return spec.defaultText;
+  if (spec.type === "boolean") return spec.default ? "1" : "0";
+  if (spec.default === undefined) return "none";
+  return String(spec.default);
+}
+
+/** Every setting: environment variable, meaning and default (for the README and notebook 00). */
+export const SETTINGS_ENV: readonly (readonly [string, string, string])[] = Object.entries(SETTINGS).map((
+  [name, spec],
+) => [name, spec.help, shownDefault(spec)] as const);
 
 /** The notebooks' settings. */
 export interface NotebookSettings {
@@ -71,63 +116,41 @@ export interface NotebookSettings {
   seed: number;
 }
 
-const DEVICES: readonly Device[] = ["auto", "cpu", "cuda", "tensorrt"];
-
 /** A path from the environment, made absolute against the repository root. */
 export function repoPath(p: string): string {
   return isAbsolute(p) ? p : resolve(REPO_ROOT, p);
 }
 
-function integer(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback?: number,
-): number | undefined {
-  const v = env[name]?.trim();
-  if (!v) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new ToolkitError(`${name} must be a whole number >= 0, got ${JSON.stringify(v)}`);
-  }
-  return n;
-}
-
-/** Reads the settings from `env` (default: the process environment). */
+/**
+ * Reads the settings from `env` (default: the process environment): each variable checked by
+ * its declaration, relative paths from the repository root. A bad value throws a
+ * {@link UsageError} naming the variable.
+ */
 export function notebookSettings(
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): NotebookSettings {
-  const get = (name: string) => {
-    const v = env[name]?.trim();
-    return v ? v : undefined;
+  const ctx = { cwd: REPO_ROOT, root: REPO_ROOT, home: env.HOME };
+  const read = <K extends keyof typeof SETTINGS>(name: K): Values<typeof SETTINGS>[K] => {
+    const raw = env[name]?.trim();
+    const spec: FlagSpec = SETTINGS[name];
+    return (raw ? parseValue(name, spec, raw, ctx) : defaultValue(spec, ctx)) as Values<typeof SETTINGS>[K];
   };
-  const input = get("FACEGROUP_INPUT");
-  const run = repoPath(get("FACEGROUP_RUN") ?? "reports/notebook-run");
-  const device = (get("FACEGROUP_DEVICE") ?? "cpu") as Device;
-  if (!DEVICES.includes(device)) {
-    throw new ToolkitError(
-      `FACEGROUP_DEVICE must be one of ${DEVICES.join(", ")}, got ${JSON.stringify(device)}`,
-    );
-  }
-  const tiles = get("FACEGROUP_TILES") ?? "auto";
-  if (!isTilingMode(tiles)) {
-    throw new ToolkitError(`FACEGROUP_TILES must be auto or off, got ${JSON.stringify(tiles)}`);
-  }
-  const flag = get("FACEGROUP_LABELS")?.toLowerCase();
+  const run = read("FACEGROUP_RUN");
   return {
-    input: input && !input.startsWith("drive:") ? repoPath(input) : input,
+    input: read("FACEGROUP_INPUT"),
     run,
-    sweepConfig: repoPath(get("FACEGROUP_SWEEP_CONFIG") ?? "configs/sweep-default.json"),
+    sweepConfig: read("FACEGROUP_SWEEP_CONFIG"),
     sweep: join(run, "sweep"),
-    pick: get("FACEGROUP_PICK") ?? "best",
-    device,
-    tiles,
-    labels: flag === "1" || flag === "true" || flag === "yes",
-    credentials: get("FACEGROUP_CREDENTIALS") && repoPath(get("FACEGROUP_CREDENTIALS")!),
-    oauthClient: get("FACEGROUP_OAUTH_CLIENT") && repoPath(get("FACEGROUP_OAUTH_CLIENT")!),
-    report: repoPath(get("FACEGROUP_REPORT") ?? join(run, "report")),
-    probe: integer(env, "FACEGROUP_PROBE", 500)!,
-    workers: integer(env, "FACEGROUP_WORKERS"),
-    seed: integer(env, "FACEGROUP_SEED", 1)!,
+    pick: read("FACEGROUP_PICK"),
+    device: read("FACEGROUP_DEVICE"),
+    tiles: read("FACEGROUP_TILES"),
+    labels: read("FACEGROUP_LABELS"),
+    credentials: read("FACEGROUP_CREDENTIALS"),
+    oauthClient: read("FACEGROUP_OAUTH_CLIENT"),
+    report: read("FACEGROUP_REPORT") ?? join(run, "report"),
+    probe: read("FACEGROUP_PROBE"),
+    workers: read("FACEGROUP_WORKERS"),
+    seed: read("FACEGROUP_SEED"),
   };
 }
 

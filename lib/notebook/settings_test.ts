@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { equivalentCommands, notebookSettings, REPO_ROOT, shellWord } from "./settings.ts";
+import { DEVICE_FLAG, PICK_FLAG, SEED_FLAG, SWEEP_CONFIG_FLAG, TILES_FLAG } from "../flags/common_flags.ts";
+import { equivalentCommands, notebookSettings, REPO_ROOT, SETTINGS_ENV, shellWord } from "./settings.ts";
 
 Deno.test("notebookSettings: defaults under the repository", () => {
   const s = notebookSettings({});
@@ -46,9 +47,37 @@ Deno.test("notebookSettings: relative paths from the repository root; drive: and
 
 Deno.test("notebookSettings: bad values are clear errors", () => {
   assert.throws(() => notebookSettings({ FACEGROUP_DEVICE: "gpu" }), /FACEGROUP_DEVICE must be one of/);
-  assert.throws(() => notebookSettings({ FACEGROUP_PROBE: "-1" }), /FACEGROUP_PROBE must be a whole number/);
+  assert.throws(() => notebookSettings({ FACEGROUP_DEVICE: "cdua" }), /did you mean cuda\?/);
+  assert.throws(
+    () => notebookSettings({ FACEGROUP_WORKERS: "1.5" }),
+    /FACEGROUP_WORKERS must be an integer >= 0/,
+  );
+  assert.throws(
+    () => notebookSettings({ FACEGROUP_LABELS: "perhaps" }),
+    /FACEGROUP_LABELS must be true or false/,
+  );
+  assert.throws(
+    () => notebookSettings({ FACEGROUP_PROBE: "-1" }),
+    /FACEGROUP_PROBE must be an integer >= 0, got "-1"/,
+  );
   assert.throws(() => notebookSettings({ FACEGROUP_SEED: "1.5" }), /FACEGROUP_SEED/);
-  assert.throws(() => notebookSettings({ FACEGROUP_TILES: "on" }), /FACEGROUP_TILES must be auto or off/);
+  assert.throws(
+    () => notebookSettings({ FACEGROUP_TILES: "on" }),
+    /FACEGROUP_TILES must be one of auto, off, got "on"/,
+  );
+});
+
+Deno.test("notebookSettings: defaults and checks are those of the commands' flags", () => {
+  const s = notebookSettings({});
+  assert.equal(s.device, DEVICE_FLAG.default);
+  assert.equal(s.tiles, TILES_FLAG.default);
+  assert.equal(s.seed, SEED_FLAG.default);
+  assert.equal(s.pick, PICK_FLAG.default);
+  assert.equal(s.sweepConfig, join(REPO_ROOT, SWEEP_CONFIG_FLAG.default));
+  const table = new Map(SETTINGS_ENV.map(([name, , d]) => [name, d]));
+  assert.equal(table.get("FACEGROUP_DEVICE"), DEVICE_FLAG.default);
+  assert.equal(table.get("FACEGROUP_LABELS"), "0");
+  assert.equal(table.get("FACEGROUP_PROBE"), "500");
 });
 
 Deno.test("shellWord quotes what a shell would split or expand", () => {

@@ -16,8 +16,10 @@ import {
   type AgglomerativeParams,
   DEFAULT_AGGLOMERATIVE,
 } from "../cluster/agglomerative.ts";
-import { numberFlag, parseCli } from "../cli/args.ts";
-import { errorMessage } from "../errors.ts";
+import { LINKAGE_FLAG, THRESHOLD_FLAG } from "../flags/common_flags.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 import {
   type FaceMeta,
   readEmbeddingSet,
@@ -138,37 +140,43 @@ export async function runFromEmbeddings(
   return { faces: set.x.rows, clusters: new Set(labels).size };
 }
 
-if (import.meta.main) {
-  const usage = "usage: run_from_embeddings.ts --embeddings <dir> --out <dir> [--images <root>] " +
-    "[--threshold d] [--linkage l] [--title text]";
-  const v = parseCli(Deno.args, {
-    embeddings: { type: "string" },
-    out: { type: "string" },
-    images: { type: "string" },
-    threshold: { type: "string" },
-    linkage: { type: "string" },
-    title: { type: "string" },
-    help: { type: "boolean" },
-  }, usage);
-  if (!v.embeddings || !v.out) {
-    console.error(usage);
-    Deno.exit(2);
-  }
-  try {
+/** The flags of `deno run -A lib/report/run_from_embeddings.ts`. */
+export const FROM_EMBEDDINGS_COMMAND = defineCommand({
+  name: "deno run -A lib/report/run_from_embeddings.ts",
+  summary: "Make a run folder (default clustering, thumbnails, run.json) from an existing embedding set, " +
+    "for deno task report",
+  flags: {
+    embeddings: {
+      type: "path",
+      required: true,
+      placeholder: "dir",
+      help: "embedding set (vectors.npy, faces.jsonl)",
+    },
+    out: { type: "path", required: true, placeholder: "dir", help: "run folder to write" },
+    images: { type: "path", placeholder: "root", help: "photo root, to crop missing thumbnails" },
+    threshold: { ...THRESHOLD_FLAG, defaultText: String(DEFAULT_AGGLOMERATIVE.threshold) },
+    linkage: LINKAGE_FLAG,
+    title: { type: "string", placeholder: "text", help: "report title" },
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(FROM_EMBEDDINGS_COMMAND, args, io, async (v, io) => {
     const r = await runFromEmbeddings({
       embeddings: v.embeddings,
       out: v.out,
       images: v.images,
       title: v.title,
       cluster: {
-        ...(v.threshold !== undefined ? { threshold: numberFlag(v.threshold, "threshold") } : {}),
-        ...(v.linkage !== undefined ? { linkage: v.linkage as AgglomerativeParams["linkage"] } : {}),
+        ...(v.threshold !== undefined ? { threshold: v.threshold } : {}),
+        ...(v.linkage !== undefined ? { linkage: v.linkage } : {}),
       },
-      log: (l) => console.error(l),
+      log: (l) => io.err(l),
     });
-    console.log(`${r.faces} faces, ${r.clusters} clusters → ${v.out}`);
-  } catch (e) {
-    console.error(`error: ${errorMessage(e)}`);
-    Deno.exit(1);
-  }
+    io.out(`${r.faces} faces, ${r.clusters} clusters → ${v.out}`);
+    return 0;
+  });
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

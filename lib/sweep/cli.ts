@@ -1,53 +1,92 @@
 /**
- * `deno task sweep --embeddings <dir> --config <file> --out <dir> [--workers n]
+ * `deno task sweep --embeddings <dir> --out <dir> [--config file] [--workers n]
  *  [--select metric] [--label-free rule] [--constraints file] [--limit n] [--restart]`
  * @module
  */
-import { hasRequired, parseCli } from "../cli/args.ts";
-import { errorMessage } from "../errors.ts";
+import { SWEEP_CONFIG_FLAG } from "../flags/common_flags.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
+import { EXTERNAL_METRICS } from "../metrics/registry.ts";
 import { runSweep } from "./runner.ts";
+import { LABEL_FREE_RULES } from "./selection.ts";
 
-const USAGE =
-  "usage: deno task sweep --embeddings <dir> --config <file> --out <dir> [--workers n] [--select metric] " +
-  "[--label-free consensus|silhouette] [--constraints file.json] [--limit n] [--restart]\n\n" +
-  "A sweep resumes the runs its --out folder holds; a folder of another set of embeddings is refused\n" +
-  "unless --restart (which clears its earlier results).";
+/** The flags of `deno task sweep`. */
+export const SWEEP_COMMAND = defineCommand({
+  name: "deno task sweep",
+  summary: "Run every clustering method over a parameter grid on an embedding set; pick the best " +
+    "(with labels) and a label-free choice",
+  flags: {
+    embeddings: {
+      type: "path",
+      required: true,
+      placeholder: "dir",
+      help: "embedding set (vectors.npy + faces.jsonl), e.g. <run>/embeddings",
+    },
+    out: {
+      type: "path",
+      required: true,
+      placeholder: "dir",
+      help: "output folder (runs.csv, runs.json, best.json)",
+    },
+    config: SWEEP_CONFIG_FLAG,
+    workers: {
+      type: "integer",
+      min: 1,
+      placeholder: "n",
+      defaultText: "one per core",
+      help: "parallel workers",
+    },
+    select: {
+      type: "enum",
+      choices: EXTERNAL_METRICS.map((m) => m.name),
+      placeholder: "metric",
+      defaultText: "the config's",
+      help: "metric that picks the best run when labels are known",
+    },
+    "label-free": {
+      type: "enum",
+      choices: LABEL_FREE_RULES,
+      defaultText: "the config's, else consensus",
+      help: "rule that picks a run without labels",
+    },
+    constraints: {
+      type: "path",
+      placeholder: "file.json",
+      help:
+        'must-link and cannot-link pairs of row indices: { "mustLink": [[a, b]], "cannotLink": [[a, b]] }',
+    },
+    limit: { type: "integer", min: 1, placeholder: "n", help: "stop after this many new runs" },
+    restart: { type: "boolean", help: "clear the output folder's earlier results first" },
+  },
+  epilog: "A sweep resumes the runs its --out folder holds; a folder of another set of embeddings is " +
+    "refused unless --restart (which clears its earlier results).",
+});
 
-if (import.meta.main) {
-  try {
-    const values = parseCli(Deno.args, {
-      embeddings: { type: "string" },
-      config: { type: "string", default: "configs/sweep-default.json" },
-      out: { type: "string" },
-      workers: { type: "string" },
-      select: { type: "string" },
-      "label-free": { type: "string" },
-      constraints: { type: "string" },
-      limit: { type: "string" },
-      restart: { type: "boolean" },
-      help: { type: "boolean" },
-    }, USAGE);
-    if (!hasRequired(values, ["embeddings", "out"], USAGE)) Deno.exit(2);
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(SWEEP_COMMAND, args, io, async (v, io) => {
     const s = await runSweep({
-      embeddings: values.embeddings,
-      config: values.config!,
-      out: values.out,
-      workers: values.workers ? Number(values.workers) : undefined,
-      select: values.select,
-      labelFree: values["label-free"],
-      constraints: values.constraints,
-      limit: values.limit ? Number(values.limit) : undefined,
-      restart: values.restart,
+      embeddings: v.embeddings,
+      config: v.config,
+      out: v.out,
+      workers: v.workers,
+      select: v.select,
+      labelFree: v["label-free"],
+      constraints: v.constraints,
+      limit: v.limit,
+      restart: v.restart,
+      log: (l) => io.err(l),
     });
     const fmt = (r?: { id: string; metrics: Record<string, number> }) =>
       r ? `${r.id} (bcubedF1 ${r.metrics.bcubedF1?.toFixed(4) ?? "n/a"})` : "none";
-    console.log(`runs: ${s.rows.length} (${s.ran} this time, ${s.remaining} left)`);
-    for (const [m, r] of Object.entries(s.bestPerMethod)) console.log(`best ${m}: ${fmt(r)}`);
-    console.log(`best: ${fmt(s.best)}`);
-    console.log(`label-free (${s.labelFree?.rule}): ${fmt(s.labelFree?.row)}`);
-    console.log(`written: ${values.out}/runs.csv, runs.json, best.json`);
-  } catch (e) {
-    console.error(`sweep: ${errorMessage(e)}`);
-    Deno.exit(1);
-  }
+    io.out(`runs: ${s.rows.length} (${s.ran} this time, ${s.remaining} left)`);
+    for (const [m, r] of Object.entries(s.bestPerMethod)) io.out(`best ${m}: ${fmt(r)}`);
+    io.out(`best: ${fmt(s.best)}`);
+    io.out(`label-free (${s.labelFree?.rule}): ${fmt(s.labelFree?.row)}`);
+    io.out(`written: ${v.out}/runs.csv, runs.json, best.json`);
+    return 0;
+  });
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

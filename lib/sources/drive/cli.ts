@@ -3,75 +3,69 @@
  * mirrors a Drive folder's images to a local directory, printing progress to stderr.
  * @module
  */
-import { parseArgs } from "node:util";
+import { CREDENTIALS_FLAG, OAUTH_CLIENT_FLAG, QUIET_FLAG } from "../../flags/common_flags.ts";
+import { runCommand } from "../../flags/command.ts";
+import type { CommandIo, Io } from "../../flags/io.ts";
+import { type CommandValues, defineCommand } from "../../flags/types.ts";
 import { type AuthChoice, chooseAuth } from "./auth.ts";
 import { formatBytes, formatProgress, type ProgressSnapshot } from "./progress.ts";
 import { safeErrorMessage } from "./redact.ts";
 import { createDriveSource } from "./source.ts";
 
-const USAGE = `Usage: deno task drive:sync --folder <id|url|path> [--mirror <dir>] [options]
+/** The flags of `deno task drive:sync`. */
+export const DRIVE_SYNC_COMMAND = defineCommand({
+  name: "deno task drive:sync",
+  summary: "Mirror a Google Drive folder's images to a local folder (resumable, read-only access)",
+  flags: {
+    folder: {
+      type: "string",
+      required: true,
+      placeholder: "id|url|path",
+      help: 'Drive folder: an id, a Drive URL, "My Drive/a/b", or "<shared drive>/a/b"',
+    },
+    mirror: {
+      type: "path",
+      placeholder: "dir",
+      defaultText: "~/.cache/facegroup/drive/<folder id>",
+      help: "local mirror directory, one Drive folder per directory",
+    },
+    credentials: CREDENTIALS_FLAG,
+    "oauth-client": OAUTH_CLIENT_FLAG,
+    "token-cache": {
+      type: "path",
+      placeholder: "file",
+      defaultText: "~/.config/facegroup/...",
+      help: "where the OAuth token is cached",
+    },
+    concurrency: {
+      type: "integer",
+      min: 1,
+      max: 64,
+      placeholder: "n",
+      defaultText: "4 (the source's)",
+      help: "parallel downloads",
+    },
+    "root-url": { type: "string", placeholder: "url", help: "Drive API root URL (tests: the emulator's)" },
+    quiet: QUIET_FLAG,
+  },
+  epilog: "Without --credentials/--oauth-client, application default credentials are used " +
+    "(GOOGLE_APPLICATION_CREDENTIALS, gcloud). FACEGROUP_DRIVE_ACCESS_TOKEN, if set, is used as is. " +
+    "Access is read-only (drive.readonly).",
+});
 
-  --folder <x>         Drive folder: an id, a Drive URL, "My Drive/a/b", or "<shared drive>/a/b"
-  --mirror <dir>       local mirror directory, one Drive folder per directory
-                       (default ~/.cache/facegroup/drive/<folder id>)
-  --credentials <f>    service-account key (or authorized_user / OAuth client JSON)
-  --oauth-client <f>   OAuth client secret JSON: sign in with a browser (token cached owner-only)
-  --token-cache <f>    where the OAuth token is cached (default ~/.config/facegroup/...)
-  --concurrency <n>    parallel downloads (default 4)
-  --quiet              no progress lines
-Without --credentials/--oauth-client, application default credentials are used
-(GOOGLE_APPLICATION_CREDENTIALS, gcloud). FACEGROUP_DRIVE_ACCESS_TOKEN, if set, is used as is.
-Access is read-only (drive.readonly).`;
-
-/** What {@link main} writes to and reads from (replaceable in tests). */
-export interface CliIo {
-  /** Writes text to stderr. */
-  write?: (text: string) => void;
-  /** Whether stderr is a terminal (progress on one rewritten line). */
-  isTty?: boolean;
-  /** Environment lookup. */
-  env?: (name: string) => string | undefined;
+/**
+ * Runs the command; returns the exit code (0 done, 1 some files failed, 2 could not run).
+ * Everything it prints goes to `io.stderr`.
+ */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(DRIVE_SYNC_COMMAND, args, io, (flags, io) => sync(flags, io));
 }
 
-/** Runs the command; returns the exit code (0 done, 1 some files failed, 2 could not run). */
-export async function main(args: string[], io: CliIo = {}): Promise<number> {
-  const enc = new TextEncoder();
-  const write = io.write ?? ((t: string) => void Deno.stderr.writeSync(enc.encode(t)));
-  const env = io.env ?? ((n: string) => Deno.env.get(n));
-  const tty = io.isTty ?? Deno.stderr.isTerminal();
-  let flags;
-  try {
-    flags = parseArgs({
-      args,
-      options: {
-        folder: { type: "string" },
-        mirror: { type: "string" },
-        credentials: { type: "string" },
-        "oauth-client": { type: "string" },
-        "token-cache": { type: "string" },
-        concurrency: { type: "string" },
-        "root-url": { type: "string" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (e) {
-    write(`${safeErrorMessage(e)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (flags.help) {
-    write(`${USAGE}\n`);
-    return 0;
-  }
-  if (!flags.folder) {
-    write(`--folder is required\n\n${USAGE}\n`);
-    return 2;
-  }
-  const concurrency = flags.concurrency === undefined ? 4 : Number(flags.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    write("--concurrency must be an integer from 1 to 64\n");
-    return 2;
-  }
+async function sync(
+  flags: CommandValues<typeof DRIVE_SYNC_COMMAND>,
+  { stderr: write, env, isTty: tty }: Io,
+): Promise<number> {
+  const concurrency = flags.concurrency;
   const token = env("FACEGROUP_DRIVE_ACCESS_TOKEN");
   const auth: AuthChoice = token ? { method: "token", accessToken: token } : chooseAuth({
     credentials: flags.credentials,

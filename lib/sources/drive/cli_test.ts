@@ -11,7 +11,7 @@ Deno.test("cli: syncs a folder given by path, prints progress and a summary, and
   const mirror = await Deno.makeTempDir();
   const out: string[] = [];
   const io = {
-    write: (t: string) => void out.push(t),
+    stderr: (t: string) => void out.push(t),
     isTty: false,
     env: (n: string) => (n === "FACEGROUP_DRIVE_ACCESS_TOKEN" ? "test-token" : undefined),
   };
@@ -32,7 +32,12 @@ Deno.test("cli: syncs a folder given by path, prints progress and a summary, and
 Deno.test("cli: bad arguments and unknown folders exit with 2 and a message", async () => {
   await using emu = await startDriveEmulator();
   const out: string[] = [];
-  const io = { write: (t: string) => void out.push(t), isTty: false, env: () => "test-token" };
+  const io = {
+    stderr: (t: string) => void out.push(t),
+    stdout: (t: string) => void out.push(t),
+    isTty: false,
+    env: () => "test-token",
+  };
   assert.equal(await main(["--mirror", "x"], io), 2);
   assert.match(out.join(""), /--folder is required/);
   assert.equal(await main(["--folder", "a", "--mirror", "x", "--concurrency", "0"], io), 2);
@@ -45,7 +50,12 @@ Deno.test("cli: bad arguments and unknown folders exit with 2 and a message", as
     2,
   );
   assert.match(out.join(""), /error: no folder "nope" in "My Drive"/);
+  out.length = 0;
   assert.equal(await main(["--help"], io), 0);
+  assert.match(out.join(""), /^usage: deno task drive:sync --folder <id\|url\|path> \[options\]/);
+  out.length = 0;
+  assert.equal(await main(["--folder", "a", "--concurency", "2"], io), 2);
+  assert.match(out.join(""), /unknown flag --concurency; did you mean --concurrency\?/);
   await Deno.remove(parent, { recursive: true });
 });
 
