@@ -135,10 +135,20 @@ export async function verifyStore(root: string, opts: VerifyOptions = {}): Promi
   const tmpRoot = await Deno.makeTempDir({ dir: root, prefix: ".repair-" });
   const { db: fresh } = await openStoreDb(tmpRoot, log);
   let copied = 0, lost = 0;
+  db?.close();
+  db = undefined;
+  try {
+    // Defensive mode off and writable_schema on make SQLite read a file shorter than its
+    // header says (instead of refusing it whole), so that the pages that are left can be read.
+    // (`defensive` is in Node's API and Deno's runtime, not yet in Deno's type declarations.)
+    db = new DatabaseSync(file, { defensive: false } as ConstructorParameters<typeof DatabaseSync>[1]);
+    db.exec("PRAGMA writable_schema = ON");
+  } catch { /* not readable at all: nothing to keep */ }
   if (db) {
-    const reader = new RecordReader(db);
+    let reader: RecordReader | undefined;
     let keys: { id: string; key: string; dim: number; created: string }[] = [];
     try {
+      reader = new RecordReader(db);
       keys = db.prepare("SELECT id, key, dim, created FROM store_keys").all() as typeof keys;
     } catch { /* unreadable: nothing to keep */ }
     const putKey = fresh.prepare("INSERT INTO store_keys (id, key, dim, created) VALUES (?, ?, ?, ?)");
@@ -159,7 +169,7 @@ export async function verifyStore(root: string, opts: VerifyOptions = {}): Promi
         for (const { hash, created } of hashes) {
           let c;
           try {
-            c = reader.read(k.id, hash, k.dim);
+            c = reader!.read(k.id, hash, k.dim);
           } catch {
             lost++;
             continue;
