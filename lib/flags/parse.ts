@@ -204,6 +204,16 @@ export function parseCommand<C extends CommandSpec<Record<string, FlagSpec>, Rec
     raw.set(name, [...(prev ?? []), value]);
   }
 
+  const pos = Object.entries(spec.positionals ?? {});
+  if (!pos.some(([, p]) => p.rest) && positional.length > pos.length) {
+    const stray = positional.slice(pos.length).map((s) => JSON.stringify(s)).join(" ");
+    throw new UsageError(
+      pos.length
+        ? `unexpected argument ${stray} (takes ${pos.map(([n]) => `<${n}>`).join(" ")})`
+        : `unexpected argument ${stray}: this command takes flags only (see --help)`,
+    );
+  }
+
   const values: Record<string, unknown> = {};
   for (const [name, fs] of Object.entries(flags)) {
     const given = raw.get(name);
@@ -211,7 +221,6 @@ export function parseCommand<C extends CommandSpec<Record<string, FlagSpec>, Rec
     else if (fs.required) throw new UsageError(`--${name} is required`);
     else values[name] = defaultValue(fs, ctx);
   }
-  const pos = Object.entries(spec.positionals ?? {});
   let k = 0;
   for (const [name, ps] of pos) {
     const label = `<${name}>`;
@@ -224,14 +233,6 @@ export function parseCommand<C extends CommandSpec<Record<string, FlagSpec>, Rec
     } else if (k < positional.length) values[name] = parseValue(label, ps, positional[k++], ctx);
     else if (ps.required) throw new UsageError(`${label} is required`);
     else values[name] = defaultValue(ps, ctx);
-  }
-  if (k < positional.length) {
-    const stray = positional.slice(k).map((s) => JSON.stringify(s)).join(" ");
-    throw new UsageError(
-      pos.length
-        ? `unexpected argument ${stray} (takes ${pos.map(([n]) => `<${n}>`).join(" ")})`
-        : `unexpected argument ${stray}: this command takes flags only (see --help)`,
-    );
   }
   return { help: false, values: values as CommandValues<C> };
 }

@@ -7,6 +7,9 @@ import { Buffer } from "node:buffer";
 import sharp from "sharp";
 import { writeRunReport } from "./run_report.ts";
 import type { ReportFace, RunReport } from "./types.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 
 /** A `size`x`size` JPEG of one colour. */
 export async function solidJpeg(r: number, g: number, b: number, size = 96): Promise<Uint8Array> {
@@ -116,19 +119,36 @@ export async function sampleReport(opts: SampleOptions = {}): Promise<RunReport>
   };
 }
 
-if (import.meta.main) {
-  const [out, faces, clusters] = Deno.args;
-  if (!out) throw new Error("usage: sample.ts OUT_DIR [FACES] [CLUSTERS]");
-  const report = await sampleReport({
-    faces: faces ? Number(faces) : undefined,
-    clusters: clusters ? Number(clusters) : undefined,
-    missingEvery: 13,
+/** The arguments of `deno run -A lib/report/sample.ts`. */
+export const SAMPLE_COMMAND = defineCommand({
+  name: "deno run -A lib/report/sample.ts",
+  summary: "Write a sample run report (with hostile file names) to measure and inspect the report pages",
+  flags: {},
+  positionals: {
+    out: { type: "path", required: true, placeholder: "dir", help: "output folder" },
+    faces: { type: "integer", min: 1, defaultText: "the sample's", help: "faces" },
+    clusters: { type: "integer", min: 1, defaultText: "the sample's", help: "clusters" },
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(SAMPLE_COMMAND, args, io, async (v, io) => {
+    const { out, faces, clusters } = v;
+    const report = await sampleReport({
+      faces,
+      clusters,
+      missingEvery: 13,
+    });
+    report.faces[0].path = `<img src=x onerror=alert(1)>.jpg`;
+    report.noFace.push({ path: `"quotes" & 'apostrophes'.jpg`, webUrl: "javascript:alert(1)" });
+    const t0 = performance.now();
+    const { files } = await writeRunReport(out, report);
+    io.out(
+      `${files.length} files in ${((performance.now() - t0) / 1000).toFixed(2)} s → ${out}/index.html`,
+    );
+    return 0;
   });
-  report.faces[0].path = `<img src=x onerror=alert(1)>.jpg`;
-  report.noFace.push({ path: `"quotes" & 'apostrophes'.jpg`, webUrl: "javascript:alert(1)" });
-  const t0 = performance.now();
-  const { files } = await writeRunReport(out, report);
-  console.log(
-    `${files.length} files in ${((performance.now() - t0) / 1000).toFixed(2)} s → ${out}/index.html`,
-  );
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

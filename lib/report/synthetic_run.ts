@@ -15,6 +15,9 @@ import { seededRandom } from "../util/random.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { writeErrorsCsv } from "./csv.ts";
 import { palette } from "./sample.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 
 /** File and folder names that must come out as text, never markup. */
 export const HOSTILE_NAMES = {
@@ -165,10 +168,25 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticRunOptions =
   ]);
 }
 
-if (import.meta.main) {
-  const [out, faces, people] = Deno.args;
-  if (!out) throw new Error("usage: synthetic_run.ts OUT_DIR [FACES] [PEOPLE]");
-  const n = faces ? Number(faces) : 300;
-  await writeSyntheticRun(out, { faces: n, people: people ? Number(people) : Math.round(n / 5), dim: 512 });
-  console.log(`wrote ${out}`);
+/** The arguments of `deno run -A lib/report/synthetic_run.ts`. */
+export const SYNTHETIC_RUN_COMMAND = defineCommand({
+  name: "deno run -A lib/report/synthetic_run.ts",
+  summary: "Write a seeded synthetic run folder (512-dimensional embeddings, drawn thumbnails) for reports",
+  flags: {},
+  positionals: {
+    out: { type: "path", required: true, placeholder: "dir", help: "run folder to write" },
+    faces: { type: "integer", min: 1, default: 300, help: "faces" },
+    people: { type: "integer", min: 1, defaultText: "faces / 5", help: "people" },
+  },
+});
+
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(SYNTHETIC_RUN_COMMAND, args, io, async (v, io) => {
+    await writeSyntheticRun(v.out, { faces: v.faces, people: v.people ?? Math.round(v.faces / 5), dim: 512 });
+    io.out(`wrote ${v.out}`);
+    return 0;
+  });
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

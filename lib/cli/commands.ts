@@ -1,0 +1,69 @@
+/**
+ * Every command of the toolkit: its file, its `deno task` name where it has one, its declared
+ * flags and its entry point. The deno.json task descriptions are these summaries (a test
+ * checks that they agree), and every command's `--help` comes from its declaration.
+ * @module
+ */
+import { CLUSTER_BENCH_COMMAND, main as clusterBench } from "../cluster/bench.ts";
+import { KNN_BENCH_COMMAND, main as knnBench } from "../cluster/knn_bench.ts";
+import { main as repeatMemory, REPEAT_MEMORY_COMMAND } from "../bench/repeat_memory.ts";
+import { main as smallFaces, SMALL_FACES_COMMAND } from "../bench/small_faces.ts";
+import { main as throughput, THROUGHPUT_COMMAND } from "../bench/throughput.ts";
+import { main as runTests, TEST_COMMAND } from "../dev/run_tests.ts";
+import type { CommandIo } from "../flags/io.ts";
+import type { CommandSpec } from "../flags/types.ts";
+import { main as metricsBench, METRICS_BENCH_COMMAND } from "../metrics/bench.ts";
+import { main as models, MODELS_COMMAND } from "../models/cli.ts";
+import { main as pick, PICK_COMMAND } from "../notebook/pick.ts";
+import { main as notebooks, NOTEBOOKS_COMMAND } from "../notebook/run_notebooks.ts";
+import { main as measureOpen, MEASURE_OPEN_COMMAND } from "../report/measure_open.ts";
+import { FROM_EMBEDDINGS_COMMAND, main as fromEmbeddings } from "../report/run_from_embeddings.ts";
+import { main as sample, SAMPLE_COMMAND } from "../report/sample.ts";
+import { main as syntheticRun, SYNTHETIC_RUN_COMMAND } from "../report/synthetic_run.ts";
+import { DRIVE_SYNC_COMMAND, main as driveSync } from "../sources/drive/cli.ts";
+import { main as sweep, SWEEP_COMMAND } from "../sweep/cli.ts";
+import { main as umapBench, UMAP_BENCH_COMMAND } from "../viz/umap_bench.ts";
+import { DEMO_COMMAND, main as demo } from "./demo.ts";
+import { main as report, REPORT_COMMAND } from "./report.ts";
+import { main as run, RUN_COMMAND } from "./run.ts";
+
+/** One command. */
+export interface CommandEntry {
+  /** The entry point's file, from the repository root. */
+  file: string;
+  /** Its `deno task` name, if it has one. */
+  task?: string;
+  /** Its declaration (flags, summary, usage). */
+  spec: CommandSpec;
+  /** Runs it; returns the exit code. */
+  main: (args: string[], io?: CommandIo) => Promise<number>;
+}
+
+/** Every command declared with lib/flags/. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { file: "lib/cli/run.ts", task: "run", spec: RUN_COMMAND, main: run },
+  { file: "lib/cli/demo.ts", task: "demo", spec: DEMO_COMMAND, main: demo },
+  { file: "lib/cli/report.ts", task: "report", spec: REPORT_COMMAND, main: report },
+  { file: "lib/sweep/cli.ts", task: "sweep", spec: SWEEP_COMMAND, main: sweep },
+  { file: "lib/models/cli.ts", task: "models", spec: MODELS_COMMAND, main: models },
+  { file: "lib/sources/drive/cli.ts", task: "drive:sync", spec: DRIVE_SYNC_COMMAND, main: driveSync },
+  { file: "lib/notebook/run_notebooks.ts", task: "notebooks", spec: NOTEBOOKS_COMMAND, main: notebooks },
+  { file: "lib/notebook/pick.ts", spec: PICK_COMMAND, main: pick },
+  { file: "lib/dev/run_tests.ts", task: "test", spec: TEST_COMMAND, main: runTests },
+  { file: "lib/cluster/bench.ts", task: "bench:cluster", spec: CLUSTER_BENCH_COMMAND, main: clusterBench },
+  { file: "lib/bench/throughput.ts", task: "bench:throughput", spec: THROUGHPUT_COMMAND, main: throughput },
+  {
+    file: "lib/bench/small_faces.ts",
+    task: "bench:small-faces",
+    spec: SMALL_FACES_COMMAND,
+    main: smallFaces,
+  },
+  { file: "lib/bench/repeat_memory.ts", spec: REPEAT_MEMORY_COMMAND, main: repeatMemory },
+  { file: "lib/cluster/knn_bench.ts", spec: KNN_BENCH_COMMAND, main: knnBench },
+  { file: "lib/viz/umap_bench.ts", spec: UMAP_BENCH_COMMAND, main: umapBench },
+  { file: "lib/metrics/bench.ts", spec: METRICS_BENCH_COMMAND, main: metricsBench },
+  { file: "lib/report/run_from_embeddings.ts", spec: FROM_EMBEDDINGS_COMMAND, main: fromEmbeddings },
+  { file: "lib/report/measure_open.ts", spec: MEASURE_OPEN_COMMAND, main: measureOpen },
+  { file: "lib/report/sample.ts", spec: SAMPLE_COMMAND, main: sample },
+  { file: "lib/report/synthetic_run.ts", spec: SYNTHETIC_RUN_COMMAND, main: syntheticRun },
+];
