@@ -83,11 +83,15 @@ export function decodeBmp(bytes: Uint8Array, name: string, maxPixels: number): B
   if (bytes.length < offset + rowBytes * height) {
     throw new ToolkitError(`${name}: truncated BMP (${bytes.length} of ${offset + rowBytes * height} bytes)`);
   }
+  // bmp-ts 1.0.9 stops after the first row of a 4-bit BMP of odd width: such a file is decoded
+  // one pixel wider (its rows have the same length) and the extra column dropped.
+  const decodedWidth = bpp === 4 && width % 2 === 1 ? width + 1 : width;
   let input = bytes;
-  if (offset > at) {
+  if (offset > at || decodedWidth !== width) {
     input = new Uint8Array(at + rowBytes * height);
     input.set(bytes.subarray(0, at));
     input.set(bytes.subarray(offset, offset + rowBytes * height), at);
+    new DataView(input.buffer).setInt32(18, decodedWidth, true);
   }
   // An alpha channel only where the header declares an alpha mask (and uses it: some writers
   // declare one and leave it zero, meaning opaque).
@@ -105,11 +109,13 @@ export function decodeBmp(bytes: Uint8Array, name: string, maxPixels: number): B
   if (alphaMask) { for (let i = 0; i < abgr.length && !hasAlpha; i += 4) hasAlpha = abgr[i] !== 0; }
   const channels = hasAlpha ? 4 : 3;
   const out = new Uint8Array(width * height * channels);
-  for (let i = 0, o = 0; i < abgr.length; i += 4, o += channels) {
-    out[o] = abgr[i + 3];
-    out[o + 1] = abgr[i + 2];
-    out[o + 2] = abgr[i + 1];
-    if (hasAlpha) out[o + 3] = abgr[i];
+  for (let y = 0, o = 0; y < height; y++) {
+    for (let x = 0, i = y * decodedWidth * 4; x < width; x++, i += 4, o += channels) {
+      out[o] = abgr[i + 3];
+      out[o + 1] = abgr[i + 2];
+      out[o + 2] = abgr[i + 1];
+      if (hasAlpha) out[o + 3] = abgr[i];
+    }
   }
   return { data: out, width, height, channels };
 }
