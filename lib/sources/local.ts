@@ -54,6 +54,17 @@ export function osReason(e: unknown): string {
   return msg.replace(/:\s*\w+\s+'.*'$/, "").trim() || msg;
 }
 
+/**
+ * The reason an entry could not be opened; a name that is not valid UTF-8 comes back from the
+ * listing with U+FFFD in it and then names no file, which is said instead of "not found".
+ */
+function openReason(name: string, e: unknown): string {
+  if (e instanceof Deno.errors.NotFound && name.includes("\uFFFD")) {
+    return "its name is not valid UTF-8 (shown with \uFFFD) and cannot be opened: rename it";
+  }
+  return osReason(e);
+}
+
 /** What kind of special file `st` is, in words. */
 function specialKind(st: Deno.FileInfo): string {
   if (st.isFifo) return "a FIFO (named pipe)";
@@ -120,7 +131,7 @@ export class LocalFolderSource implements ImageSource {
       real = await Deno.realPath(dir);
     } catch (e) {
       if (!rel) throw new ToolkitError(`${this.root}: cannot open the input folder (${osReason(e)})`);
-      return skip(rel, `folder cannot be opened (${osReason(e)}); its photos are not included`);
+      return skip(rel, `folder cannot be opened (${openReason(rel, e)}); its photos are not included`);
     }
     const first = seen.get(real);
     if (first !== undefined) {
@@ -172,7 +183,7 @@ export class LocalFolderSource implements ImageSource {
         try {
           st = await Deno.stat(full);
         } catch (err) {
-          skip(childRel, `cannot be read (${osReason(err)})`);
+          skip(childRel, `cannot be read (${openReason(e.name, err)})`);
           continue;
         }
       }

@@ -168,3 +168,22 @@ Deno.test("links that loop or dangle, FIFOs and sockets with image names are rep
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a name that is not valid UTF-8 is reported as such (the listing cannot open it)", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const made = await new Deno.Command("sh", {
+      args: ["-c", `touch "$1/$(printf 'bad\\377.jpg')" && mkdir "$1/$(printf 'dir\\377')"`, "sh", root],
+    }).output();
+    assert.ok(made.success, new TextDecoder().decode(made.stderr));
+    const { paths, skipped } = await listAll(new LocalFolderSource(root));
+    assert.deepEqual(paths, []);
+    assert.deepEqual(skipped.map((s) => s.message).sort(), [
+      "bad\uFFFD.jpg: cannot be read (its name is not valid UTF-8 (shown with \uFFFD) and cannot be opened: rename it)",
+      "dir\uFFFD: folder cannot be opened (its name is not valid UTF-8 (shown with \uFFFD) and cannot be opened: " +
+      "rename it); its photos are not included",
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
