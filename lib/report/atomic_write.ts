@@ -3,11 +3,13 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
+import { errorMessage, ToolkitError } from "../errors.ts";
 
 /**
  * Writes `data` to `file` atomically: into a temporary file in the same folder, then renamed
- * over `file`. Creates the parent folder if needed. On failure the temporary file is removed
- * and an existing `file` is left untouched.
+ * over `file`. Creates the parent folder if needed. On failure (no space left, say) the
+ * temporary file is removed, an existing `file` is left untouched, and the error (a
+ * {@link ToolkitError}, the original as its cause) names `file`.
  */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
   const dir = dirname(file);
@@ -19,6 +21,6 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
     await Deno.rename(tmp, file);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
-    throw e;
+    throw new ToolkitError(`could not write ${file}: ${errorMessage(e)}`, { cause: e });
   }
 }

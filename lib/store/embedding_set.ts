@@ -9,6 +9,7 @@
  */
 import { ToolkitError } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
+import { writeFileAtomic } from "../report/atomic_write.ts";
 import { readMatrixNpy, writeMatrixNpy } from "./npy.ts";
 
 /** What is known of the face behind one row of an embedding set. */
@@ -86,13 +87,9 @@ export async function writeEmbeddingSet(
       f.thumb = [off, t.length];
       off += t.length;
     });
-    const tmpThumbs = `${dir}/thumbs.bin.tmp-${Deno.pid}`;
-    await Deno.writeFile(tmpThumbs, buf);
-    await Deno.rename(tmpThumbs, `${dir}/thumbs.bin`);
+    await writeFileAtomic(`${dir}/thumbs.bin`, buf);
   }
-  const tmp = `${dir}/faces.jsonl.tmp-${Deno.pid}`;
-  await Deno.writeTextFile(tmp, set.faces.map((f) => JSON.stringify(f)).join("\n") + "\n");
-  await Deno.rename(tmp, `${dir}/faces.jsonl`);
+  await writeFileAtomic(`${dir}/faces.jsonl`, set.faces.map((f) => JSON.stringify(f)).join("\n") + "\n");
 }
 
 /** Reads the thumbnails of an embedding set (undefined where a face has none). */

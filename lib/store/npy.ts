@@ -5,6 +5,7 @@
  */
 import { ToolkitError } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
+import { writeFileAtomic } from "../report/atomic_write.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -75,7 +76,6 @@ export async function readMatrixNpy(path: string): Promise<Matrix> {
 
 /** Writes a {@link Matrix} as a 2-D float32 `.npy` file (atomically: temp file, then rename). */
 export async function writeMatrixNpy(path: string, m: Matrix): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeFile(tmp, encodeNpy(m.data, [m.rows, m.cols]));
-  await Deno.rename(tmp, path);
+  // A failed write (no space left, say) removes its temporary file.
+  await writeFileAtomic(path, encodeNpy(m.data, [m.rows, m.cols]));
 }
