@@ -43,6 +43,30 @@ export function readLog(path: string): Map<string, RunRow> {
   return rows;
 }
 
+/**
+ * Makes the log end on a line break before more rows are appended: a last line torn by a kill
+ * (no line break) is cut off, or ended when it is a whole row. Returns the bytes cut.
+ */
+export function cutTornTail(path: string): number {
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return 0;
+    throw e;
+  }
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return 0;
+  const start = bytes.lastIndexOf(0x0a) + 1;
+  try {
+    JSON.parse(new TextDecoder().decode(bytes.subarray(start)));
+    Deno.writeTextFileSync(path, "\n", { append: true });
+    return 0;
+  } catch {
+    Deno.truncateSync(path, start);
+    return bytes.length - start;
+  }
+}
+
 /** Appends one row to the log (one line, written at once). */
 export function appendLog(path: string, row: RunRow): void {
   Deno.writeTextFileSync(path, JSON.stringify(row) + "\n", { append: true });

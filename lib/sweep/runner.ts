@@ -12,7 +12,7 @@ import type { KnnGraph } from "../cluster/knn.ts";
 import { getClusterer, neighboursNeeded } from "../cluster/registry.ts";
 import { loadConfig, type RunSpec } from "./config.ts";
 import type { SweepData } from "./evaluate.ts";
-import { appendLog, readLabels, readLog, toCsv, toJson, writeLabels } from "./output.ts";
+import { appendLog, cutTornTail, readLabels, readLog, toCsv, toJson, writeLabels } from "./output.ts";
 import { claimSweepFolder } from "./provenance.ts";
 import "../models/ort_env.ts";
 import { bestBy, pickLabelFree, type RunRow } from "./selection.ts";
@@ -102,6 +102,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
   if (cleared) log(`sweep: cleared the earlier results in ${opts.out}`);
   await Deno.mkdir(`${opts.out}/labels`, { recursive: true });
   const logPath = `${opts.out}/runs.jsonl`;
+  // A line torn by a killed sweep is cut, so that the next row does not end up glued to it.
+  if (cutTornTail(logPath) > 0) log(`sweep: cut a torn last line off ${logPath}`);
   const done = readLog(logPath);
   let todo = runs.filter((r) => !done.has(r.id));
   const remaining = opts.limit !== undefined ? Math.max(0, todo.length - opts.limit) : 0;
