@@ -5,7 +5,7 @@
  * @module
  */
 import { type FileFailure, FileStageError } from "../../errors.ts";
-import type { ImageRef, ImageSource } from "../types.ts";
+import type { ImageRef, ImageSource, OnSkipped } from "../types.ts";
 import { type AuthChoice, chooseAuth } from "./auth.ts";
 import { formatProgress } from "./progress.ts";
 import { safeErrorMessage } from "./redact.ts";
@@ -38,12 +38,17 @@ export async function openDriveInput(spec: string, opts: OpenDriveOptions = {}):
     : chooseAuth({ credentials: opts.credentials, oauthClient: opts.oauthClient });
   const log = opts.log ?? ((l: string) => console.error(l));
   let last = 0;
+  // Folders the pipeline's listing cannot list reach its `onSkipped` (and so errors.csv).
+  let listSkipped: OnSkipped | undefined;
   const drive: DriveSource = await createDriveSource({
     folder: spec,
     auth,
     mirrorDir: opts.mirrorDir,
     rootUrl: opts.rootUrl ?? Deno.env.get("FACEGROUP_DRIVE_ROOT_URL"),
     retry: opts.retry,
+    onFailure: (f) => {
+      if (f.stage === "list") listSkipped?.(f);
+    },
     onProgress: (s) => {
       const now = performance.now();
       if (now - last >= 1000) last = now, log(`drive: ${formatProgress(s)}`);
@@ -57,9 +62,14 @@ export async function openDriveInput(spec: string, opts: OpenDriveOptions = {}):
   const failed = new Map<string, FileFailure>(sync.failures.map((f) => [f.path, f]));
   return {
     description: drive.description,
-    async *list(signal?: AbortSignal) {
-      for await (const ref of drive.list(signal)) {
-        yield opts.labelsFromFolders ? ref : { ...ref, label: undefined };
+    async *list(signal?: AbortSignal, onSkipped?: OnSkipped) {
+      listSkipped = onSkipped;
+      try {
+        for await (const ref of drive.list(signal)) {
+          yield opts.labelsFromFolders ? ref : { ...ref, label: undefined };
+        }
+      } finally {
+        listSkipped = undefined;
       }
     },
     async read(ref: ImageRef, signal?: AbortSignal) {
