@@ -4,7 +4,7 @@ import { writeEmbeddingSet } from "../store/embedding_set.ts";
 import { writeMatrixNpy } from "../store/npy.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 
-async function names(dir: string): Promise<string[]> {
+function names(dir: string): string[] {
   return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
 }
 
@@ -27,8 +27,8 @@ Deno.test("a write that fails removes its temporary file, keeps the old file, an
         faces: [{ path: "p.jpg", face: 0, imageId: "i" }],
       }, [new Uint8Array([1, 2])])
     );
-    assert.deepEqual(await names(dir), ["a.txt", "set", "vectors.npy"], "no temporary file left");
-    assert.deepEqual(await names(`${dir}/set`), ["faces.jsonl", "thumbs.bin", "vectors.npy"]);
+    assert.deepEqual(names(dir), ["a.txt", "set", "vectors.npy"], "no temporary file left");
+    assert.deepEqual(names(`${dir}/set`), ["faces.jsonl", "thumbs.bin", "vectors.npy"]);
     await assert.rejects(() => writeFileAtomic(`${dir}/a.txt/x`, "new"));
     assert.equal(await Deno.readTextFile(`${dir}/a.txt`), "old");
   } finally {
