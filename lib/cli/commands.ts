@@ -21,6 +21,8 @@ import { FROM_EMBEDDINGS_COMMAND, main as fromEmbeddings } from "../report/run_f
 import { main as sample, SAMPLE_COMMAND } from "../report/sample.ts";
 import { main as syntheticRun, SYNTHETIC_RUN_COMMAND } from "../report/synthetic_run.ts";
 import { DRIVE_SYNC_COMMAND, main as driveSync } from "../sources/drive/cli.ts";
+import { main as storeBench, STORE_BENCH_COMMAND } from "../store/bench.ts";
+import { main as store, STORE_COMMAND } from "../store/cli.ts";
 import { main as sweep, SWEEP_COMMAND } from "../sweep/cli.ts";
 import { main as umapBench, UMAP_BENCH_COMMAND } from "../viz/umap_bench.ts";
 import { DEMO_COMMAND, main as demo } from "./demo.ts";
@@ -45,6 +47,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/cli/demo.ts", task: "demo", spec: DEMO_COMMAND, main: demo },
   { file: "lib/cli/report.ts", task: "report", spec: REPORT_COMMAND, main: report },
   { file: "lib/sweep/cli.ts", task: "sweep", spec: SWEEP_COMMAND, main: sweep },
+  { file: "lib/store/cli.ts", task: "store", spec: STORE_COMMAND, main: store },
   { file: "lib/models/cli.ts", task: "models", spec: MODELS_COMMAND, main: models },
   { file: "lib/sources/drive/cli.ts", task: "drive:sync", spec: DRIVE_SYNC_COMMAND, main: driveSync },
   { file: "lib/notebook/run_notebooks.ts", task: "notebooks", spec: NOTEBOOKS_COMMAND, main: notebooks },
@@ -58,6 +61,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     spec: SMALL_FACES_COMMAND,
     main: smallFaces,
   },
+  { file: "lib/store/bench.ts", task: "bench:store", spec: STORE_BENCH_COMMAND, main: storeBench },
   { file: "lib/bench/repeat_memory.ts", spec: REPEAT_MEMORY_COMMAND, main: repeatMemory },
   { file: "lib/cluster/knn_bench.ts", spec: KNN_BENCH_COMMAND, main: knnBench },
   { file: "lib/viz/umap_bench.ts", spec: UMAP_BENCH_COMMAND, main: umapBench },

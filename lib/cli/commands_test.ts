@@ -139,6 +139,30 @@ Deno.test("deno task demo --help and deno task models --help, run as deno tasks,
   await Deno.remove(cwd, { recursive: true });
 });
 
+Deno.test("through deno task, relative paths are taken from where the user ran it", async () => {
+  const root = new URL("../..", import.meta.url).pathname;
+  const cwd = await Deno.makeTempDir({ prefix: "facegroup-task-" });
+  // A clean environment: an INIT_CWD inherited from an outer deno task would be kept by Deno.
+  const env: Record<string, string> = { NO_COLOR: "1" };
+  for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
+    const v = Deno.env.get(name);
+    if (v) env[name] = v;
+  }
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--cwd", root, "report", "--run", "no-such-run", "--quiet"],
+    cwd,
+    clearEnv: true,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1, text);
+  assert.ok(text.includes(join(cwd, "no-such-run")), text);
+  assert.deepEqual([...Deno.readDirSync(cwd)], []);
+  await Deno.remove(cwd, { recursive: true });
+});
+
 Deno.test("deno.json: every task has a description, the command's own summary where it is declared", async () => {
   const root = new URL("../..", import.meta.url).pathname;
   const tasks = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))).tasks as Record<

@@ -3,6 +3,7 @@
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
+import { REPO_ROOT } from "./repo_root.ts";
 
 /** What a command's `main(args, io)` may be given; every part has a process default. */
 export interface CommandIo {
@@ -14,7 +15,7 @@ export interface CommandIo {
   env?: (name: string) => string | undefined;
   /**
    * The directory relative paths are taken from: where the user ran the command.
-   * @default `INIT_CWD` (set by `deno task`, which itself runs in the repository root), else Deno.cwd()
+   * @default see {@link callerDir}
    */
   cwd?: string;
   /** Whether standard error is a terminal (progress on one rewritten line). @default Deno.stderr.isTerminal() */
@@ -49,11 +50,26 @@ export function commandIo(io: CommandIo = {}): Io {
     stdout,
     stderr,
     env,
-    cwd: io.cwd ?? env("INIT_CWD") ?? Deno.cwd(),
+    cwd: io.cwd ?? callerDir(env, Deno.cwd()),
     isTty: io.isTty ?? (io.stderr ? false : Deno.stderr.isTerminal()),
     out: (line) => stdout(`${line}\n`),
     err: (line) => stderr(`${line}\n`),
   };
+}
+
+/**
+ * Where the user ran the command: `deno task` runs its command in the repository root and
+ * says where it was started in `INIT_CWD`; a process started anywhere else (a `deno run`, or a
+ * child that merely inherited `INIT_CWD`) is taken at its own working directory.
+ *
+ * @example
+ * ```ts
+ * callerDir((n) => (n === "INIT_CWD" ? "/home/me/photos" : undefined), REPO_ROOT); // "/home/me/photos"
+ * ```
+ */
+export function callerDir(env: (name: string) => string | undefined, cwd: string, root = REPO_ROOT): string {
+  const init = env("INIT_CWD");
+  return init && resolve(cwd) === resolve(root) ? init : cwd;
 }
 
 /**

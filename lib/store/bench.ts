@@ -5,24 +5,40 @@
  * {@link FaceStore.vectors} (checksums checked), in a fresh temporary store.
  * @module
  */
-import { parseCli } from "../cli/args.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { type CommandValues, defineCommand } from "../flags/types.ts";
 import { DatabaseSync } from "node:sqlite";
 import { bytesOf } from "./checksum.ts";
 import { FaceStore, type FaceToStore } from "./face_store.ts";
 
-const USAGE = "usage: deno task bench:store [--faces 25000] [--per-photo 1] [--dim 512] [--thumb-bytes 0]";
+/** The flags of `deno task bench:store`. */
+export const STORE_BENCH_COMMAND = defineCommand({
+  name: "deno task bench:store",
+  summary: "Benchmark: storing, reopening (checksums checked) and reading back random vectors in a fresh " +
+    "embedding store",
+  flags: {
+    faces: { type: "integer", min: 1, default: 25000, placeholder: "n", help: "vectors to store" },
+    "per-photo": { type: "integer", min: 1, default: 1, placeholder: "n", help: "faces per photo" },
+    dim: { type: "integer", min: 1, default: 512, placeholder: "n", help: "dimensions" },
+    "thumb-bytes": {
+      type: "integer",
+      min: 0,
+      default: 0,
+      placeholder: "n",
+      help: "thumbnail bytes per face",
+    },
+  },
+});
 
 /** Runs the benchmark with command line `args`; returns the exit status. */
-export async function main(args: string[]): Promise<number> {
-  const v = parseCli(args, {
-    faces: { type: "string", default: "25000" },
-    "per-photo": { type: "string", default: "1" },
-    dim: { type: "string", default: "512" },
-    "thumb-bytes": { type: "string", default: "0" },
-    help: { type: "boolean" },
-  }, USAGE);
-  const total = Number(v.faces), per = Number(v["per-photo"]), dim = Number(v.dim);
-  const thumbBytes = Number(v["thumb-bytes"]);
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(STORE_BENCH_COMMAND, args, io, (v) => bench(v));
+}
+
+async function bench(v: CommandValues<typeof STORE_BENCH_COMMAND>): Promise<number> {
+  const total = v.faces, per = v["per-photo"], dim = v.dim;
+  const thumbBytes = v["thumb-bytes"];
   const photos = Math.ceil(total / per);
   const root = await Deno.makeTempDir({ prefix: "facegroup-bench-store-" });
   try {

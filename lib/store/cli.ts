@@ -8,79 +8,94 @@
  *   `faces.jsonl` with the photo hash as path, `thumbs.bin`) for numpy.
  * @module
  */
-import { parseCli } from "../cli/args.ts";
 import { errorMessage } from "../errors.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo, Io } from "../flags/io.ts";
+import { type CommandValues, defineCommand } from "../flags/types.ts";
+import { synopsis } from "../flags/usage.ts";
 import { cacheDir } from "../pipeline/cache_dir.ts";
 import { type FaceMeta, writeEmbeddingSet } from "./embedding_set.ts";
 import { FaceStore } from "./face_store.ts";
 import { verifyStore } from "./verify.ts";
 
-const USAGE = `usage: deno task store <command> [--store <dir>]
-
-commands:
-  verify [--repair]              check the store (SQLite integrity, every record's checksum);
-                                 --repair removes damaged records, which the next run recomputes
-  stats                          keys, photos and faces in the store
-  export-npy --key <id> --out <dir>
-                                 write one key's vectors as vectors.npy + faces.jsonl + thumbs.bin
-
-options:
-  --store <dir>   store root (default: $FACEGROUP_CACHE/store, ~/.cache/facegroup/store)
-  --help          this text
-
-exit status: 0 fine, 1 damage found (verify without --repair) or failure, 2 bad command line`;
+/** The arguments of `deno task store`. */
+export const STORE_COMMAND = defineCommand({
+  name: "deno task store",
+  summary: "Look after the embedding store: verify (and repair), stats, export one key's vectors for numpy",
+  flags: {
+    store: {
+      type: "path",
+      placeholder: "dir",
+      defaultText: "$FACEGROUP_CACHE/store, else ~/.cache/facegroup/store",
+      help: "store root",
+    },
+    repair: {
+      type: "boolean",
+      help: "verify: remove damaged records (the next run recomputes them) or rebuild a damaged file",
+    },
+    key: { type: "string", placeholder: "id", help: "export-npy: the key whose vectors to write" },
+    out: { type: "path", placeholder: "dir", help: "export-npy: output folder" },
+  },
+  positionals: {
+    command: {
+      type: "enum",
+      choices: ["verify", "stats", "export-npy"],
+      required: true,
+      help: "verify: SQLite integrity and every record's checksum; stats: keys, photos and faces; " +
+        "export-npy: one key's vectors as vectors.npy + faces.jsonl + thumbs.bin",
+    },
+  },
+  epilog: "exit status: 0 fine, 1 damage found (verify without --repair) or failure, 2 bad command line",
+});
 
 /** Runs the store command line `args`; returns the exit status. */
-export async function main(args: string[]): Promise<number> {
-  const command = args[0]?.startsWith("-") ? undefined : args[0];
-  const values = parseCli(command ? args.slice(1) : args, {
-    store: { type: "string" },
-    repair: { type: "boolean" },
-    key: { type: "string" },
-    out: { type: "string" },
-    help: { type: "boolean" },
-  }, USAGE);
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(STORE_COMMAND, args, io, (values, io) => storeCommand(values, io));
+}
+
+async function storeCommand(values: CommandValues<typeof STORE_COMMAND>, io: Io): Promise<number> {
+  const command = values.command;
   const root = values.store ?? `${cacheDir()}/store`;
   try {
     if (command === "verify") {
-      const r = await verifyStore(root, { repair: values.repair, log: (l) => console.log(l) });
+      const r = await verifyStore(root, { repair: values.repair, log: (l) => io.out(l) });
       if (!r.exists) {
-        console.log(`no store at ${r.file}`);
+        io.out(`no store at ${r.file}`);
         return 0;
       }
-      for (const p of r.fileProblems) console.log(`${r.file}: ${p}`);
+      for (const p of r.fileProblems) io.out(`${r.file}: ${p}`);
       for (const k of r.keys) {
-        console.log(`key ${k.id}: ${k.photos} photos, ${k.faces} faces, ${k.damaged.length} damaged`);
-        for (const d of k.damaged.slice(0, 20)) console.log(`  photo ${d.hash}: ${d.problems.join(", ")}`);
-        if (k.damaged.length > 20) console.log(`  ... and ${k.damaged.length - 20} more`);
+        io.out(`key ${k.id}: ${k.photos} photos, ${k.faces} faces, ${k.damaged.length} damaged`);
+        for (const d of k.damaged.slice(0, 20)) io.out(`  photo ${d.hash}: ${d.problems.join(", ")}`);
+        if (k.damaged.length > 20) io.out(`  ... and ${k.damaged.length - 20} more`);
       }
       if (r.ok) {
-        console.log(`${r.file}: ok`);
+        io.out(`${r.file}: ok`);
         return 0;
       }
       if (r.repair) return 0;
-      console.log(`${r.file} is damaged; run \`deno task store verify --repair --store ${root}\``);
+      io.out(`${r.file} is damaged; run \`deno task store verify --repair --store ${root}\``);
       return 1;
     }
     if (command === "stats") {
-      const r = await verifyStore(root, { log: (l) => console.log(l) });
+      const r = await verifyStore(root, { log: (l) => io.out(l) });
       if (!r.exists) {
-        console.log(`no store at ${r.file}`);
+        io.out(`no store at ${r.file}`);
         return 0;
       }
       const size = (await Deno.stat(r.file)).size;
-      console.log(
+      io.out(
         `${r.file}: ${(size / 1e6).toFixed(1)} MB, ${r.keys.length} keys${r.ok ? "" : " (DAMAGED)"}`,
       );
-      for (const k of r.keys) console.log(`  ${k.id}: ${k.photos} photos, ${k.faces} faces, ${k.dim}-d`);
+      for (const k of r.keys) io.out(`  ${k.id}: ${k.photos} photos, ${k.faces} faces, ${k.dim}-d`);
       return r.ok ? 0 : 1;
     }
     if (command === "export-npy") {
       if (!values.key || !values.out) {
-        console.error(`error: export-npy needs --key and --out\n\n${USAGE}`);
+        io.err(`error: export-npy needs --key and --out\n${synopsis(STORE_COMMAND)}`);
         return 2;
       }
-      const store = await FaceStore.openKey(root, values.key, { log: (l) => console.error(l) });
+      const store = await FaceStore.openKey(root, values.key, { log: (l) => io.err(l) });
       try {
         const hashes = store.hashes();
         const faces: FaceMeta[] = [];
@@ -95,7 +110,7 @@ export async function main(args: string[]): Promise<number> {
           { x: { data, rows: faces.length, cols: store.dim }, faces },
           await store.thumbnails(hashes),
         );
-        console.log(
+        io.out(
           `${values.out}: ${faces.length} vectors of ${hashes.length} photos (vectors.npy, faces.jsonl, thumbs.bin)`,
         );
       } finally {
@@ -103,10 +118,9 @@ export async function main(args: string[]): Promise<number> {
       }
       return 0;
     }
-    console.error(`error: ${command ? `unknown command ${command}` : "a command is needed"}\n\n${USAGE}`);
-    return 2;
+    return 2; // unreachable: the command is checked against its choices
   } catch (e) {
-    console.error(`store: ${errorMessage(e)}`);
+    io.err(`store: ${errorMessage(e)}`);
     return 1;
   }
 }
