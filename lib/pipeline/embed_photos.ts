@@ -193,10 +193,30 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
     p.failure = { path: p.ref.path, stage, message: typeof e === "string" ? e : errorMessage(e) };
   };
   let next = 0;
+  // Photos that another process using the store is computing right now: taken up again once
+  // everything else is done, by when they are usually stored.
+  const deferred: PhotoResult[] = [];
   const worker = async () => {
-    while (next < photos.length) {
+    for (;;) {
       opts.signal?.throwIfAborted();
-      const p = photos[next++];
+      const again = next >= photos.length;
+      const p = again ? deferred.shift() : photos[next++];
+      if (!p) break;
+      if (again) {
+        const stored = await store.waitFor(p.hash!);
+        if (stored) {
+          p.record = stored;
+          if (stored.error) {
+            p.failure = {
+              path: p.ref.path,
+              stage: stored.error.stage as Stage,
+              message: `${p.ref.path}: ${stored.error.message}`,
+            };
+          }
+          progress.tick();
+          continue;
+        }
+      }
       let bytes: Uint8Array;
       const t = performance.now();
       try {
@@ -212,6 +232,9 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       const known = store.get(p.hash);
       if (known) {
         p.record = known;
+      } else if (!again && !(await store.claim(p.hash))) {
+        deferred.push(p);
+        continue;
       } else {
         const r = await analyzeOne(bytes, p.ref.path);
         if (r.ok) {
@@ -224,6 +247,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
           const message = r.message.startsWith(prefix) ? r.message.slice(prefix.length) : r.message;
           p.record = await store.put(p.hash, { error: { stage: "decode", message } });
         } else {
+          store.release(p.hash);
           fail(p, r.stage, r.message);
         }
       }

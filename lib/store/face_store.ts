@@ -110,6 +110,9 @@ function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
 
 const round = (v: number, f: number) => Math.round(v * f) / f;
 
+/** A claim older than this is taken to belong to a process that died. */
+const CLAIM_TTL_MS = 60_000;
+
 /** The stored fields of a face (everything but its vector and thumbnail), as JSON text. */
 function faceInfo(f: FaceToStore): string {
   const { box, score, landmarks, embedding: _e, thumbnail, ...extra } = f as
@@ -141,6 +144,8 @@ export class FaceStore {
   readonly #log: (line: string) => void;
   readonly #insertPhoto: StatementSync;
   readonly #insertFace: StatementSync;
+  /** Who this connection is, in `claims`. */
+  readonly #owner = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   #queue: Promise<unknown> = Promise.resolve();
   /** Records checked (on opening, or when first read) and written by this connection. */
   readonly #records: Map<string, StoredImage>;
@@ -345,6 +350,7 @@ export class FaceStore {
     const sum = photoChecksum(k, hash, photo[0], photo[1], photo[2], faces.length);
     const created = new Date().toISOString();
     return withWriteLock(this.#db, this.file, () => {
+      this.#db.prepare("DELETE FROM claims WHERE key_id = ? AND hash = ?").run(k, hash); // stored now
       if (
         this.#insertPhoto.run(k, hash, photo[0], photo[1], photo[2], faces.length, sum, created).changes === 0
       ) {
@@ -463,7 +469,62 @@ export class FaceStore {
 
   /** Closes the database connection (the store cannot be used afterwards). */
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    if (!this.#db.isOpen) return;
+    try {
+      this.#db.prepare("DELETE FROM claims WHERE owner = ?").run(this.#owner);
+    } catch { /* locked or damaged: the claims go stale by themselves */ }
+    this.#db.close();
+  }
+
+  /**
+   * Marks photo `hash` as being computed by this process, so that another process using the
+   * store at the same time takes other photos first. False when another process claimed it
+   * less than `ttlMs` ago (and has not stored it yet); storing the photo ends the claim.
+   */
+  async claim(hash: string, ttlMs = CLAIM_TTL_MS): Promise<boolean> {
+    const now = Date.now();
+    try {
+      return await withWriteLock(this.#db, this.file, () =>
+        this.#db.prepare(
+          `INSERT INTO claims (key_id, hash, owner, at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (key_id, hash) DO UPDATE SET owner = excluded.owner, at = excluded.at
+           WHERE claims.owner = excluded.owner OR claims.at < ?`,
+        ).run(this.keyId, hash, this.#owner, now, now - ttlMs).changes === 1, this.#log);
+    } catch (e) {
+      throw storeError(this.file, this.root, `claiming photo ${hash}`, e);
+    }
+  }
+
+  /** Ends this process's claim on `hash` without storing it (the photo failed). */
+  release(hash: string): void {
+    try {
+      this.#db.prepare("DELETE FROM claims WHERE key_id = ? AND hash = ? AND owner = ?").run(
+        this.keyId,
+        hash,
+        this.#owner,
+      );
+    } catch { /* the claim goes stale by itself */ }
+  }
+
+  /**
+   * Waits until photo `hash`, claimed by another process, is stored, and returns its record;
+   * undefined as soon as no live claim (younger than `ttlMs`) is left, or after `maxWaitMs`:
+   * the caller then computes it itself.
+   */
+  async waitFor(hash: string, maxWaitMs = 30_000, ttlMs = CLAIM_TTL_MS): Promise<StoredImage | undefined> {
+    const start = Date.now();
+    for (;;) {
+      const rec = this.get(hash);
+      if (rec) return rec;
+      const c = this.#db.prepare("SELECT at FROM claims WHERE key_id = ? AND hash = ?").get(
+        this.keyId,
+        hash,
+      ) as
+        | { at: number }
+        | undefined;
+      if (!c || c.at < Date.now() - ttlMs || Date.now() - start > maxWaitMs) return undefined;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
 

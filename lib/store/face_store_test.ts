@@ -142,3 +142,29 @@ Deno.test("a record changed behind the store's back is refused on open and on re
   );
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("a photo claimed by one process is left to it by another, which waits for its record", async () => {
+  const root = await Deno.makeTempDir();
+  const a = await FaceStore.open(root, key, quiet);
+  const b = await FaceStore.open(root, key, quiet); // a second connection, like a second process
+  assert.equal(await a.claim("h1"), true);
+  assert.equal(await a.claim("h1"), true, "a claim can be renewed by its owner");
+  assert.equal(await b.claim("h1"), false, "taken by the other process");
+  const waiting = b.waitFor("h1");
+  await new Promise((r) => setTimeout(r, 120));
+  await a.put("h1", { width: 10, height: 10, faces: [face(1)] });
+  assert.equal((await waiting)?.faces.length, 1, "the record arrives once the other process stores it");
+  // A claim ends when released, and one older than the time limit counts as abandoned.
+  assert.equal(await a.claim("h2"), true);
+  a.release("h2");
+  assert.equal(await b.waitFor("h2"), undefined, "no live claim: compute it yourself");
+  assert.equal(await b.claim("h2"), true);
+  assert.equal(await a.claim("h2"), false);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(await a.claim("h2", 10), true, "a stale claim is taken over");
+  // Closing drops a connection's claims.
+  a.close();
+  assert.equal(await b.claim("h2"), true);
+  b.close();
+  await Deno.remove(root, { recursive: true });
+});

@@ -6,9 +6,10 @@
  * (SQLite's busy timeout, then retries here with one message) instead of failing.
  *
  * Tables: `store_keys` (what each store key stands for), `photos` (one row per photo and key:
- * size, error, face count, checksum) and `faces` (one row per face: its fields as JSON, the
+ * size, error, face count, checksum), `faces` (one row per face: its fields as JSON, the
  * float32 vector and JPEG thumbnail as BLOBs, a checksum over all of it), keyed by
- * (key id, photo hash, face index).
+ * (key id, photo hash, face index), and `claims` (photos a process is computing now, so that
+ * another process takes other photos first; version 2). Version 1 files gain `claims` on opening.
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
@@ -18,7 +19,7 @@ import { errorMessage, ToolkitError } from "../errors.ts";
 export const DB_FILE = "faces.sqlite";
 
 /** Schema version kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** How long SQLite itself waits for a lock before a call gives up (then {@link withWriteLock} retries). */
 const BUSY_TIMEOUT_MS = 2000;
@@ -39,6 +40,13 @@ CREATE TABLE IF NOT EXISTS photos (
   face_count INTEGER NOT NULL,
   checksum INTEGER NOT NULL,
   created TEXT NOT NULL,
+  PRIMARY KEY (key_id, hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims (
+  key_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  at INTEGER NOT NULL,
   PRIMARY KEY (key_id, hash)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS faces (
