@@ -65,14 +65,14 @@ export const RUN_COMMAND = defineCommand({
       type: "integer",
       min: 1,
       placeholder: "px",
-      defaultText: "1280 (the pipeline's)",
+      defaultText: "1280, the pipeline's",
       help: "decode photos at most this long side; small faces are cropped from the full resolution",
     },
     batch: {
       type: "integer",
       min: 1,
       placeholder: "n",
-      defaultText: "32 (the analyser's)",
+      defaultText: "32, the analyser's",
       help: "faces per embedder batch",
     },
     concurrency: {

@@ -11,10 +11,10 @@ import type { Device } from "../models/session.ts";
 import { flag } from "./types.ts";
 
 const DEVICE_HELP: Record<Device, string> = {
-  auto: "the GPU (CUDA) when there is one, else the CPU",
-  cpu: "the CPU",
-  cuda: "an NVIDIA GPU through CUDA",
-  tensorrt: "an NVIDIA GPU through TensorRT",
+  auto: "auto tries the GPU (CUDA) and falls back to the CPU",
+  cpu: "",
+  cuda: "",
+  tensorrt: "cuda and tensorrt need an NVIDIA GPU",
 };
 const TILING: Record<TilingMode, string> = { auto: "", off: "" };
 
@@ -27,7 +27,7 @@ export const DEVICE_FLAG = flag({
   choices: DEVICES,
   default: "cpu",
   placeholder: "d",
-  help: `inference device: ${DEVICES.map((d) => `${d} (${DEVICE_HELP[d]})`).join(", ")}`,
+  help: `inference device: ${DEVICES.join(" | ")}; ${Object.values(DEVICE_HELP).filter(Boolean).join("; ")}`,
 });
 
 /** `--tiles`: whether large photos are also searched in tiles. */
@@ -96,7 +96,7 @@ export const MIN_CLUSTER_FLAG = flag({
   type: "integer",
   min: 1,
   placeholder: "n",
-  defaultText: "2 (the pipeline's)",
+  defaultText: "2, the pipeline's",
   help: "smaller clusters are reported as unassigned",
 });
 

@@ -167,10 +167,10 @@ Deno.test("flags: parseValue reads an environment variable by the same spec", ()
 Deno.test("flags: the usage text lists every flag with its allowed values and default", () => {
   const text = usageText(CMD);
   assert.match(text, /^usage: deno task t --out <dir> \[options\]\n\na test command\n/);
-  assert.match(text, /--threshold <number> +distance \(a number > 0 and <= 2\)/);
-  assert.match(text, /--score <number> +score \(a number > 0 and <= 1; default 0.65\)/);
-  assert.match(text, /--linkage <average\|complete\|single>\s+linkage \(default average\)/);
-  assert.match(text, /--out <dir> +output folder \(required\)/);
+  assert.match(text, /--threshold <number> +distance \[a number > 0 and <= 2\]/);
+  assert.match(text, /--score <number> +score \[a number > 0 and <= 1; default 0.65\]/);
+  assert.match(text, /--linkage <average\|complete\|single>\s+linkage \[default average\]/);
+  assert.match(text, /--out <dir> +output folder \[required\]/);
   assert.match(text, /-h, --help +print this text and exit/);
   for (const name of Object.keys(CMD.flags)) assert.ok(text.includes(`--${name}`), name);
 });

@@ -53,14 +53,14 @@ function wrap(text: string, indent: number, first: number): string[] {
   return lines;
 }
 
-/** One flag's lines: `  --name <x>   help (default d)`. */
+/** One flag's lines: `  --name <x>   help [allowed values; default d]`. */
 function entry(left: string, spec: FlagSpec): string {
   const notes = [
     allowed(spec),
     spec.required ? "required" : undefined,
     shownDefault(spec) !== undefined ? `default ${shownDefault(spec)}` : undefined,
   ].filter(Boolean);
-  const text = notes.length ? `${spec.help} (${notes.join("; ")})` : spec.help;
+  const text = notes.length ? `${spec.help} [${notes.join("; ")}]` : spec.help;
   const head = `  ${left}`;
   const pad = head.length + 2 <= COLUMN ? head.padEnd(COLUMN) : `${head}\n${" ".repeat(COLUMN)}`;
   const body = wrap(text, COLUMN, COLUMN);

@@ -42,7 +42,7 @@ export const DRIVE_SYNC_COMMAND = defineCommand({
       min: 1,
       max: 64,
       placeholder: "n",
-      defaultText: "4 (the source's)",
+      defaultText: "4, the source's",
       help: "parallel downloads",
     },
     "root-url": { type: "string", placeholder: "url", help: "Drive API root URL (tests: the emulator's)" },
