@@ -20,7 +20,7 @@ async function recorder() {
       cwd,
       isTty: false,
     },
-    entries: async () => [...Deno.readDirSync(cwd)].map((e) => e.name),
+    entries: () => [...Deno.readDirSync(cwd)].map((e) => e.name),
   };
 }
 
@@ -37,7 +37,7 @@ Deno.test("every command answers --help and -h with its usage, exit 0, and does 
         assert.ok(text.includes(`--${name}`), `${c.file}: --${name}`);
       }
       assert.deepEqual(r.err, [], c.file);
-      assert.deepEqual(await r.entries(), [], `${c.file} ${flag} wrote into the working folder`);
+      assert.deepEqual(r.entries(), [], `${c.file} ${flag} wrote into the working folder`);
       assert.ok(performance.now() - t0 < 1000, `${c.file} ${flag} took ${performance.now() - t0} ms`);
       await Deno.remove(r.cwd, { recursive: true });
     }
@@ -63,7 +63,7 @@ Deno.test("every command refuses a misspelt flag with 'did you mean' and a stray
       assert.equal(await c.main([...fill, "1", "stray"], r.io), 2, c.file);
       assert.match(r.err.join(""), /unexpected argument|must be/, c.file);
     }
-    assert.deepEqual(await r.entries(), [], c.file);
+    assert.deepEqual(r.entries(), [], c.file);
     await Deno.remove(r.cwd, { recursive: true });
   }
 });
@@ -94,7 +94,7 @@ Deno.test("deno task run: every bad argument fails first, clearly, with exit 2 a
     const code = await run(["--input", "photos", "--out", "out", ...extra], r.io);
     assert.equal(code, 2, extra.join(" "));
     assert.match(r.err.join(""), message, extra.join(" "));
-    assert.deepEqual(await r.entries(), [], `${extra.join(" ")} created something`);
+    assert.deepEqual(r.entries(), [], `${extra.join(" ")} created something`);
     await Deno.remove(r.cwd, { recursive: true });
   }
   const r = await recorder();
