@@ -90,3 +90,35 @@ Deno.test("a process killed inside a large transaction (uncommitted pages alread
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a process that finds the store locked by another waits, says so, and then stores", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const lines: string[] = [];
+    const s = await FaceStore.open(root, WRITER_KEY, { log: (l) => lines.push(l) });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-check", writer, root, "hold", "3500"],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("in transaction")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    const t = performance.now();
+    await s.put("h0", { width: 1, height: 1, faces: [] });
+    const waited = performance.now() - t;
+    assert.ok(waited > 2000, `waited ${waited.toFixed(0)} ms for the other process`);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /faces\.sqlite is locked by another process.*waiting/);
+    assert.equal((await child.status).code, 0);
+    await reader.cancel().catch(() => {});
+    assert.ok(s.get("h0"));
+    s.close();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

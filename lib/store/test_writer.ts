@@ -5,7 +5,8 @@
  * and prints `stored <n>` after each one, until it is killed. With a second argument `hang`, it
  * instead begins one large transaction (a photo row and 200 face rows, about 8 MB, more than
  * its page cache holds, so that uncommitted pages spill into the WAL), prints `in transaction`
- * and waits to be killed.
+ * and waits to be killed. With `hold <ms>`, it holds the write lock (an empty transaction) for
+ * that long, printing `in transaction` when it has it, then commits and exits.
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
@@ -19,7 +20,16 @@ export function writerVector(photo: number, face: number): Float32Array {
   return Float32Array.from({ length: 16 }, (_, j) => photo + face / 8 + j / 256);
 }
 
-if (import.meta.main && Deno.args[1] === "hang") {
+if (import.meta.main && Deno.args[1] === "hold") {
+  const store = await FaceStore.open(Deno.args[0], WRITER_KEY, { log: () => {} });
+  const db = new DatabaseSync(store.file);
+  db.exec("BEGIN IMMEDIATE");
+  await Deno.stdout.write(new TextEncoder().encode("in transaction\n"));
+  await new Promise((r) => setTimeout(r, Number(Deno.args[2])));
+  db.exec("COMMIT");
+  db.close();
+  store.close();
+} else if (import.meta.main && Deno.args[1] === "hang") {
   const store = await FaceStore.open(Deno.args[0], WRITER_KEY, { log: () => {} });
   const db = new DatabaseSync(store.file);
   db.exec("PRAGMA cache_size = 10");
