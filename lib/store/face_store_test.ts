@@ -168,3 +168,16 @@ Deno.test("a photo claimed by one process is left to it by another, which waits 
   b.close();
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("a root holding stores of the earlier folder layout says once that they are no longer read", async () => {
+  const root = await Deno.makeTempDir();
+  await Deno.mkdir(`${root}/0123456789abcdef`);
+  await Deno.writeTextFile(`${root}/0123456789abcdef/records.jsonl`, "");
+  const lines: string[] = [];
+  const s = await FaceStore.open(root, key, { log: (l) => lines.push(l) });
+  s.close();
+  (await FaceStore.open(root, key, { log: (l) => lines.push(l) })).close();
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /1 store folder\(s\) of the earlier layout.*can be deleted/);
+  await Deno.remove(root, { recursive: true });
+});

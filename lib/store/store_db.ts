@@ -146,6 +146,28 @@ export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
   }
 }
 
+/** Says once, when the database is new, that folders of the earlier layout are not read. */
+function sayOldFolders(root: string, log: (line: string) => void): void {
+  const old: string[] = [];
+  try {
+    for (const e of Deno.readDirSync(root)) {
+      if (!e.isDirectory || !/^[0-9a-f]{16}$/.test(e.name)) continue;
+      try {
+        Deno.statSync(`${root}/${e.name}/records.jsonl`);
+        old.push(e.name);
+      } catch { /* not an old store */ }
+    }
+  } catch { /* unreadable root: nothing to say */ }
+  if (old.length > 0) {
+    log(
+      `store: ${root} also holds ${old.length} store folder(s) of the earlier layout (${
+        old[0]
+      }/records.jsonl...); ` +
+        `they are no longer read (their photos are computed again) and can be deleted`,
+    );
+  }
+}
+
 /**
  * Opens (creating if needed) the database of store root `root`: WAL mode, busy timeout,
  * schema. A file that is not a database, or one made by a newer schema, is a
@@ -191,6 +213,7 @@ export async function openStoreDb(
         db.exec(SCHEMA);
         db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       }, log);
+      if (version === 0) sayOldFolders(root, log);
     }
   } catch (e) {
     db.close();
