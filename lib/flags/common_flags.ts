@@ -69,11 +69,16 @@ export const METHOD_FLAG = flag({
   help: `clustering method: ${CLUSTERERS.map((c) => c.name).join(" | ")}`,
 });
 
-/** `--threshold`: the cosine distance at which clusters stop merging. */
+const AGGLOMERATIVE_THRESHOLD = agglomerative.params.threshold;
+
+/**
+ * `--threshold`: the cosine distance at which clusters stop merging; its range is the
+ * agglomerative clusterer's declared one, without 0 (which would merge nothing).
+ */
 export const THRESHOLD_FLAG = flag({
   type: "number",
-  min: 0,
-  max: 2,
+  min: AGGLOMERATIVE_THRESHOLD.type === "number" ? AGGLOMERATIVE_THRESHOLD.min : 0,
+  max: AGGLOMERATIVE_THRESHOLD.type === "number" ? AGGLOMERATIVE_THRESHOLD.max : 2,
   exclusiveMin: true,
   placeholder: "d",
   defaultText: `${DEFAULT_AGGLOMERATIVE.threshold} with agglomerative, else the method's own`,
