@@ -144,6 +144,7 @@ export class FaceStore {
   readonly #log: (line: string) => void;
   readonly #insertPhoto: StatementSync;
   readonly #insertFace: StatementSync;
+  readonly #endClaim: StatementSync;
   /** Who this connection is, in `claims`. */
   readonly #owner = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   #queue: Promise<unknown> = Promise.resolve();
@@ -170,6 +171,7 @@ export class FaceStore {
     this.#insertPhoto = db.prepare(
       "INSERT OR IGNORE INTO photos (key_id, hash, width, height, error, face_count, checksum, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     );
+    this.#endClaim = db.prepare("DELETE FROM claims WHERE key_id = ? AND hash = ?");
     this.#insertFace = db.prepare(
       "INSERT INTO faces (key_id, hash, idx, info, vector, thumb, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
@@ -350,7 +352,7 @@ export class FaceStore {
     const sum = photoChecksum(k, hash, photo[0], photo[1], photo[2], faces.length);
     const created = new Date().toISOString();
     return withWriteLock(this.#db, this.file, () => {
-      this.#db.prepare("DELETE FROM claims WHERE key_id = ? AND hash = ?").run(k, hash); // stored now
+      this.#endClaim.run(k, hash); // stored now
       if (
         this.#insertPhoto.run(k, hash, photo[0], photo[1], photo[2], faces.length, sum, created).changes === 0
       ) {
