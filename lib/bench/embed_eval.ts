@@ -64,7 +64,7 @@ export async function pickFaces(
 }
 
 /** The index of the largest box (-1 when none). */
-export function largestFace(boxes: [number, number, number, number][]): number {
+export function largestFace(boxes: readonly [number, number, number, number][]): number {
   let best = -1, area = -1;
   boxes.forEach(([, , w, h], i) => {
     if (w * h > area) area = w * h, best = i;
