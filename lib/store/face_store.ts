@@ -8,10 +8,11 @@
  * thumbnail) is written in one transaction, so an interrupted write leaves no trace, and
  * several processes may use one store at once: each photo is stored once (the first to commit
  * wins; the other gets the stored record back), faces are addressed by (photo hash, face
- * index), never by a position in a shared file. Every record carries CRC-32 checksums
- * (./checksum.ts), checked when the store is opened and whenever a record or vector is read: a
- * damaged store is a {@link ToolkitError} naming `deno task store verify --repair`, never
- * reused.
+ * index), never by a position in a shared file; a photo one process is computing is claimed
+ * ({@link FaceStore.claim}) so that the other takes other photos first. Every record carries
+ * CRC-32 checksums (./checksum.ts), checked when the store is opened and whenever a record or
+ * vector is read: a damaged store is a {@link ToolkitError} naming `deno task store verify
+ * --repair`, never reused.
  *
  * The older folder layout (`<root>/<key>/records.jsonl`, `vectors.f32`) is not read; such
  * folders can be deleted.
