@@ -13,6 +13,7 @@ import { alignedCrop, templateLandmarks } from "./aligned_input.ts";
 import { type DetectorOptions, FaceDetector } from "./detector.ts";
 import { alignFace, FaceEmbedder } from "./embedder.ts";
 import { LandmarkModel } from "./landmarks.ts";
+import { type FaceQuality, faceQuality } from "./quality.ts";
 import type { Box, Landmarks5 } from "./types.ts";
 
 /** One analysed face. */
@@ -27,6 +28,8 @@ export interface AnalyzedFace {
   embedding: Float32Array;
   /** Small aligned JPEG of the face with some context, for reports. */
   thumbnail?: Uint8Array;
+  /** What predicts a poor embedding: size, score, sharpness, pose (./quality.ts). */
+  quality?: FaceQuality;
 }
 
 /** Options of {@link FaceAnalyzer.create}. */
@@ -203,18 +206,23 @@ export class FaceAnalyzer {
     this.times.embed += performance.now() - t;
     const dim = this.#embedder.dim;
     const toOriginal = src.scale ?? 1;
-    return dets.map((d, i) => ({
-      box: {
+    return dets.map((d, i) => {
+      const box = {
         x: boxes[i].x * toOriginal,
         y: boxes[i].y * toOriginal,
         w: boxes[i].w * toOriginal,
         h: boxes[i].h * toOriginal,
-      },
-      score: d.score,
-      landmarks: lms[i].map((v) => v * toOriginal),
-      embedding: emb.slice(i * dim, (i + 1) * dim),
-      thumbnail: thumbs[i],
-    }));
+      };
+      const landmarks = lms[i].map((v) => v * toOriginal);
+      return {
+        box,
+        score: d.score,
+        landmarks,
+        embedding: emb.slice(i * dim, (i + 1) * dim),
+        thumbnail: thumbs[i],
+        quality: faceQuality(box, d.score, landmarks, crops[i]),
+      };
+    });
   }
 
   /**
@@ -235,12 +243,16 @@ export class FaceAnalyzer {
     const embedding = await this.#embedCrops([crop]);
     this.times.embed += performance.now() - t;
     const s = img.scale ?? 1;
+    const box = { x: 0, y: 0, w: img.width * s, h: img.height * s };
+    const landmarks = templateLandmarks(box.w, box.h);
+    // The pose of a crop is the template's by construction; its size and sharpness are real.
     return [{
-      box: { x: 0, y: 0, w: img.width * s, h: img.height * s },
+      box,
       score: 1,
-      landmarks: templateLandmarks(img.width * s, img.height * s),
+      landmarks,
       embedding,
       thumbnail: thumb,
+      quality: faceQuality(box, 1, landmarks, crop),
     }];
   }
 }

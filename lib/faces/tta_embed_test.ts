@@ -68,6 +68,9 @@ Deno.test("aligned input: an aligned crop is embedded as it is, without detectio
       assert.ok(dot(f.embedding, faces[i].embedding) > 0.99999, "same as through the photo");
       assert.deepEqual(f.box, { x: 0, y: 0, w: 112, h: 112 });
       assert.equal(f.score, 1);
+      const g = faces[i], q = g.quality!;
+      assert.ok(Math.abs(q.size - Math.min(g.box.w, g.box.h)) < 0.1 && Math.abs(q.score - g.score) < 1e-3);
+      assert.ok(q.sharpness > 0 && Math.abs(q.yaw) < 0.5 && Math.abs(q.pitch) < 0.5, JSON.stringify(q));
       assert.ok(f.thumbnail && f.thumbnail[0] === 0xff && f.thumbnail[1] === 0xd8);
     }
     await assert.rejects(

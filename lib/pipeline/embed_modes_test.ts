@@ -35,7 +35,7 @@ Deno.test("a generated folder of aligned crops is recognised (auto) and embedded
       );
     }
     const src = new LocalFolderSource(dir);
-    const run = (opts: { tta?: boolean; aligned?: "auto" | "on" | "off" }) =>
+    const run = (opts: { tta?: boolean; aligned?: "auto" | "on" | "off"; workers?: number }) =>
       embedPhotos(src, { storeDir, workers: 0, progress: false, log: () => {}, ...opts });
     const auto = await run({});
     assert.equal(auto.options.aligned, "on");
@@ -49,6 +49,8 @@ Deno.test("a generated folder of aligned crops is recognised (auto) and embedded
     for (const p of auto.photos) {
       assert.equal(p.record?.faces.length, 1, p.ref.path);
       assert.deepEqual(p.record!.faces[0].box, [0, 0, 112, 112]);
+      const q = p.record!.faces[0].quality!;
+      assert.ok(q.size === 112 && q.score === 1 && q.sharpness > 0, JSON.stringify(q));
       // The crop's own vector is the face's vector in the photo (PNG is lossless).
       const i = Number(p.ref.path.slice(1, p.ref.path.indexOf("/")));
       const s = dot(auto.store.embeddings(p.hash!)[0], faces[i].embedding);
@@ -56,7 +58,12 @@ Deno.test("a generated folder of aligned crops is recognised (auto) and embedded
     }
     // Same mode again: everything from the store. Another mode: nothing reused.
     assert.equal((await run({ aligned: "on" })).computed, 0);
-    const off = await run({ aligned: "off" });
+    // Through a face worker: the detected faces' quality crosses to the store too.
+    const off = await run({ aligned: "off", workers: 1 });
+    const found = off.photos.flatMap((p) => p.record?.faces ?? []);
+    assert.ok(
+      found.length > 0 && found.every((f) => f.quality && f.quality.size >= 20 && f.quality.score > 0.6),
+    );
     assert.equal(off.options.aligned, "off");
     assert.equal(off.options.alignedRule, "off (given)");
     assert.equal(off.computed, faces.length);

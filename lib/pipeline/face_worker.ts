@@ -80,6 +80,7 @@ async function handle(m: ToWorker): Promise<void> {
       landmarks: Array.from(f.landmarks),
       embedding: f.embedding,
       thumbnail: f.thumbnail,
+      quality: f.quality,
     }));
     post(
       { type: "result", id: m.id, width: img.width, height: img.height, faces: out, times },

@@ -20,6 +20,7 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { ToolkitError } from "../errors.ts";
+import type { FaceQuality } from "../faces/quality.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { bytesOf, faceChecksum, photoChecksum } from "./checksum.ts";
 import { type CheckedPhoto, type FaceRow, photosOfKey, RecordReader, vectorOf } from "./record_rows.ts";
@@ -38,6 +39,8 @@ export interface StoredFace {
   landmarks: number[];
   /** Whether a thumbnail is stored ({@link FaceStore.thumbnails}). */
   thumb?: boolean;
+  /** What predicts a poor embedding (size, score, sharpness, pose), when the face stage recorded it. */
+  quality?: FaceQuality;
   /** Further per-face fields (JSON values), kept as given. */
   [field: string]: unknown;
 }
@@ -71,6 +74,8 @@ export interface FaceToStore {
   embedding: Float32Array;
   /** Optional JPEG thumbnail. */
   thumbnail?: Uint8Array;
+  /** Optional quality measures (../faces/quality.ts), stored with the face. */
+  quality?: FaceQuality;
 }
 
 /** What identifies a store: results differ when any of this changes. */
