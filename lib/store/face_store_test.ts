@@ -66,15 +66,15 @@ Deno.test("stored photos come back after reopening, vectors and thumbnails inclu
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("extra per-face fields (e.g. a quality score) are stored and read back", async () => {
+Deno.test("extra per-face fields (a field added later, unknown to the store) are stored and read back", async () => {
   const root = await Deno.makeTempDir();
   const s = await FaceStore.open(root, key, quiet);
-  const withExtra = { ...face(1), quality: 0.75, tags: ["a"] };
+  const withExtra = { ...face(1), tags: ["a"], blur: { laplacian: 0.75 } };
   await s.put("h1", { width: 10, height: 10, faces: [withExtra] });
   s.close();
   const r = await FaceStore.open(root, key, quiet);
   const f = r.get("h1")!.faces[0];
-  assert.equal(f.quality, 0.75);
+  assert.deepEqual(f.blur, { laplacian: 0.75 });
   assert.deepEqual(f.tags, ["a"]);
   r.close();
   await Deno.remove(root, { recursive: true });
