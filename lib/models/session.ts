@@ -5,6 +5,7 @@
 import * as ort from "onnxruntime-node";
 import { ToolkitError } from "../errors.ts";
 import { dynamicBatch } from "./onnx_batch.ts";
+import { missingProviderReason } from "../gpu/ort_native.ts";
 
 /** Where inference runs. `auto` tries the GPU (CUDA) and falls back to the CPU. */
 export type Device = "auto" | "cpu" | "cuda" | "tensorrt";
@@ -62,6 +63,17 @@ export async function createSession(path: string, opts: SessionOptions = {}): Pr
   }
   if (opts.dynamicBatch !== false) model = dynamicBatch(model).model;
   for (const provider of attempts) {
+    // A GPU provider whose library is not even installed fails without asking ONNX Runtime,
+    // which would print its own error log first; `auto` then falls back in one line.
+    const missing = provider === "cpu" ? undefined : missingProviderReason(provider);
+    if (missing) {
+      lastError = new Error(missing);
+      if (device === "auto") {
+        opts.log?.(`device auto: ${provider} unavailable (${missing}); using the CPU`);
+        continue;
+      }
+      break;
+    }
     try {
       const executionProviders = provider === "cpu"
         ? ["cpu"]
@@ -74,7 +86,10 @@ export async function createSession(path: string, opts: SessionOptions = {}): Pr
       lastError = e;
       if (device === "auto" && provider !== "cpu") {
         opts.log?.(
-          `device auto: ${provider} unavailable (${(e as Error).message?.split("\n")[0]}); using the CPU`,
+          `device auto: ${provider} unavailable (${
+            (e as Error).message?.split("\n")[0]
+          }; ONNX Runtime's log ` +
+            `above says which library); using the CPU`,
         );
         continue;
       }
