@@ -203,7 +203,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       const p = again ? deferred.shift() : photos[next++];
       if (!p) break;
       if (again) {
-        const stored = await store.waitFor(p.hash!);
+        const stored = await store.waitFor(p.hash!, { signal: opts.signal });
         if (stored) {
           p.record = stored;
           if (stored.error) {

@@ -516,20 +516,27 @@ export class FaceStore {
 
   /**
    * Waits until photo `hash`, claimed by another process, is stored, and returns its record;
-   * undefined as soon as no live claim (younger than `ttlMs`) is left, or after `maxWaitMs`:
-   * the caller then computes it itself.
+   * undefined as soon as no live claim (younger than `ttlMs`, default a minute) is left, or
+   * after `maxWaitMs` (default 30 s): the caller then computes it itself. `signal` stops the wait.
    */
-  async waitFor(hash: string, maxWaitMs = 30_000, ttlMs = CLAIM_TTL_MS): Promise<StoredImage | undefined> {
+  async waitFor(
+    hash: string,
+    opts: { maxWaitMs?: number; ttlMs?: number; signal?: AbortSignal } = {},
+  ): Promise<StoredImage | undefined> {
+    const { maxWaitMs = 30_000, ttlMs = CLAIM_TTL_MS, signal } = opts;
     const start = Date.now();
     for (;;) {
+      signal?.throwIfAborted();
       const rec = this.get(hash);
       if (rec) return rec;
-      const c = this.#db.prepare("SELECT at FROM claims WHERE key_id = ? AND hash = ?").get(
-        this.keyId,
-        hash,
-      ) as
-        | { at: number }
-        | undefined;
+      let c: { at: number } | undefined;
+      try {
+        c = this.#db.prepare("SELECT at FROM claims WHERE key_id = ? AND hash = ?").get(this.keyId, hash) as
+          | { at: number }
+          | undefined;
+      } catch (e) {
+        throw storeError(this.file, this.root, `reading the claim on photo ${hash}`, e);
+      }
       if (!c || c.at < Date.now() - ttlMs || Date.now() - start > maxWaitMs) return undefined;
       await new Promise((r) => setTimeout(r, 50));
     }
