@@ -38,6 +38,13 @@ export interface ModelSession {
 }
 
 /**
+ * GPU providers that `auto` found unusable in this thread, with why: later sessions (a pipeline
+ * opens three models, per worker) fall back at once, without a repeated line or ONNX Runtime
+ * error log.
+ */
+const unavailable = new Map<string, string>();
+
+/**
  * Opens an ONNX model. With `device: "auto"` a failure to use CUDA is reported in one line
  * through `log` and the CPU is used; with an explicit GPU device it is an error.
  */
@@ -63,12 +70,17 @@ export async function createSession(path: string, opts: SessionOptions = {}): Pr
   }
   if (opts.dynamicBatch !== false) model = dynamicBatch(model).model;
   for (const provider of attempts) {
+    if (device === "auto" && provider !== "cpu" && unavailable.has(provider)) {
+      lastError = new Error(unavailable.get(provider));
+      continue;
+    }
     // A GPU provider whose library is not even installed fails without asking ONNX Runtime,
     // which would print its own error log first; `auto` then falls back in one line.
     const missing = provider === "cpu" ? undefined : missingProviderReason(provider);
     if (missing) {
       lastError = new Error(missing);
       if (device === "auto") {
+        unavailable.set(provider, missing);
         opts.log?.(`device auto: ${provider} unavailable (${missing}); using the CPU`);
         continue;
       }
@@ -85,12 +97,9 @@ export async function createSession(path: string, opts: SessionOptions = {}): Pr
     } catch (e) {
       lastError = e;
       if (device === "auto" && provider !== "cpu") {
-        opts.log?.(
-          `device auto: ${provider} unavailable (${
-            (e as Error).message?.split("\n")[0]
-          }; ONNX Runtime's log ` +
-            `above says which library); using the CPU`,
-        );
+        const why = `${(e as Error).message?.split("\n")[0]}; ONNX Runtime's log above says which library`;
+        unavailable.set(provider, why);
+        opts.log?.(`device auto: ${provider} unavailable (${why}); using the CPU`);
         continue;
       }
     }

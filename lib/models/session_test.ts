@@ -63,6 +63,15 @@ Deno.test("createSession: cpu runs; without the CUDA provider, cuda fails naming
       /^device auto: cuda unavailable \(libonnxruntime_providers_cuda\.so is not beside .*\); using the CPU$/,
     );
     await auto.session.release();
+    // Later sessions in this thread fall back at once, without another line.
+    const again = await createSession(path, {
+      device: "auto",
+      dynamicBatch: false,
+      log: (l) => lines.push(l),
+    });
+    assert.equal(again.provider, "cpu");
+    assert.equal(lines.length, 1, lines.join("\n"));
+    await again.session.release();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
