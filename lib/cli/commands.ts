@@ -51,7 +51,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/models/cli.ts", task: "models", spec: MODELS_COMMAND, main: models },
   { file: "lib/sources/drive/cli.ts", task: "drive:sync", spec: DRIVE_SYNC_COMMAND, main: driveSync },
   { file: "lib/notebook/run_notebooks.ts", task: "notebooks", spec: NOTEBOOKS_COMMAND, main: notebooks },
-  { file: "lib/notebook/pick.ts", spec: PICK_COMMAND, main: pick },
+  { file: "lib/notebook/pick.ts", task: "pick", spec: PICK_COMMAND, main: pick },
   { file: "lib/dev/run_tests.ts", task: "test", spec: TEST_COMMAND, main: runTests },
   { file: "lib/cluster/bench.ts", task: "bench:cluster", spec: CLUSTER_BENCH_COMMAND, main: clusterBench },
   { file: "lib/bench/throughput.ts", task: "bench:throughput", spec: THROUGHPUT_COMMAND, main: throughput },

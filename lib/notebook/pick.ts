@@ -6,7 +6,7 @@
  * them; a new pipeline run replaces them), so picking again is always from the same start.
  *
  * CLI (what notebook 03 does, headless):
- * `deno run -A lib/notebook/pick.ts --run <dir> [--sweep <dir>] [--pick best|label-free|keep|<run id>]`
+ * `deno task pick --run <dir> [--sweep <dir>] [--pick best|label-free|keep|<run id>]`
  * @module
  */
 import { join } from "node:path";
@@ -177,9 +177,9 @@ export async function applyPick(runDir: string, sweepDir: string, pick: string):
   return { pick: chosen, method, params, clusters, unassigned: shown.filter((c) => c < 0).length };
 }
 
-/** The flags of `deno run -A lib/notebook/pick.ts`. */
+/** The flags of `deno task pick`. */
 export const PICK_COMMAND = defineCommand({
-  name: "deno run -A lib/notebook/pick.ts",
+  name: "deno task pick",
   summary:
     "Apply a sweep's chosen configuration to a run folder (labels, assignments, report), as notebook 03 does",
   flags: {

@@ -114,3 +114,30 @@ Deno.test("pick CLI: applies and reports; a missing --run and a bad flag are usa
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno task pick: the task applies a pick to a run folder, as the notebooks print it", async () => {
+  const { dir, run, sweep, summary } = await fixture();
+  try {
+    const root = new URL("../..", import.meta.url).pathname;
+    const env: Record<string, string> = { NO_COLOR: "1" };
+    for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
+      const v = Deno.env.get(name);
+      if (v) env[name] = v;
+    }
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "--cwd", root, "pick", "--run", run, "--pick", "label-free"],
+      clearEnv: true,
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.match(text, /label-free .* -> \d+ clusters, \d+ faces unassigned/);
+    const id = summary.labelFree!.row.id;
+    assert.deepEqual(await labelsOf(join(run, "labels.npy")), readLabels(join(sweep, "labels"), id));
+    assert.equal(JSON.parse(await Deno.readTextFile(join(run, "run.json"))).pick.rule, "label-free");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

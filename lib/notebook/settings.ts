@@ -201,7 +201,7 @@ export function equivalentCommands(s: NotebookSettings, input: string): Record<s
       ...drive,
     ].join(" "),
     "03_sweep": `deno task sweep --embeddings ${q(join(s.run, "embeddings"))} --config ${q(s.sweepConfig)} ` +
-      `--out ${q(s.sweep)} && deno run -A lib/notebook/pick.ts --run ${q(s.run)} --pick ${q(s.pick)}`,
+      `--out ${q(s.sweep)} && deno task pick --run ${q(s.run)} --pick ${q(s.pick)}`,
     "05_report": `deno task report --run ${q(s.run)} --out ${q(s.report)} && ` +
       `deno task report --run ${q(s.run)} --single-file --out ${q(`${s.report}.html`)}`,
   };

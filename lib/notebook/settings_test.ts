@@ -103,7 +103,7 @@ Deno.test("equivalentCommands: the deno task lines with the same settings", () =
     `deno task sweep --embeddings '/r/my run/embeddings' --config ${
       join(REPO_ROOT, "configs/sweep-default.json")
     } ` +
-      `--out '/r/my run/sweep' && deno run -A lib/notebook/pick.ts --run '/r/my run' --pick 'dbscan {"eps":0.5} seed=1'`,
+      `--out '/r/my run/sweep' && deno task pick --run '/r/my run' --pick 'dbscan {"eps":0.5} seed=1'`,
   );
   assert.equal(
     c["05_report"],
