@@ -48,12 +48,22 @@ export function html(content: SafeHtml, text = "[HTML]"): Displayable {
   return displayable({ "text/html": content.value, "text/plain": text });
 }
 
-/** An SVG figure (e.g. from lib/viz) shown as `image/svg+xml`; `text` names it in text form. */
+/**
+ * An SVG figure (e.g. from lib/viz); `text` names it in text form. The bundle carries the SVG
+ * twice: inline in `text/html`, which every front end and exporter shows first (Debian's
+ * nbconvert 6.5 writes every `image/svg+xml` output as an empty image in HTML, a known bug),
+ * and as `image/svg+xml` for the front ends that prefer it.
+ */
 export function svg(svgText: string, text = "[SVG figure]"): Displayable {
   if (!/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svgText)) {
     throw new RangeError("svg: the text does not start with an <svg> element");
   }
-  return displayable({ "image/svg+xml": withSvgNamespace(svgText), "text/plain": text });
+  const full = withSvgNamespace(svgText.replace(/^\s*<\?xml[^>]*>\s*/, ""));
+  return displayable({
+    "text/html": `<div class="facegroup-figure">${full}</div>`,
+    "image/svg+xml": full,
+    "text/plain": text,
+  });
 }
 
 /**
@@ -159,15 +169,44 @@ export async function show(...items: unknown[]): Promise<void> {
 /**
  * A log function for long loops that writes every line except those matching `repeated`, of
  * which it writes only every `every`-th as a count (e.g. one line per finished sweep run).
+ * Lines go to stdout by default: a notebook shows stderr as red, as if it were an error.
  */
 export function thinLog(
   repeated: RegExp,
   every = 25,
-  write: (line: string) => void = (l) => console.error(l),
+  write: (line: string) => void = (l) => console.log(l),
 ): (line: string) => void {
   let count = 0;
   return (line) => {
     if (!repeated.test(line)) return write(line);
     if (++count % every === 0) write(`  ... ${count} done`);
   };
+}
+
+/**
+ * Runs `fn` with whatever it writes to standard error (e.g. the pipeline's progress lines,
+ * lib/util/progress.ts) sent to standard output instead, so that a notebook shows progress as
+ * ordinary output, not in red as if it were an error; standard error is restored afterwards.
+ * Meant for a notebook cell (it swaps the process's stderr writers while `fn` runs).
+ */
+export async function progressOnStdout<T>(fn: () => Promise<T>): Promise<T> {
+  const err = Deno.stderr as unknown as {
+    writeSync: (b: Uint8Array) => number;
+    write: (b: Uint8Array) => Promise<number>;
+  };
+  const { writeSync, write } = err;
+  const hadOwn = Object.hasOwn(err, "writeSync"), hadOwnWrite = Object.hasOwn(err, "write");
+  err.writeSync = (b) => Deno.stdout.writeSync(b);
+  err.write = (b) => Deno.stdout.write(b);
+  const log = console.error;
+  console.error = console.log;
+  try {
+    return await fn();
+  } finally {
+    console.error = log;
+    if (hadOwn) err.writeSync = writeSync;
+    else delete (err as Partial<typeof err>).writeSync;
+    if (hadOwnWrite) err.write = write;
+    else delete (err as Partial<typeof err>).write;
+  }
 }

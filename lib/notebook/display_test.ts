@@ -39,6 +39,9 @@ Deno.test("html: escaped markup in, text/html out", () => {
 Deno.test("svg: gets the SVG namespace it needs to show as an image; non-SVG is refused", () => {
   const b = bundleOf(svg('<svg viewBox="0 0 2 2"><path d="M0 0h1"/></svg>', "fig"));
   assert.match(b["image/svg+xml"], /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 2 2">/);
+  // The same SVG inline in HTML, which nbconvert's HTML export keeps (its image/svg+xml comes out empty).
+  assert.equal(b["text/html"], `<div class="facegroup-figure">${b["image/svg+xml"]}</div>`);
+  assert.ok(!bundleOf(svg('<?xml version="1.0"?><svg></svg>'))["text/html"].includes("<?xml"));
   assert.equal(b["text/plain"], "fig");
   const already = '<svg xmlns="http://www.w3.org/2000/svg"><use xlink:href="#a"/></svg>';
   assert.equal(
@@ -52,6 +55,7 @@ Deno.test("svg: gets the SVG namespace it needs to show as an image; non-SVG is 
 Deno.test("figure: Observable Plot's <figure> goes out as HTML, a bare <svg> as SVG", () => {
   assert.ok("text/html" in bundleOf(figure("<figure><svg></svg></figure>")));
   assert.ok("image/svg+xml" in bundleOf(figure("<svg></svg>")));
+  assert.match(bundleOf(figure("<svg></svg>"))["text/html"], /<svg xmlns=/);
 });
 
 Deno.test("image: PNG and JPEG are sniffed and base64-encoded; other bytes are refused", () => {
@@ -85,4 +89,27 @@ Deno.test("thinLog: passes other lines, writes every n-th repeated line as a cou
   const log = thinLog(/^ {2}done /, 2, (l) => out.push(l));
   for (const l of ["sweep: 5 runs", "  done a", "  done b", "  FAILED c", "  done d", "  done e"]) log(l);
   assert.deepEqual(out, ["sweep: 5 runs", "  ... 2 done", "  FAILED c", "  ... 4 done"]);
+});
+
+Deno.test("thinLog writes to stdout by default, and progressOnStdout sends stderr there while it runs", async () => {
+  const module = new URL("./display.ts", import.meta.url).href;
+  const code = `import { progressOnStdout, thinLog } from ${JSON.stringify(module)};
+thinLog(/^x/)("thin line");
+const v = await progressOnStdout(async () => {
+  Deno.stderr.writeSync(new TextEncoder().encode("progress line\\n"));
+  await Deno.stderr.write(new TextEncoder().encode("async line\\n"));
+  console.error("console line");
+  return 7;
+});
+console.error("after: stderr " + v);`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", code],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  assert.equal(out.code, 0, dec.decode(out.stderr));
+  assert.equal(dec.decode(out.stdout), "thin line\nprogress line\nasync line\nconsole line\n");
+  assert.equal(dec.decode(out.stderr), "after: stderr 7\n");
 });

@@ -55,5 +55,5 @@ export async function makeReport(opts: MakeReportOptions): Promise<SiteFiles> {
   const sweepDir = opts.sweep ??
     ((await exists(join(opts.run, "sweep", "runs.json"))) ? join(opts.run, "sweep") : undefined);
   const sweep = sweepDir ? await loadSweep(sweepDir) : undefined;
-  return await writeSite(out, run, { ...opts, sweep });
+  return await writeSite(out, run, { ...opts, sweep, runDir: opts.runDir ?? opts.run });
 }

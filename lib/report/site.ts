@@ -25,6 +25,7 @@ import {
   type UnassignedFace,
 } from "./analysis.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { metricWords } from "./site_words.ts";
 import type { Rgb } from "./contact_sheet.ts";
 import { markup, showBidiControls } from "./html.ts";
 import type { MapData } from "./map_script.ts";
@@ -79,6 +80,11 @@ export interface SiteOptions {
   pairs?: number;
   /** Progress lines. */
   log?: (line: string) => void;
+  /**
+   * The run folder (where `assignments.csv` is): a report folder gets a copy of it, linked
+   * from its pages; a single file names it.
+   */
+  runDir?: string;
 }
 
 /** The built report, ready to write. */
@@ -97,11 +103,27 @@ const SMALL = 1500;
 const PREVIEW = 16;
 const PER_SHEET = 64;
 
-function metricRows(values: Record<string, number>, names: readonly string[]): MetricRow[] {
+function metricRows(values: Record<string, number>, names: readonly string[], minSize: number): MetricRow[] {
   return names.filter((n) => n in values).map((name) => {
     const spec = getMetric(name);
-    return { name, value: values[name], description: spec.description, higherIsBetter: spec.higherIsBetter };
+    return {
+      name,
+      ...metricWords(name, minSize),
+      value: values[name],
+      description: spec.description,
+      higherIsBetter: spec.higherIsBetter,
+    };
   });
+}
+
+const ASSIGNMENTS = "assignments.csv";
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /** Computes everything the pages show, composing the contact sheets on the way. */
@@ -151,7 +173,7 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
       "nmi",
       "purity",
       "inversePurity",
-    ])
+    ], run.minClusterSize)
     : [];
   const silhouetteSample = 500;
   const internal = n > 0
@@ -160,13 +182,15 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
       "daviesBouldin",
       "calinskiHarabasz",
       "clusters",
-      "singletonShare",
+      // Shown clusters have at least minClusterSize faces: with 2 or more no face is alone in one.
+      ...(run.minClusterSize < 2 ? ["singletonShare"] : []),
       "noiseShare",
-    ])
+    ], run.minClusterSize)
     : [];
   const sil = internal.find((r) => r.name === "silhouette");
   if (sil && n > silhouetteSample) {
     sil.description = `mean silhouette, cosine distance, estimated from ${silhouetteSample} sampled faces`;
+    sil.explain += ` Estimated from ${silhouetteSample} sampled faces.`;
   }
   lap("metrics");
   const threshold = typeof run.meta.params.threshold === "number" && run.meta.method === "agglomerative"
@@ -297,6 +321,9 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
     ),
     facesPerCluster,
     timings,
+    assignments: opts.runDir && await isFile(join(opts.runDir, ASSIGNMENTS))
+      ? { path: join(opts.runDir, ASSIGNMENTS), href: single ? undefined : ASSIGNMENTS }
+      : undefined,
   };
 
   // Pages.
@@ -371,6 +398,13 @@ export async function writeSite(out: string, run: RunData, opts: SiteOptions = {
     assetNames.add(file);
     await writeFileAtomic(join(out, "assets", file), data);
     files.push(join(out, "assets", file));
+    bytes += data.length;
+  }
+  if (model.assignments?.href) {
+    // A copy beside the pages, so that the folder can be sent on its own.
+    const data = await Deno.readFile(model.assignments.path);
+    await writeFileAtomic(join(out, ASSIGNMENTS), data);
+    files.push(join(out, ASSIGNMENTS));
     bytes += data.length;
   }
   const pageNames = new Set<string>();

@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { markup, type SafeHtml, trustedHtml } from "./html.ts";
 import { SITE_CSS } from "./site_style.ts";
+import { QUALITY_PAGES } from "./site_words.ts";
 
 /** How pages refer to each other and to images. */
 export interface Linker {
@@ -28,8 +29,8 @@ export const NAV_PAGES: readonly (readonly [string, string])[] = [
   ["index", "Overview"],
   ["map", "Map"],
   ["gallery", "Clusters"],
-  ["merges", "Possible merges"],
-  ["splits", "Possible splits"],
+  [QUALITY_PAGES.twoPeople.id, QUALITY_PAGES.twoPeople.nav],
+  [QUALITY_PAGES.onePerson.id, QUALITY_PAGES.onePerson.nav],
   ["unassigned", "Unassigned"],
   ["sweep", "Sweep"],
   ["files", "Files"],

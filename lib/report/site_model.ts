@@ -13,11 +13,15 @@ import type { SweepData } from "./sweep_data.ts";
 
 /** One metric of the clustering as shown. */
 export interface MetricRow {
-  /** Metric name. */
+  /** Metric name (technical, as in lib/metrics/registry.ts). */
   name: string;
+  /** Plain-language name (lib/report/site_words.ts). */
+  label: string;
+  /** One line in words: what it says about the result. */
+  explain: string;
   /** Value (NaN when undefined). */
   value: number;
-  /** What it measures. */
+  /** Technical definition (lib/metrics/registry.ts). */
   description: string;
   /** Whether larger is better. */
   higherIsBetter: boolean;
@@ -81,4 +85,9 @@ export interface SiteModel {
   facesPerCluster: number;
   /** Seconds spent per step of the build. */
   timings: Record<string, number>;
+  /**
+   * The run's assignments.csv: `href` where the report links it (a copy beside a report
+   * folder), or only `path` (its place in the run folder) in a single file.
+   */
+  assignments?: { path: string; href?: string };
 }

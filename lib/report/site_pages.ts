@@ -22,6 +22,9 @@ import type { MetricRow, SiteModel, SitePage } from "./site_model.ts";
 import { type PlacedSheet, sheetHtml, type TileInfo } from "./site_sheets.ts";
 import { paramText, varyingParams } from "../viz/sweep_figures.ts";
 import type { RunRow } from "../sweep/selection.ts";
+import { metricLabel, QUALITY_PAGES } from "./site_words.ts";
+
+const TWO = QUALITY_PAGES.twoPeople, ONE = QUALITY_PAGES.onePerson;
 
 /** Id of gallery page `p` (0-based). */
 export function galleryId(p: number): string {
@@ -74,16 +77,21 @@ function foreignSet(c: ClusterInfo): Set<number> {
   return s;
 }
 
-/** A metric table. */
+/**
+ * A metric table: the plain name (technical name below it), the value, and what it means in
+ * words (the technical definition on hover).
+ */
 function metricTable(rows: readonly MetricRow[], heading: string): SafeHtml {
   const body = rows.map((r) =>
-    markup`<tr><td>${r.name}</td><td class="num">${
+    markup`<tr><td><b class="metric">${r.label}</b>${
+      r.label !== r.name && markup`<br><code class="muted">${r.name}</code>`
+    }</td><td class="num">${
       Number.isInteger(r.value) ? fmtCount(r.value) : fmt(r.value, 4)
-    }</td><td class="muted">${r.description}${
-      r.higherIsBetter || r.name === "clusters" ? "" : " (lower is better)"
+    }</td><td title="${r.description}">${r.explain}${
+      r.name === "clusters" ? "" : r.higherIsBetter ? " Higher is better." : " Lower is better."
     }</td></tr>`
   );
-  return markup`<table class="data"><tr><th>${heading}</th><th class="num">value</th><th>meaning</th></tr>${body}</table>`;
+  return markup`<table class="data metrics"><tr><th>${heading}</th><th class="num">value</th><th>what it means</th></tr>${body}</table>`;
 }
 
 function stat(n: number | string, label: string, href?: string): SafeHtml {
@@ -97,6 +105,35 @@ function fig(caption: string, svg: string | undefined): SafeHtml {
   return svg
     ? markup`<figure class="fig"><figcaption>${caption}</figcaption>${trustedHtml(svg)}</figure>`
     : markup``;
+}
+
+const CSV_COLUMNS =
+  "one row per face: file, face number, box, detector score and cluster (-1: unassigned); a photo with no face has one row with face -1";
+
+/** Where the run's assignments.csv is: a link beside a report folder, or its place in the run folder. */
+export function assignmentsLine(m: SiteModel): SafeHtml {
+  const a = m.assignments;
+  if (a?.href) {
+    return markup`<a href="${a.href}" download>assignments.csv</a>: ${CSV_COLUMNS}. It opens in any spreadsheet.`;
+  }
+  return markup`<code>assignments.csv</code> (${CSV_COLUMNS}) is in the run folder${
+    m.run.name && markup`, <code>${m.run.name}/assignments.csv</code>`
+  }, not in this file.`;
+}
+
+/** The "what this file contains" introduction of a single-file report. */
+function singleFileIntro(m: SiteModel): SafeHtml {
+  const per = Number.isFinite(m.facesPerCluster) ? ` (up to ${fmtCount(m.facesPerCluster)} faces each)` : "";
+  return markup`<div class="intro"><h2>What this file contains</h2>
+<p>This one HTML file is the whole report of the photo run <b>${m.run.meta.title}</b>: it needs no other file and no network, so it can be sent by e-mail and opened anywhere. Move between its parts with the bar above:</p>
+<ul>
+<li><b>Overview</b> (this part): counts, how good the grouping is, and where to look for mistakes;</li>
+<li><b>Map</b>: every face laid out so that look-alike faces sit together;</li>
+<li><b>Clusters</b>: each group of faces the toolkit believes to be one person${per}, largest first;</li>
+<li><b>${TWO.nav}</b> and <b>${ONE.nav}</b>: the likeliest mistakes, to check by eye;</li>
+<li><b>Unassigned</b>: faces put in no group; <b>Sweep</b>: the clustering methods compared; <b>Files</b>: photos with no face and files that could not be read.</li>
+</ul>
+<p class="muted">${assignmentsLine(m)}</p></div>`;
 }
 
 /** The overview page. */
@@ -116,14 +153,15 @@ export function overviewPage(m: SiteModel): SitePage {
     }">map</a> to see each face on hover.</div></figure>`
     : markup``;
   const sweepNote = m.sweep?.best
-    ? markup`<p>Best run of the <a href="${
-      l.href("sweep")
-    }">sweep</a> by ${m.sweep.metric}: <b>${m.sweep.best.method}</b> <code>${
+    ? markup`<p>Best run of the <a href="${l.href("sweep")}">sweep</a> by ${
+      metricLabel(m.sweep.metric)
+    } (<code>${m.sweep.metric}</code>): <b>${m.sweep.best.method}</b> <code>${
       describeParams(m.sweep.best, m.sweep.rows)
     }</code> (${fmt(m.sweep.best.metrics[m.sweep.metric], 4)}).</p>`
     : markup``;
   const body = markup`<h1>${run.meta.title}</h1>
 <p class="sub">${run.meta.source}${run.meta.createdAt && ` · ${run.meta.createdAt}`}</p>
+${l.single && singleFileIntro(m)}
 <div class="stats">${stat(run.meta.images, "photos")}${stat(faces, "faces")}${
     stat(m.infos.length, "clusters", l.href("gallery"))
   }${stat(assigned, "faces in clusters")}${stat(faces - assigned, "unassigned faces", l.href("unassigned"))}${
@@ -137,9 +175,11 @@ export function overviewPage(m: SiteModel): SitePage {
     fig("Similarity of face pairs: same person against different people (labels)", m.figures.simPeople)
   }</div>
 <h2>Quality</h2>
-<p class="muted">Unassigned faces count as clusters of one face.${
-    m.external.length ? "" : " No true labels in this run: only the label-free metrics are shown."
-  }</p>
+<p class="muted">${
+    m.external.length
+      ? "The first table compares the clusters with the true people (known from the folder names); in it, each unassigned face counts as a cluster of its own. "
+      : "No true labels in this run, so the grouping cannot be compared with the true people: only the scores computed from the faces themselves are shown. "
+  }The technical name of each score is under its plain name; hover a meaning for its exact definition.</p>
 <div class="meta">${m.external.length > 0 && metricTable(m.external, "against true identities")}${
     metricTable(m.internal, "from the embeddings alone")
   }</div>
@@ -148,15 +188,16 @@ export function overviewPage(m: SiteModel): SitePage {
 <li><a href="${l.href("gallery")}">${
     plural(m.infos.length, "cluster")
   }</a>, largest first, each with its faces from most to least typical.</li>
-<li><a href="${l.href("merges")}">Possible merges</a>: ${
+<li><a href="${l.href(TWO.id)}">${TWO.title}</a>: ${
     plural(m.merges.filter((s) => s.suspect.likely).length, "cluster")
-  } split clearly into two dense sub-groups (perhaps two people).</li>
-<li><a href="${l.href("splits")}">Possible splits</a>: ${
+  } clearly made of two groups of look-alike faces (perhaps two people put together).</li>
+<li><a href="${l.href(ONE.id)}">${ONE.title}</a>: ${
     plural(m.splits.filter((s) => s.likely).length, "pair")
-  } of clusters with centres as close as faces are to their own centre (perhaps one person split in two).</li>
+  } of clusters as alike as faces of one cluster are (perhaps one person kept apart).</li>
 <li><a href="${l.href("unassigned")}">${
     plural(m.unassigned.length, "unassigned face")
   }</a>, those closest to a cluster first.</li>
+<li>${assignmentsLine(m)}</li>
 </ul>
 <h2>Run</h2>
 ${sweepNote}
@@ -343,7 +384,7 @@ export function clusterPage(m: SiteModel, index: number): SitePage {
   return { id: clusterId(c.id), nav: "gallery", title: `Cluster ${c.id}`, body };
 }
 
-/** Likely wrong merges. */
+/** Clusters that may hold two people (likely wrong merges: they should be split). */
 export function mergesPage(m: SiteModel): SitePage {
   const cards = m.merges.map(({ suspect: s, sheets }) => {
     const c = m.byId.get(s.cluster)!;
@@ -377,17 +418,17 @@ export function mergesPage(m: SiteModel): SitePage {
       group(0, sheets[0])
     }${group(1, sheets[1])}</div></div>`;
   });
-  const body = markup`<h1>Possible merges</h1>
-<p class="lead">Clusters of six or more faces split in two by 2-means (the smaller part holding at least a fifth of the faces), the clearest split first. The gap is how much closer faces are to their own sub-group's centre than to the other's; "stands out" marks gaps far above the typical one. If the two sub-groups show different people, the cluster merged them.</p>
+  const body = markup`<h1>${TWO.title}</h1>
+<p class="lead">Each cluster below (of six or more faces) falls apart into two groups of look-alike faces, shown side by side: if the two groups are different people, the clustering wrongly put them together and the cluster should be split. The clearest cases come first. "Gap" is how much more the faces resemble their own group than the other one; "stands out" marks a gap far above the typical cluster's. (Technically: 2-means inside each cluster, the smaller group holding at least a fifth of its faces.)</p>
 ${
     cards.length
       ? markup`<div class="cards">${cards}</div>`
       : markup`<p class="empty">No cluster large enough to examine.</p>`
   }`;
-  return { id: "merges", nav: "merges", title: "Possible merges", body };
+  return { id: TWO.id, nav: TWO.id, title: TWO.title, body };
 }
 
-/** Likely splits. */
+/** Pairs of clusters that may be one person (likely wrong splits: they should be merged). */
 export function splitsPage(m: SiteModel): SitePage {
   const cards = m.splits.map((s) => {
     const a = m.byId.get(s.a)!, b = m.byId.get(s.b)!;
@@ -407,14 +448,14 @@ export function splitsPage(m: SiteModel): SitePage {
       side(a)
     }${side(b)}</div></div>`;
   });
-  const body = markup`<h1>Possible splits</h1>
-<p class="lead">Pairs of clusters whose centres are most similar, most similar first; "close" marks centres as similar as a typical face is to its own cluster's centre. If both clusters show the same person, the clustering split them.</p>
+  const body = markup`<h1>${ONE.title}</h1>
+<p class="lead">Pairs of clusters that look most alike, most alike first: if both clusters show the same person, the clustering wrongly kept that person apart and the two should be one. "Close" marks pairs as alike as a typical face is to its own cluster. (Technically: the similarity of the clusters' centres.)</p>
 ${
     cards.length
       ? markup`<div class="cards">${cards}</div>`
       : markup`<p class="empty">Fewer than two clusters.</p>`
   }`;
-  return { id: "splits", nav: "splits", title: "Possible splits", body };
+  return { id: ONE.id, nav: ONE.id, title: ONE.title, body };
 }
 
 /** Number of unassigned pages. */
@@ -472,6 +513,7 @@ ${
 export function filesPage(m: SiteModel): SitePage {
   const noFace = [...m.run.meta.noFace].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const body = markup`<h1>Files without faces</h1>
+<p class="lead">${assignmentsLine(m)}</p>
 <h2>Photos with no face (${fmtCount(noFace.length)})</h2>
 ${renderNoFaceList(noFace)}
 <h2>Unreadable files (${fmtCount(m.run.errors.length)})</h2>
@@ -518,8 +560,9 @@ deno task report --run &lt;run&gt; --sweep &lt;run&gt;/sweep</code></pre>
     }</code></td><td class="num"><b>${fmt(r.metrics[metric], 4)}</b></td>${
       extra.map((k) => markup`<td class="num">${fmt(r.metrics[k], k === "clusters" ? 0 : 3)}</td>`)
     }<td class="num">${Number.isFinite(r.timeMs) ? fmtCount(Math.round(r.timeMs)) : "–"}</td></tr>`;
-  const head = markup`<tr><th>method</th><th>parameters</th><th class="num">${metric}</th>${
-    extra.map((k) => markup`<th class="num">${k}</th>`)
+  const th = (k: string) => markup`<th class="num" title="${k}">${metricLabel(k)}</th>`;
+  const head = markup`<tr><th>method</th><th>parameters</th>${th(metric)}${
+    extra.map(th)
   }<th class="num">ms</th></tr>`;
   const bestRows = methods.map((method) => {
     const runs = ok.filter((r) => r.method === method && Number.isFinite(r.metrics[metric]));
@@ -534,7 +577,11 @@ deno task report --run &lt;run&gt; --sweep &lt;run&gt;/sweep</code></pre>
   const body = markup`<h1>Sweep</h1>
 <p class="lead">${plural(s.rows.length, "run")} of ${plural(methods.length, "method")}${
     failed ? `, ${failed} failed` : ""
-  }, ranked by <b>${metric}</b>.${
+  }, ranked by <b>${
+    metricLabel(metric)
+  }</b> (<code>${metric}</code>). Here every face alone counts as a cluster of one, as the clustering method returned it; the other pages count only clusters of at least ${
+    plural(m.run.minClusterSize, "face")
+  }.${
     lf
       ? markup` Label-free pick (${lf.rule}): <b>${lf.run.method}</b> <code>${
         describeParams(lf.run, s.rows)
@@ -543,7 +590,7 @@ deno task report --run &lt;run&gt; --sweep &lt;run&gt;/sweep</code></pre>
   }</p>
 <h2>Best run of each method</h2>
 <div class="scroll"><table class="data">${head}${bestRows.map((r, i) => row(r, i === 0))}</table></div>
-<h2>${metric} against each method's hyperparameters</h2>
+<h2>${metricLabel(metric)} against each method's settings</h2>
 <p class="muted">The best run of each method is circled.</p>
 <div class="figs">${figures.map((f) => markup`<div class="fig">${trustedHtml(f.svg)}</div>`)}</div>
 ${

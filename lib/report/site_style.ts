@@ -52,6 +52,11 @@ table.data tr.best td{background:#dafbe1}
 .tip{position:absolute;z-index:3;pointer-events:none;background:#fff;border:1px solid var(--line);border-radius:6px;padding:6px;box-shadow:0 4px 14px #0002;font-size:12px;max-width:260px;overflow-wrap:anywhere}
 .tip .face{width:96px;height:96px;background:var(--soft) no-repeat;margin-bottom:4px;border-radius:3px}
 .preview-img{display:block;max-width:100%;height:auto;border:1px solid var(--line);border-radius:6px}
+.intro{border:1px solid var(--line);background:var(--soft);border-radius:6px;padding:4px 14px;margin:8px 0 14px;max-width:90ch}
+.intro h2{margin-top:8px;border:0}
+table.metrics td{vertical-align:top}
+table.metrics td:last-child{max-width:60ch}
+b.metric{font-weight:600}
 section.page{display:none}
 section.page:target,section.page:has(:target),body:not(:has(:target)) section.page#index{display:block}
 `;

@@ -17,6 +17,10 @@ interface El {
   querySelectorAll(selector: string): Iterable<El> & ArrayLike<El>;
 }
 
+function domOf(text: string): El {
+  return (parseHTML(text) as unknown as { document: El }).document;
+}
+
 const ALLOWED_URLS = new Set(["https://drive.example.test/file/d/abc/view", "http://www.w3.org/2000/svg"]);
 
 async function sha256Base64(text: string): Promise<string> {
@@ -173,6 +177,69 @@ Deno.test("writeSite copes with runs of 0 to 5 faces, with and without labels", 
       const one = await writeSite(join(dir, `s${n}.html`), run, { singleFile: true });
       await checkPage(one.entry, Deno.readTextFileSync(one.entry));
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeSite speaks plainly: metric names in words, pages named for what they list, assignments.csv", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "site-words-" });
+  try {
+    const runDir = join(dir, "run");
+    await writeSyntheticRun(runDir, { faces: 160, people: 16, seed: 5 });
+    const csv = "path,face,x,y,w,h,score,cluster\r\na.jpg,0,1,2,3,4,0.9,0\r\n";
+    await Deno.writeTextFile(join(runDir, "assignments.csv"), csv);
+    const run = await loadRun(runDir);
+    const out = join(dir, "site");
+    const res = await writeSite(out, run, { runDir, seed: 2 });
+    // The CSV is copied beside the pages and linked from the overview and the files page.
+    assert.equal(Deno.readTextFileSync(join(out, "assignments.csv")), csv);
+    assert.ok(res.files.includes(join(out, "assignments.csv")));
+    const page = (n: string) => domOf(Deno.readTextFileSync(join(out, n)));
+    for (const name of ["index.html", "files.html"]) {
+      const links = [...page(name).querySelectorAll('a[href="assignments.csv"]')];
+      assert.equal(links.length, 1, name);
+    }
+    const index = Deno.readTextFileSync(join(out, "index.html"));
+    // Every metric row: a plain name, the technical name beneath, a sentence in words.
+    const rows = [...page("index.html").querySelectorAll("table.metrics tr")].slice(1);
+    assert.ok(rows.length >= 10, `metric rows: ${rows.length}`);
+    for (const r of page("index.html").querySelectorAll("table.metrics td:nth-child(3)")) {
+      // Sentences in words, not the registry's definitions ("items", "NaN unless ...").
+      assert.match(r.textContent, /^\S.{20,}\.( (Higher|Lower) is better\.)?$/, r.textContent);
+      assert.ok(!/\bitems\b|NaN|non-noise/.test(r.textContent), r.textContent);
+      assert.ok(r.getAttribute("title")!.length > 10, "the exact definition on hover");
+    }
+    for (const words of ["Clusters hold one person", "People kept together", "Separation of the clusters"]) {
+      assert.ok(index.includes(words), words);
+    }
+    assert.ok(!index.includes("singletonShare"), "no always-zero share of lone faces with clusters of 2+");
+    // The pages that list possible mistakes are named for what they list.
+    const merges = page("merges.html"), splits = page("splits.html");
+    assert.equal(merges.querySelectorAll("h1")[0].textContent, "Clusters that may hold two people");
+    assert.equal(splits.querySelectorAll("h1")[0].textContent, "Clusters that may be one person");
+    const nav = [...merges.querySelectorAll("nav a")].map((a) => a.textContent);
+    assert.ok(nav.includes("May hold two people") && nav.includes("May be one person"), nav.join(", "));
+    assert.ok(!index.includes("Possible merges") && !index.includes("Possible splits"));
+    // The two-people page shows clusters split into two sub-groups; the one-person page pairs.
+    assert.ok(merges.querySelectorAll(".pair h4")[0].textContent.startsWith("Sub-group A"));
+    assert.match(splits.querySelectorAll(".card h3")[0].textContent, /^Clusters \d+ and \d+/);
+
+    // The single file says what it contains, and where the CSV is.
+    const one = join(dir, "one.html");
+    await writeSite(one, run, { runDir, singleFile: true });
+    const text = Deno.readTextFileSync(one);
+    const doc = domOf(text);
+    const intro = doc.querySelectorAll("#index .intro")[0];
+    assert.ok(intro, "an introduction on the single file");
+    assert.match(intro.textContent, /What this file contains/);
+    assert.match(
+      intro.textContent,
+      /assignments\.csv.*is in the run folder, run\/assignments\.csv, not in this file/s,
+    );
+    assert.equal(doc.querySelectorAll('a[href="assignments.csv"]').length, 0);
+    // A folder report has no such introduction.
+    assert.equal(page("index.html").querySelectorAll(".intro").length, 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
