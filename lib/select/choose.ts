@@ -1,0 +1,104 @@
+/**
+ * The default clustering, chosen from the run's own embeddings (no labels).
+ *
+ * Chinese whispers on the k-NN graph, at the lowest similarity threshold of a grid (the most
+ * merging) whose clusters stay coherent: estimated BCubed precision (lib/select/estimated_precision.ts)
+ * of at least {@link DEFAULT_MIN_PRECISION}. The grid is scanned from the strictest threshold
+ * down and stops at the first that falls below, so that the slow, chained runs are never made.
+ * Why this rule and these numbers: /work/notes/README-select.md (figures per development set).
+ * @module
+ */
+import type { Matrix } from "../matrix.ts";
+import { prepareKnn } from "../cluster/graph_cache.ts";
+import { getClusterer, runClusterer } from "../cluster/registry.ts";
+import { seededRandom } from "../util/random.ts";
+import { estimatedPrecision } from "./estimated_precision.ts";
+import { type PairStats, pairStats } from "./pair_stats.ts";
+
+/** Options of {@link chooseClustering}. */
+export interface ChooseOptions {
+  /** Similarity thresholds of Chinese whispers to scan (any order). */
+  thresholds?: readonly number[];
+  /** Smallest estimated BCubed precision accepted. */
+  minPrecision?: number;
+  /** k of the k-NN graph. */
+  neighbours?: number;
+  /** Photo of each row (faces of one photo are not paired when estimating similarities). */
+  imageOf?: ArrayLike<number>;
+  /** Faces that must not share a cluster (flat pairs). */
+  cannotLink?: Int32Array;
+}
+
+/** Default grid of similarity thresholds. */
+export const DEFAULT_THRESHOLDS: readonly number[] = Array.from(
+  { length: 13 },
+  (_, i) => +(0.3 + 0.025 * i).toFixed(3),
+);
+
+/** Default smallest estimated precision. */
+export const DEFAULT_MIN_PRECISION = 0.988;
+
+/** The choice, with its evidence. */
+export interface Choice {
+  /** Registered method. */
+  method: string;
+  /** Its parameters. */
+  params: Record<string, unknown>;
+  /** Labels of the chosen run. */
+  labels: Int32Array;
+  /** One line saying what was chosen and why. */
+  summary: string;
+  /** What it rests on. */
+  evidence: {
+    rule: string;
+    stats: PairStats;
+    minPrecision: number;
+    scanned: { threshold: number; estimatedPrecision: number; clusters: number }[];
+    seconds: number;
+  };
+}
+
+/** Picks the default clustering of `x` (see the module doc). */
+export async function chooseClustering(x: Matrix, opts: ChooseOptions = {}): Promise<Choice> {
+  const t0 = performance.now();
+  const neighbours = opts.neighbours ?? 64;
+  const minPrecision = opts.minPrecision ?? DEFAULT_MIN_PRECISION;
+  const grid = [...(opts.thresholds ?? DEFAULT_THRESHOLDS)].sort((a, b) => b - a);
+  if (grid.length === 0) throw new RangeError("chooseClustering: no thresholds to scan");
+  const stats = pairStats(x, { imageOf: opts.imageOf });
+  if (x.rows > 1) await prepareKnn(x, neighbours);
+  const cw = getClusterer("chinese-whispers");
+  const scanned: Choice["evidence"]["scanned"] = [];
+  let chosen: { params: Record<string, unknown>; labels: Int32Array } | undefined;
+  for (const threshold of grid) {
+    const params = { neighbours, threshold, iterations: 20, weighting: "sim" };
+    const { labels } = x.rows > 0
+      ? runClusterer(cw, { x, cannotLink: opts.cannotLink }, params, { random: seededRandom(1) })
+      : { labels: new Int32Array(0) };
+    const p = estimatedPrecision(x, labels, stats);
+    let clusters = 0;
+    for (const l of labels) if (l + 1 > clusters) clusters = l + 1;
+    scanned.push({ threshold, estimatedPrecision: +p.toFixed(4), clusters });
+    if (p < minPrecision && chosen) break;
+    chosen = { params, labels };
+    if (p < minPrecision) break; // even the strictest threshold is below: keep it
+  }
+  const pick = chosen!;
+  const at = scanned.find((s) => s.threshold === pick.params.threshold)!;
+  const rule = `Chinese whispers at the lowest similarity threshold of ${grid.at(-1)}..${grid[0]} whose ` +
+    `estimated BCubed precision is >= ${minPrecision}`;
+  return {
+    method: cw.name,
+    params: pick.params,
+    labels: pick.labels,
+    summary: `chinese-whispers, threshold ${pick.params.threshold} (similarity), chosen from the data: ` +
+      `estimated BCubed precision ${at.estimatedPrecision} >= ${minPrecision}` +
+      (scanned.length > 1 && scanned.at(-1) !== at
+        ? `, next lower ${scanned.at(-1)!.threshold} gave ${scanned.at(-1)!.estimatedPrecision}`
+        : "") +
+      `; different people ~${stats.impostor.toFixed(3)}, one person ~${
+        stats.genuine.toFixed(3)
+      } mean similarity`,
+    evidence: { rule, stats, minPrecision, scanned, seconds: (performance.now() - t0) / 1000 },
+  };
+}
