@@ -8,9 +8,21 @@
  *
  * LFW: the photos of pairs.txt and of the people with 2+ photos (the labelled face is the one
  * nearest the centre). pins: every photo, its largest face.
+ *
+ * `--set cost [--limit N]` measures only the embedder's time per face on one thread, the two
+ * ways interleaved (rounds alternate, so that other load on the machine hits both alike): each
+ * aligned crop of the first N (default 300) LFW photos embedded alone, and with its mirror in
+ * the same batch; prints the median over rounds.
  * @module
  */
 import { parseCli } from "../cli/args.ts";
+import { FaceAnalyzer } from "../faces/analyzer.ts";
+import { alignFace, FaceEmbedder } from "../faces/embedder.ts";
+import { decodeImage, type RgbImage } from "../images/decode.ts";
+import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
+import { ensureModels } from "../models/fetch.ts";
+import { createSession } from "../models/session.ts";
+import { median } from "../util/median.ts";
 import { embedPhotos } from "../pipeline/embed_photos.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
@@ -26,18 +38,61 @@ import {
 import { lfwOrSkip } from "./lfw_data.ts";
 import { centreFace, parsePairs } from "./lfw_protocol.ts";
 
-const USAGE = "usage: deno run -A lib/bench/tta.ts [--set lfw|pins] [--workers N] [--limit N] [--data DIR]";
+const USAGE =
+  "usage: deno run -A lib/bench/tta.ts [--set lfw|pins|cost] [--workers N] [--limit N] [--rounds R] [--data DIR]";
 const v = parseCli(Deno.args, {
   set: { type: "string" },
   workers: { type: "string" },
   limit: { type: "string" },
+  rounds: { type: "string" },
   data: { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 const set = v.set ?? "lfw";
-if (set !== "lfw" && set !== "pins") {
+if (set !== "lfw" && set !== "pins" && set !== "cost") {
   console.error(USAGE);
   Deno.exit(2);
+}
+if (set === "cost") {
+  const root = await lfwOrSkip(v.data);
+  if (!root) Deno.exit(0);
+  await measureCost(root, v.limit ? Number(v.limit) : 300, v.rounds ? Number(v.rounds) : 6);
+  Deno.exit(0);
+}
+
+/** The embedder's ms per face, alone and with the mirror, interleaved rounds (see the module doc). */
+async function measureCost(root: string, photos: number, rounds: number): Promise<void> {
+  const analyzer = await FaceAnalyzer.create({ thumbnailSize: 0, log: () => {} });
+  const crops: RgbImage[] = [];
+  const src = new LocalFolderSource(`${root}/images_deepfunneled`);
+  for await (const r of src.list()) {
+    if (crops.length >= photos) break;
+    const img = await decodeImage(await src.read(r));
+    const faces = await analyzer.analyze(img);
+    const i = centreFace(faces.map((f) => [f.box.x, f.box.y, f.box.w, f.box.h]), img.width, img.height);
+    if (i >= 0) crops.push(alignFace(img, faces[i].landmarks));
+  }
+  await analyzer.release();
+  const spec = pipelineModels(await loadCatalogue()).embedder;
+  const session = await createSession((await ensureModels([spec])).get(spec.id)!);
+  const embedder = new FaceEmbedder(spec, session);
+  const plain: number[] = [], mirrored: number[] = [];
+  for (let k = 0; k < rounds; k++) {
+    for (const tta of k % 2 === 0 ? [false, true] : [true, false]) {
+      const t = performance.now();
+      for (const c of crops) await (tta ? embedder.embedWithMirror([c]) : embedder.embed([c]));
+      (tta ? mirrored : plain).push((performance.now() - t) / crops.length);
+    }
+  }
+  await session.session.release();
+  const a = median(plain), b = median(mirrored);
+  console.log(
+    `embedder, one thread, ${crops.length} faces, ${rounds} rounds: alone ${a.toFixed(2)} ms/face, ` +
+      `with the mirror in one batch ${b.toFixed(2)} ms/face (x${(b / a).toFixed(2)}); ` +
+      `per round alone ${plain.map((x) => x.toFixed(1)).join(" ")}, with mirror ${
+        mirrored.map((x) => x.toFixed(1)).join(" ")
+      }`,
+  );
 }
 
 /** A source over the listed files that `keep` accepts, at most `limit`. */
