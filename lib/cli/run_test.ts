@@ -25,7 +25,9 @@ Deno.test("deno task run with only --input and --out uses every default (flags n
     assert.ok(rows.length >= 6, `workers ${workers}: ${rows.length} faces`);
     assert.ok(rows.every((r) => !r.includes(",-1,,")), "every photo has faces");
     const run = JSON.parse(await Deno.readTextFile(`${out}/run.json`));
-    assert.equal(run.params.threshold, 0.55);
+    // No clustering flag: the clustering is chosen from the data, and run.json says so.
+    assert.equal(run.method, "chinese-whispers");
+    assert.match(run.choice.summary, /chosen from the data/);
     lastRows = rows;
   }
   assert.equal(await main(["--input", input]), 2, "--out is required");

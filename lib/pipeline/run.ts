@@ -2,7 +2,6 @@
  * The whole job: photos in, face clusters, CSV files and an HTML report out.
  * @module
  */
-import { agglomerate, type AgglomerativeParams, DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
 import type { FileFailure } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
@@ -11,10 +10,10 @@ import { encodeNpy } from "../store/npy.ts";
 import { writeRunReport } from "../report/run_report.ts";
 import type { ReportFace, RunReport } from "../report/types.ts";
 import type { ImageSource } from "../sources/types.ts";
-import { type FaceMeta, samePhotoPairs, writeEmbeddingSet } from "../store/embedding_set.ts";
+import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";
+import { clusterFaces } from "../select/cluster_faces.ts";
 import { cacheDir } from "./cache_dir.ts";
 import { type EmbedOptions, embedPhotos, type EmbedResult } from "./embed_photos.ts";
-import { withDefaults } from "../util/defaults.ts";
 import { shownClusters } from "../report/run_data.ts";
 
 /** Options of {@link runPipeline}. */
@@ -109,8 +108,9 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces }, thumbs);
 
   const t = performance.now();
-  const params = withDefaults(DEFAULT_AGGLOMERATIVE, opts.cluster as Partial<AgglomerativeParams>);
-  const labels = x.rows > 0 ? await agglomerate(x, params, samePhotoPairs(faces)) : new Int32Array(0);
+  const clustering = await clusterFaces(x, faces, opts.method, opts.cluster);
+  const { labels, params } = clustering;
+  log(`clustering: ${clustering.summary}`);
   const clusterSeconds = (performance.now() - t) / 1000;
 
   // Clusters under the minimum size are not groups; the rest are renumbered largest first.
@@ -136,8 +136,13 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
     source: source.description,
     models: res.models,
     createdAt: new Date().toISOString(),
-    method: "agglomerative",
-    params: { ...params, minClusterSize: minSize, cannotLink: "faces of one photo" },
+    method: clustering.method,
+    params: {
+      ...params,
+      minClusterSize: minSize,
+      cannotLink: "faces of one photo",
+      chosen: clustering.summary,
+    },
     faceOptions: res.options,
     images: res.photos.length,
     faces: reportFaces,
@@ -150,7 +155,13 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   await writeFileAtomic(
     `${opts.out}/run.json`,
     JSON.stringify(
-      { ...meta, provider: res.provider, noFace, counts: { faces: faces.length, clusters: clusterCount } },
+      {
+        ...meta,
+        provider: res.provider,
+        noFace,
+        counts: { faces: faces.length, clusters: clusterCount },
+        choice: { summary: clustering.summary, ...(clustering.choice ?? {}) },
+      },
       null,
       2,
     ),
