@@ -5,13 +5,13 @@
  * (best run by the chosen metric, and the label-free pick with its gap to that best).
  * @module
  */
-import { labelIds, readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
+import { readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
 import type { Matrix } from "../matrix.ts";
 import { prepareKnn } from "../cluster/graph_cache.ts";
 import type { KnnGraph } from "../cluster/knn.ts";
 import { getClusterer, neighboursNeeded } from "../cluster/registry.ts";
 import { loadConfig, type RunSpec } from "./config.ts";
-import type { SweepData } from "./evaluate.ts";
+import { labelledTruth, type SweepData } from "./evaluate.ts";
 import { appendLog, cutTornTail, readLabels, readLog, toCsv, toJson, writeLabels } from "./output.ts";
 import { claimSweepFolder } from "./provenance.ts";
 import "../models/ort_env.ts";
@@ -84,7 +84,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const { config, runs } = await loadConfig(opts.config);
   const set = await readEmbeddingSet(opts.embeddings);
-  const truth = labelIds(set.faces);
+  const truth = labelledTruth(set.faces); // one labelled face per photo is scored
   let cannotLink = samePhotoPairs(set.faces);
   let mustLink: Int32Array | undefined;
   if (opts.constraints) {
