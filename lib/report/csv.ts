@@ -6,7 +6,7 @@ import { writeFileAtomic } from "./atomic_write.ts";
 import { compareText, type ReportError, type RunReport } from "./types.ts";
 
 /** Header of the assignments CSV. */
-export const ASSIGNMENTS_HEADER = ["path", "face", "x", "y", "w", "h", "score", "cluster"] as const;
+export const ASSIGNMENTS_HEADER = ["path", "face", "x", "y", "w", "h", "score", "cluster", "person"] as const;
 
 /** Header of the errors CSV. */
 export const ERRORS_HEADER = ["path", "stage", "message"] as const;
@@ -42,9 +42,10 @@ function intOrEmpty(v: number): number | string {
 }
 
 /**
- * The assignments CSV as text: header `path,face,x,y,w,h,score,cluster`, one row per detected
- * face (box rounded to integer pixels, score to 4 decimals), and for each photo without a face
- * one row with face -1, empty box and score, and cluster -1. Rows sorted by path then face.
+ * The assignments CSV as text: header `path,face,x,y,w,h,score,cluster,person`, one row per
+ * detected face (box rounded to integer pixels, score to 4 decimals, `person` the name a review
+ * gave the face's person, else empty), and for each photo without a face one row with face -1,
+ * empty box and score, cluster -1 and no person. Rows sorted by path then face.
  */
 export function assignmentsCsv(report: Pick<RunReport, "faces" | "noFace">): string {
   type Row = { path: string; face: number; fields: (string | number)[] };
@@ -62,11 +63,12 @@ export function assignmentsCsv(report: Pick<RunReport, "faces" | "noFace">): str
         intOrEmpty(f.box.h),
         Number.isFinite(f.score) ? f.score.toFixed(4) : "",
         f.cluster,
+        f.person ?? "",
       ],
     });
   }
   for (const n of report.noFace) {
-    rows.push({ path: n.path, face: -1, fields: [n.path, -1, "", "", "", "", "", -1] });
+    rows.push({ path: n.path, face: -1, fields: [n.path, -1, "", "", "", "", "", -1, ""] });
   }
   rows.sort((a, b) => compareText(a.path, b.path) || a.face - b.face);
   return csvRecord(ASSIGNMENTS_HEADER) + rows.map((r) => csvRecord(r.fields)).join("");

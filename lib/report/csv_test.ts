@@ -62,7 +62,7 @@ Deno.test("hostile names round-trip through the assignments CSV", () => {
   });
   const rows = parseCsv(text);
   assert.equal(rows.length, names.length + 2);
-  assert.ok(rows.every((r) => r.length === 8), "every row has 8 fields");
+  assert.ok(rows.every((r) => r.length === 9), "every row has 9 fields");
   const paths = rows.slice(1).map((r) => r[0]);
   assert.deepEqual(new Set(paths), new Set([...names, 'x,"y"\n.jpg']));
 });
@@ -74,14 +74,28 @@ Deno.test("assignments CSV: exact header, rounding, no-face rows, order by path 
   });
   assert.equal(
     text,
-    "path,face,x,y,w,h,score,cluster\r\n" +
-      "0.jpg,-1,,,,,,-1\r\n" +
-      "a.jpg,0,11,20,100,100,0.1235,7\r\n" +
-      "b.jpg,0,11,20,100,100,0.9877,3\r\n" +
-      "b.jpg,1,11,20,100,100,0.5000,-1\r\n" +
-      "c.jpg,-1,,,,,,-1\r\n",
+    "path,face,x,y,w,h,score,cluster,person\r\n" +
+      "0.jpg,-1,,,,,,-1,\r\n" +
+      "a.jpg,0,11,20,100,100,0.1235,7,\r\n" +
+      "b.jpg,0,11,20,100,100,0.9877,3,\r\n" +
+      "b.jpg,1,11,20,100,100,0.5000,-1,\r\n" +
+      "c.jpg,-1,,,,,,-1,\r\n",
   );
-  assert.equal(assignmentsCsv({ faces: [], noFace: [] }), "path,face,x,y,w,h,score,cluster\r\n");
+  assert.equal(assignmentsCsv({ faces: [], noFace: [] }), "path,face,x,y,w,h,score,cluster,person\r\n");
+});
+
+Deno.test("assignments CSV: the person column holds the reviewed name, escaped and guarded", () => {
+  const text = assignmentsCsv({
+    faces: [
+      { ...face("a.jpg", 0, 0), person: "Ada, Lovelace" },
+      { ...face("b.jpg", 0, 1), person: "=cmd()" },
+      face("c.jpg", 0, 2),
+    ],
+    noFace: [],
+  });
+  const rows = parseCsv(text);
+  assert.deepEqual(rows.map((r) => r[8]), ["person", "Ada, Lovelace", "'=cmd()", ""], "guarded");
+  assert.ok(text.includes(`"Ada, Lovelace"`) && text.includes(",'=cmd()"), text);
 });
 
 Deno.test("errors CSV: exact header, escaping, order by path then stage", () => {
@@ -106,7 +120,7 @@ Deno.test("CSV writers write atomically: full replacement, no temp files left, f
     await writeAssignmentsCsv(file, { faces: [face("a.jpg", 0, 1)], noFace: [] });
     assert.equal(
       await Deno.readTextFile(file),
-      "path,face,x,y,w,h,score,cluster\r\na.jpg,0,11,20,100,100,0.9877,1\r\n",
+      "path,face,x,y,w,h,score,cluster,person\r\na.jpg,0,11,20,100,100,0.9877,1,\r\n",
     );
     await writeErrorsCsv(`${dir}/new/errors.csv`, []);
     assert.equal(await Deno.readTextFile(`${dir}/new/errors.csv`), "path,stage,message\r\n");

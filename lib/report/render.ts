@@ -26,6 +26,8 @@ export interface SheetView {
 export interface ClusterView {
   /** Cluster id. */
   id: number;
+  /** Name of its person, where a review named them (shown instead of "Cluster N"). */
+  name?: string;
   /** Its faces, in display order. */
   faces: ReportFace[];
   /** Its sheets. */
@@ -105,10 +107,14 @@ export function renderCluster(c: ClusterView): SafeHtml {
   const photos = new Set(c.faces.map((f) => f.path)).size;
   const size = plural(c.faces.length, "face") +
     (photos !== c.faces.length ? ` in ${plural(photos, "photo")}` : "");
+  const title = c.name ? c.name : `Cluster ${c.id}`;
   const sheets = c.sheets.map((s, i) =>
-    renderSheet(s, `Cluster ${c.id}, sheet ${i + 1} of ${c.sheets.length}: ${plural(s.tiles.length, "face")}`)
+    renderSheet(s, `${title}, sheet ${i + 1} of ${c.sheets.length}: ${plural(s.tiles.length, "face")}`)
   );
-  return markup`<section class="cluster" id="c-${c.id}"><h3>Cluster ${c.id} <span class="muted">· ${size}</span></h3>${sheets}${
+  const heading = c.name
+    ? markup`${c.name} <span class="muted">· cluster ${c.id}</span>`
+    : markup`Cluster ${c.id}`;
+  return markup`<section class="cluster" id="c-${c.id}"><h3>${heading} <span class="muted">· ${size}</span></h3>${sheets}${
     renderFaceNames(c.faces)
   }</section>
 `;

@@ -101,7 +101,10 @@ export async function writeRunReport(
   }
 
   const views: ClusterView[] = [];
-  for (const c of clusters) views.push({ ...c, sheets: await writeSheets(c.faces, `cluster-${c.id}`) });
+  for (const c of clusters) {
+    const name = c.faces.find((f) => f.person)?.person;
+    views.push({ ...c, ...(name ? { name } : {}), sheets: await writeSheets(c.faces, `cluster-${c.id}`) });
+  }
   const unassignedSheets = await writeSheets(unassigned, "unassigned");
 
   const pages: [string, string][] = [];

@@ -246,3 +246,38 @@ Deno.test("1,000 faces over 300 clusters: two linked cluster pages, every face o
     assert.ok(bytes < 4_000_000, `report is ${bytes} bytes`);
   });
 });
+
+Deno.test("a cluster whose person a review named is headed by the name (escaped), others by their number", async () => {
+  await withDir(async (dir) => {
+    const face = (path: string, cluster: number, person?: string) => ({
+      path,
+      face: 0,
+      box: { x: 0, y: 0, w: 10, h: 10 },
+      score: 0.9,
+      cluster,
+      ...(person !== undefined ? { person } : {}),
+    });
+    const report: RunReport = {
+      title: "Named",
+      source: "folder /named",
+      models: [],
+      createdAt: "2025-01-01",
+      method: "agglomerative",
+      params: {},
+      images: 4,
+      faces: [
+        face("a.jpg", 0, "<b>Ada</b>"),
+        face("b.jpg", 0, "<b>Ada</b>"),
+        face("c.jpg", 1),
+        face("d.jpg", 1),
+      ],
+      noFace: [],
+      errors: [],
+    };
+    await writeRunReport(dir, report);
+    const text = Deno.readTextFileSync(join(dir, "index.html"));
+    assert.ok(text.includes(`<h3>&lt;b&gt;Ada&lt;/b&gt; <span class="muted">· cluster 0</span>`), text);
+    assert.ok(text.includes("<h3>Cluster 1 "), text);
+    assert.ok(!text.includes("<b>Ada</b>"));
+  });
+});

@@ -15,6 +15,8 @@ export interface ReportFace {
   score: number;
   /** Cluster id; -1 (or any negative / non-integer value) means not assigned. */
   cluster: number;
+  /** Name of the person, where a review named the face's person (comes from outside: escaped). */
+  person?: string;
   /** Small JPEG of the face crop (about 96x96), made by the pipeline. */
   thumbnail?: Uint8Array;
   /** Link to the photo at its origin (e.g. the Drive page); only http(s) links are used. */
