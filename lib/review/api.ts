@@ -190,6 +190,7 @@ export async function openReview(dir: string, opts: ReviewOptions = {}): Promise
         headers: { "content-type": type, "cache-control": "no-cache", ...SECURITY_HEADERS },
       });
     }
+    if (req.method === "GET" && path === "/favicon.ico") return new Response(null, { status: 204 });
     if (req.method === "GET" && path.startsWith("/api/thumb/")) {
       const r = Number(path.slice("/api/thumb/".length));
       const t = Number.isInteger(r) ? run.thumbnails[r] : undefined;

@@ -2,13 +2,15 @@
  * The pipeline's hook for review decisions: a run folder's `decisions.jsonl`, when there is
  * one, is read before the run, turned into the clustering's constraints, and applied to its
  * labels afterwards (lib/review/apply.ts); what could not be honoured is logged and goes to
- * run.json. Without a log the clustering runs as it would anyway.
+ * run.json. Without a log the clustering runs as it would anyway. A clustering that takes only
+ * the faces (and so only their same-photo pairs) gets the decisions' constraints enforced after it
+ * ran, then the final labels.
  *
  * @example
  * ```ts
  * const review = await openReview(out, log);            // before the run rewrites embeddings/
  * const step = reviewClustering(review, x, faces);
- * const labels = await cluster(step.x, step.cannotLink);  // the run's own clustering call
+ * const labels = await cluster(step.x, step.faces);       // the run's own clustering call
  * const done = step.finish(labels, { threshold: 0.55, minClusterSize: 2, log });
  * ```
  * @module
@@ -164,6 +166,8 @@ export interface FinishOptions {
 export interface ReviewStep {
   /** Rows to cluster (all but faces rejected as not faces). */
   x: Matrix;
+  /** The faces of the rows of {@link x}. */
+  faces: FaceMeta[];
   /** Cannot-link pairs in rows of {@link x} (faces of one photo, and the decisions'). */
   cannotLink: Int32Array;
   /** Must-link pairs in rows of {@link x} (for clusterers that take them). */
@@ -193,6 +197,7 @@ export function reviewClustering(
   if (!review) {
     return {
       x,
+      faces: [...faces],
       cannotLink: samePhoto,
       mustLink: new Int32Array(0),
       finish: (labels, opts) => ({
@@ -207,6 +212,7 @@ export function reviewClustering(
   const problem = clusterProblem(x, plan, samePhoto);
   return {
     x: problem.x,
+    faces: Array.from(problem.rows, (r) => faces[r]),
     cannotLink: problem.cannotLink,
     mustLink: problem.mustLink,
     finish(labels, opts) {
