@@ -14,7 +14,7 @@ import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";
 import { clusterFaces } from "../select/cluster_faces.ts";
 import { cacheDir } from "./cache_dir.ts";
 import { type EmbedOptions, embedPhotos, type EmbedResult } from "./embed_photos.ts";
-import { shownClusters } from "../report/run_data.ts";
+import { joinThreshold, openReview, reviewClustering } from "../review/run_hook.ts";
 
 /** Options of {@link runPipeline}. */
 export interface RunOptions extends Partial<EmbedOptions> {
@@ -99,6 +99,8 @@ export async function facesOf(res: EmbedResult): Promise<{ x: Matrix; faces: Fac
 export async function runPipeline(source: ImageSource, opts: RunOptions): Promise<RunSummary> {
   const log = opts.log ?? ((l: string) => console.error(l));
   await Deno.mkdir(opts.out, { recursive: true });
+  // Review decisions of this run folder (read before embeddings/ is rewritten).
+  const review = await openReview(opts.out, log);
   const res = await embedPhotos(source, { ...opts, storeDir: opts.storeDir ?? `${cacheDir()}/store`, log });
   const { x, faces } = await facesOf(res);
   // In the order of `faces`.
@@ -108,14 +110,18 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces }, thumbs);
 
   const t = performance.now();
-  const clustering = await clusterFaces(x, faces, opts.method, opts.cluster);
-  const { labels, params } = clustering;
+  const step = reviewClustering(review, x, faces);
+  const clustering = await clusterFaces(step.x, step.faces, opts.method, opts.cluster);
+  const { params } = clustering;
   log(`clustering: ${clustering.summary}`);
-  const clusterSeconds = (performance.now() - t) / 1000;
 
-  // Clusters under the minimum size are not groups; the rest are renumbered largest first.
+  // Clusters under the minimum size are not groups; the rest are renumbered largest first
+  // (with decisions: people named or formed in review keep their faces and are always shown).
   const minSize = opts.minClusterSize ?? 2;
-  const shown = shownClusters(labels, minSize);
+  const threshold = joinThreshold(clustering.method, params);
+  const decided = step.finish(clustering.labels, { threshold, minClusterSize: minSize, log });
+  const { labels, shown } = decided;
+  const clusterSeconds = (performance.now() - t) / 1000;
   const clusterCount = shown.reduce((m, l) => Math.max(m, l + 1), 0);
 
   const reportFaces: ReportFace[] = faces.map((f, i) => ({
@@ -124,6 +130,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
     box: { x: f.box![0], y: f.box![1], w: f.box![2], h: f.box![3] },
     score: f.score!,
     cluster: shown[i],
+    ...(decided.names[i] ? { person: decided.names[i] } : {}),
     thumbnail: thumbs[i],
     webUrl: f.webUrl,
   }));
@@ -161,6 +168,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
         noFace,
         counts: { faces: faces.length, clusters: clusterCount },
         choice: { summary: clustering.summary, ...(clustering.choice ?? {}) },
+        ...(decided.decisions ? { people: decided.people, decisions: decided.decisions } : {}),
       },
       null,
       2,

@@ -64,10 +64,10 @@ Deno.test("real photos in, clusters + CSVs + report out; bad files reported, the
   for (const r of errors.slice(1)) assert.ok(r[2].startsWith(r[0]), `message names the file: ${r[2]}`);
 
   const rows = parseCsv(await Deno.readTextFile(`${out}/assignments.csv`));
-  assert.deepEqual(rows[0], ["path", "face", "x", "y", "w", "h", "score", "cluster"]);
+  assert.deepEqual(rows[0], ["path", "face", "x", "y", "w", "h", "score", "cluster", "person"]);
   const body = rows.slice(1);
   assert.equal(body.length, first.faces + 1);
-  assert.deepEqual(body.find((r) => r[0] === "blank.png"), ["blank.png", "-1", "", "", "", "", "", "-1"]);
+  assert.deepEqual(body.find((r) => r[0] === "blank.png"), ["blank.png", "-1", "", "", "", "", "", "-1", ""]);
   // The byte-identical copy under a hostile name: each of its faces joins the same face of the original.
   const copy = body.filter((r) => r[0] === HOSTILE);
   const orig = body.filter((r) => r[0] === "party/sample4.jpg");
