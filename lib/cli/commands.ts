@@ -27,6 +27,7 @@ import { main as sweep, SWEEP_COMMAND } from "../sweep/cli.ts";
 import { main as umapBench, UMAP_BENCH_COMMAND } from "../viz/umap_bench.ts";
 import { DEMO_COMMAND, main as demo } from "./demo.ts";
 import { main as report, REPORT_COMMAND } from "./report.ts";
+import { main as review, REVIEW_COMMAND } from "../review/server.ts";
 import { main as run, RUN_COMMAND } from "./run.ts";
 
 /** One command. */
@@ -46,6 +47,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/cli/run.ts", task: "run", spec: RUN_COMMAND, main: run },
   { file: "lib/cli/demo.ts", task: "demo", spec: DEMO_COMMAND, main: demo },
   { file: "lib/cli/report.ts", task: "report", spec: REPORT_COMMAND, main: report },
+  { file: "lib/review/server.ts", task: "review", spec: REVIEW_COMMAND, main: review },
   { file: "lib/sweep/cli.ts", task: "sweep", spec: SWEEP_COMMAND, main: sweep },
   { file: "lib/store/cli.ts", task: "store", spec: STORE_COMMAND, main: store },
   { file: "lib/models/cli.ts", task: "models", spec: MODELS_COMMAND, main: models },
