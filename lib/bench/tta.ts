@@ -18,6 +18,7 @@
 import { parseCli } from "../cli/args.ts";
 import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { alignFace, FaceEmbedder } from "../faces/embedder.ts";
+import { flipHorizontal } from "../images/augment.ts";
 import { decodeImage, type RgbImage } from "../images/decode.ts";
 import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
 import { ensureModels } from "../models/fetch.ts";
@@ -76,22 +77,31 @@ async function measureCost(root: string, photos: number, rounds: number): Promis
   const spec = pipelineModels(await loadCatalogue()).embedder;
   const session = await createSession((await ensureModels([spec])).get(spec.id)!);
   const embedder = new FaceEmbedder(spec, session);
-  const plain: number[] = [], mirrored: number[] = [];
+  // Alone; with the mirror in one batch (TTA); with the mirror as a second single run.
+  const ways = [
+    (c: RgbImage) => embedder.embed([c]),
+    (c: RgbImage) => embedder.embedWithMirror([c]),
+    async (c: RgbImage) => (await embedder.embed([c]), await embedder.embed([flipHorizontal(c)])),
+  ];
+  const ms: number[][] = ways.map(() => []);
   for (let k = 0; k < rounds; k++) {
-    for (const tta of k % 2 === 0 ? [false, true] : [true, false]) {
+    const order = k % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+    for (const w of order) {
       const t = performance.now();
-      for (const c of crops) await (tta ? embedder.embedWithMirror([c]) : embedder.embed([c]));
-      (tta ? mirrored : plain).push((performance.now() - t) / crops.length);
+      for (const c of crops) await ways[w](c);
+      ms[w].push((performance.now() - t) / crops.length);
     }
   }
   await session.session.release();
-  const a = median(plain), b = median(mirrored);
+  const [a, b, c] = ms.map(median);
+  const rows = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(" ");
   console.log(
-    `embedder, one thread, ${crops.length} faces, ${rounds} rounds: alone ${a.toFixed(2)} ms/face, ` +
-      `with the mirror in one batch ${b.toFixed(2)} ms/face (x${(b / a).toFixed(2)}); ` +
-      `per round alone ${plain.map((x) => x.toFixed(1)).join(" ")}, with mirror ${
-        mirrored.map((x) => x.toFixed(1)).join(" ")
-      }`,
+    `embedder, one thread, ${crops.length} faces, ${rounds} rounds (median ms/face): alone ${
+      a.toFixed(2)
+    }, ` +
+      `TTA (crop and mirror in one batch) ${b.toFixed(2)} (x${(b / a).toFixed(2)}), ` +
+      `crop and mirror as two single runs ${c.toFixed(2)} (x${(c / a).toFixed(2)}); ` +
+      `per round: ${rows(ms[0])} | ${rows(ms[1])} | ${rows(ms[2])}`,
   );
 }
 
