@@ -1,10 +1,11 @@
 /**
  * `deno task sweep --embeddings <dir> --out <dir> [--config file] [--workers n]
- *  [--select metric] [--label-free rule] [--constraints file] [--limit n] [--restart]`
+ *  [--select metric] [--label-free rule] [--constraints file] [--decisions file] [--limit n] [--restart]`
  * @module
  */
 import { SWEEP_CONFIG_FLAG } from "../flags/common_flags.ts";
 import { runCommand } from "../flags/command.ts";
+import { sweepDecisions } from "../review/sweep_constraints.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
 import { EXTERNAL_METRICS } from "../metrics/registry.ts";
@@ -56,6 +57,12 @@ export const SWEEP_COMMAND = defineCommand({
       help:
         'must-link and cannot-link pairs of row indices: { "mustLink": [[a, b]], "cannotLink": [[a, b]] }',
     },
+    decisions: {
+      type: "path",
+      placeholder: "file",
+      defaultText: "<run>/decisions.jsonl when --embeddings is <run>/embeddings and it exists",
+      help: "review decisions, turned into must-link and cannot-link pairs (with --constraints' own)",
+    },
     limit: { type: "integer", min: 1, placeholder: "n", help: "stop after this many new runs" },
     restart: { type: "boolean", help: "clear the output folder's earlier results first" },
   },
@@ -66,6 +73,15 @@ export const SWEEP_COMMAND = defineCommand({
 /** Entry point; returns the exit code. */
 export function main(args: string[], io?: CommandIo): Promise<number> {
   return runCommand(SWEEP_COMMAND, args, io, async (v, io) => {
+    // Review decisions become constraints, passed to the sweep as a --constraints file.
+    const decided = await sweepDecisions(v.embeddings, v.decisions, v.constraints);
+    let constraints = v.constraints, temp: string | undefined;
+    if (decided) {
+      for (const n of decided.notes) io.err(`decisions: ${n}`);
+      temp = await Deno.makeTempDir({ prefix: "facegroup-sweep-" });
+      constraints = `${temp}/constraints.json`;
+      await Deno.writeTextFile(constraints, JSON.stringify(decided.constraints));
+    }
     const s = await runSweep({
       embeddings: v.embeddings,
       config: v.config,
@@ -73,11 +89,11 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       workers: v.workers,
       select: v.select,
       labelFree: v["label-free"],
-      constraints: v.constraints,
+      constraints,
       limit: v.limit,
       restart: v.restart,
       log: (l) => io.err(l),
-    });
+    }).finally(() => temp && Deno.remove(temp, { recursive: true }));
     const fmt = (r?: { id: string; metrics: Record<string, number> }) =>
       r ? `${r.id} (bcubedF1 ${r.metrics.bcubedF1?.toFixed(4) ?? "n/a"})` : "none";
     io.out(`runs: ${s.rows.length} (${s.ran} this time, ${s.remaining} left)`);
