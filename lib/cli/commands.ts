@@ -28,6 +28,7 @@ import { main as umapBench, UMAP_BENCH_COMMAND } from "../viz/umap_bench.ts";
 import { DEMO_COMMAND, main as demo } from "./demo.ts";
 import { main as report, REPORT_COMMAND } from "./report.ts";
 import { main as review, REVIEW_COMMAND } from "../review/server.ts";
+import { main as measureReview, MEASURE_LOAD_COMMAND } from "../review/measure_load.ts";
 import { main as run, RUN_COMMAND } from "./run.ts";
 
 /** One command. */
@@ -70,6 +71,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/metrics/bench.ts", spec: METRICS_BENCH_COMMAND, main: metricsBench },
   { file: "lib/report/run_from_embeddings.ts", spec: FROM_EMBEDDINGS_COMMAND, main: fromEmbeddings },
   { file: "lib/report/measure_open.ts", spec: MEASURE_OPEN_COMMAND, main: measureOpen },
+  { file: "lib/review/measure_load.ts", spec: MEASURE_LOAD_COMMAND, main: measureReview },
   { file: "lib/report/sample.ts", spec: SAMPLE_COMMAND, main: sample },
   { file: "lib/report/synthetic_run.ts", spec: SYNTHETIC_RUN_COMMAND, main: syntheticRun },
 ];

@@ -27,6 +27,7 @@ import { decisionFor, type PageAction } from "./actions.ts";
 import { DecisionLog, type FaceKey, toConstraints } from "./decisions.ts";
 import {
   type Group,
+  type GroupCache,
   type Grouping,
   type GroupOrder,
   groupRun,
@@ -115,9 +116,12 @@ export async function openReview(dir: string, opts: ReviewOptions = {}): Promise
     if (!page.has(file)) page.set(file, await Deno.readFile(new URL(file, pageDir)));
   }
   let cached: { version: number; grouping: Grouping } | undefined;
+  const groupCache: GroupCache = new Map();
   const grouping = (): Grouping => {
     const version = log.state.log.length;
-    if (cached?.version !== version) cached = { version, grouping: groupRun(run, log.state, keys) };
+    if (cached?.version !== version) {
+      cached = { version, grouping: groupRun(run, log.state, keys, groupCache) };
+    }
     return cached.grouping;
   };
   const face = (r: number) => {

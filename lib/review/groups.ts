@@ -56,6 +56,15 @@ export interface Grouping {
   keys: FaceKey[];
 }
 
+/** Groups computed earlier, by id, with their members: reused while their members stay the same. */
+export type GroupCache = Map<string, { members: number[]; group: Group }>;
+
+function sameRows(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function makeGroup(
   run: Pick<RunData, "x">,
   id: string,
@@ -63,27 +72,36 @@ function makeGroup(
   members: number[],
   keys: readonly FaceKey[],
   hidden: ReadonlySet<FaceKey>,
+  cache?: GroupCache,
 ): Group {
-  const centre = centreOf(run.x, members);
-  const { rows, sims } = orderByCentre(run.x, members, centre);
-  let sum = 0, hid = 0;
-  let key = "";
-  for (let i = 0; i < rows.length; i++) {
-    sum += sims[i];
-    const k = keys[rows[i]];
-    if (hidden.has(k)) hid++;
-    if (key === "" || k < key) key = k;
+  const old = cache?.get(id);
+  let base: Pick<Group, "rows" | "sims" | "certainty" | "key">;
+  if (old && sameRows(old.members, members)) base = old.group;
+  else {
+    const centre = centreOf(run.x, members);
+    const { rows, sims } = orderByCentre(run.x, members, centre);
+    let sum = 0, key = "";
+    for (let i = 0; i < rows.length; i++) {
+      sum += sims[i];
+      const k = keys[rows[i]];
+      if (key === "" || k < key) key = k;
+    }
+    base = { rows, sims, certainty: rows.length ? sum / rows.length : 1, key };
   }
-  return {
+  let hid = 0;
+  if (hidden.size > 0) { for (const r of members) if (hidden.has(keys[r])) hid++; }
+  const group: Group = {
     id,
     kind,
     persons: [],
-    rows,
-    sims,
-    certainty: rows.length ? sum / rows.length : 1,
-    hidden: kind !== "unassigned" && kind !== "not-faces" && hid * 2 > rows.length,
-    key,
+    rows: base.rows,
+    sims: base.sims,
+    certainty: base.certainty,
+    hidden: kind !== "unassigned" && kind !== "not-faces" && hid * 2 > members.length,
+    key: base.key,
   };
+  cache?.set(id, { members, group });
+  return group;
 }
 
 /** The face keys of a run's rows. */
@@ -91,11 +109,15 @@ export function runKeys(run: Pick<RunData, "faces">): FaceKey[] {
   return run.faces.map(faceKey);
 }
 
-/** Groups a run's faces under `state` (see the module doc). */
+/**
+ * Groups a run's faces under `state` (see the module doc). With `cache` (kept between calls
+ * on one run), groups whose members did not change are not computed again.
+ */
 export function groupRun(
   run: Pick<RunData, "x" | "faces" | "raw" | "minClusterSize">,
   state: ReviewState,
   keys: FaceKey[] = runKeys(run),
+  cache?: GroupCache,
 ): Grouping {
   const byPerson = new Map<string, { persons: Set<string>; rows: number[] }>();
   const byLabel = new Map<number, number[]>();
@@ -127,7 +149,7 @@ export function groupRun(
   const groups: Group[] = [];
   for (const { persons, rows } of byPerson.values()) {
     const ids = [...persons].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-    const g = makeGroup(run, `p:${ids[0]}`, "person", rows, keys, state.hidden);
+    const g = makeGroup(run, `p:${ids[0]}`, "person", rows, keys, state.hidden, cache);
     g.person = ids[0];
     g.persons = ids;
     const name = state.names.get(ids[0]);
@@ -136,13 +158,13 @@ export function groupRun(
   }
   for (const [label, rows] of byLabel) {
     if (rows.length < run.minClusterSize) unassigned.push(...rows);
-    else groups.push(makeGroup(run, `c:${label}`, "cluster", rows, keys, state.hidden));
+    else groups.push(makeGroup(run, `c:${label}`, "cluster", rows, keys, state.hidden, cache));
   }
   unassigned.sort((a, b) => a - b);
   return {
     groups,
-    unassigned: makeGroup(run, "u", "unassigned", unassigned, keys, state.hidden),
-    notFaces: makeGroup(run, "x", "not-faces", notFaces, keys, state.hidden),
+    unassigned: makeGroup(run, "u", "unassigned", unassigned, keys, state.hidden, cache),
+    notFaces: makeGroup(run, "x", "not-faces", notFaces, keys, state.hidden, cache),
     keys,
   };
 }

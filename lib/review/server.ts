@@ -26,7 +26,7 @@ export const REVIEW_COMMAND = defineCommand({
       type: "string",
       default: "127.0.0.1",
       placeholder: "address",
-      help: "address to listen on (another than this machine's loopback lets others on the network in)",
+      help: "address to listen on (any other than 127.0.0.1 lets other machines on the network in)",
     },
     port: { type: "integer", min: 0, max: 65535, default: 8470, help: "port (0: any free one)" },
     open: {
