@@ -258,6 +258,7 @@ export async function openReview(dir: string, opts: ReviewOptions = {}): Promise
         return problem(400, "the body is not JSON");
       }
       const d = decisionFor(body, grouping(), log.state, sample);
+      if (d.op === "verdict") d.seed = seed;
       const logged = await log.append(d);
       return json({ decision: logged, summary: summary() });
     }

@@ -71,7 +71,8 @@ async function page(b: Browser, s: string) {
 }
 
 Deno.test({
-  name: "review page in chromium: name, merge, split, reject, undo, reload; outside strings stay text",
+  name:
+    "review page in chromium: name, merge, split, reject, undo, verdicts, reload; outside strings stay text",
   ignore: !chromium,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -177,6 +178,34 @@ Deno.test({
           assert.equal(await p.decisions(), 3, snap.status);
           assert.match(snap.status, /undid the latest decision \(reject\)/);
           assert.ok(snap.groups.find((g) => g.id === named.id)!.rows.includes(victim));
+          // v: the validation sample; a face marked, w: wrong; then c: correct (the next one).
+          await p.key("v");
+          const precision = () => b.evaluate<string>(s, `document.getElementById("precision").textContent`);
+          assert.match(await precision(), /0 checked/);
+          const firstFace = await b.evaluate<number>(
+            s,
+            `Number(document.querySelector("#sample .face").dataset.row)`,
+          );
+          await b.evaluate(
+            s,
+            `document.querySelector('#sample .face[data-row="${firstFace}"]').dispatchEvent(new MouseEvent("click", { bubbles: true }))`,
+          );
+          assert.equal(
+            await b.evaluate<number>(s, `document.querySelectorAll("#sample .face.wrong").length`),
+            1,
+          );
+          await p.key("w");
+          assert.match(
+            await precision(),
+            /1 checked\. Clusters correct: 0 of 1 = 0\.0% \(95% Wilson interval 0\.0% to 79\.3%\)/,
+          );
+          await p.key("c");
+          assert.match(
+            await precision(),
+            /2 checked\. Clusters correct: 1 of 2 = 50\.0% \(95% Wilson interval 9\.5% to 90\.5%\)/,
+          );
+          await p.key("v");
+          assert.equal(await p.decisions(), 5);
           return { named: named.id, size: named.size - 2, merged: g1.size + g2.size };
         });
         assert.deepEqual(first.errors, [], "no console error, exception or failed request");
@@ -187,7 +216,7 @@ Deno.test({
         const second = await b.open(server.url, { allImages: false }, async (s) => {
           const p = await page(b, s);
           const snap = await p.snap();
-          assert.equal(await p.decisions(), 3);
+          assert.equal(await p.decisions(), 5);
           const named = snap.groups.find((g) => g.id === expected.named)!;
           assert.equal(named.title, "Zoë <script>alert(9)</script><U+202E>");
           assert.equal(named.size, expected.size);
@@ -198,7 +227,7 @@ Deno.test({
       const ops = (await Deno.readTextFile(`${dir}/${DECISIONS_FILE}`)).trimEnd().split("\n").map((l) =>
         JSON.parse(l).op
       );
-      assert.deepEqual(ops, ["name", "merge", "split", "reject", "undo"]);
+      assert.deepEqual(ops, ["name", "merge", "split", "reject", "undo", "verdict", "verdict"]);
     } finally {
       await server.close();
       await Deno.remove(dir, { recursive: true });

@@ -35,7 +35,10 @@
  * ```
  *
  * Assigning a face to a person clears an earlier rejection of it, and rejecting a face takes
- * it away from its person; for one cluster, the latest verdict counts.
+ * it away from its person; for one cluster, the latest verdict counts. The review page
+ * (lib/review/actions.ts) records in a split's `rest` up to 100 of the remaining faces and in a
+ * rejection's `from` up to 5 (the most typical first); a cluster counts as hidden when more than
+ * half of its faces are; a sampled cluster's key (`cluster`) is its smallest face key.
  * @module
  */
 import { ToolkitError } from "../errors.ts";

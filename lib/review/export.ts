@@ -9,7 +9,7 @@
  * photo folder are refused.
  * @module
  */
-import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { errorMessage, ToolkitError } from "../errors.ts";
 import { writeFileAtomic } from "../report/atomic_write.ts";
 import { ASSIGNMENTS_HEADER, csvRecord, parseCsv } from "../report/csv.ts";
@@ -26,7 +26,18 @@ export type ExportMode = typeof EXPORT_MODES[number];
 export const PEOPLE_CSV = "people.csv";
 
 /** Header of {@link PEOPLE_CSV}. */
-export const PEOPLE_HEADER = ["person", "folder", "cluster", "path", "face", "x", "y", "w", "h", "file"] as const;
+export const PEOPLE_HEADER = [
+  "person",
+  "folder",
+  "cluster",
+  "path",
+  "face",
+  "x",
+  "y",
+  "w",
+  "h",
+  "file",
+] as const;
 
 /** Options of {@link exportPeople}. */
 export interface ExportOptions {
@@ -92,12 +103,16 @@ async function readAssignments(run: string): Promise<Row[]> {
   try {
     text = await Deno.readTextFile(file);
   } catch (e) {
-    throw new ToolkitError(`${file}: cannot read (${errorMessage(e)}); is ${run} a run folder?`, { cause: e });
+    throw new ToolkitError(`${file}: cannot read (${errorMessage(e)}); is ${run} a run folder?`, {
+      cause: e,
+    });
   }
   const [head, ...rows] = parseCsv(text);
   const base = ASSIGNMENTS_HEADER.slice(0, 8).join(",");
   if (!head || head.slice(0, 8).join(",") !== base) {
-    throw new ToolkitError(`${file}: header is ${JSON.stringify(head?.join(",") ?? "")}, expected ${base}[,person]`);
+    throw new ToolkitError(
+      `${file}: header is ${JSON.stringify(head?.join(",") ?? "")}, expected ${base}[,person]`,
+    );
   }
   const personAt = head.indexOf("person");
   return rows.filter((r) => r.length >= 8).map((r) => ({
@@ -117,7 +132,9 @@ async function photoRoot(run: string, photos?: string): Promise<{ root: string; 
     source = String(JSON.parse(await Deno.readTextFile(file)).source ?? "");
   } catch (e) {
     if (photos === undefined) {
-      throw new ToolkitError(`${file}: cannot read the run's source (${errorMessage(e)}); give --photos`, { cause: e });
+      throw new ToolkitError(`${file}: cannot read the run's source (${errorMessage(e)}); give --photos`, {
+        cause: e,
+      });
     }
   }
   const drive = source.startsWith("drive ") ? source.slice(6) : undefined;
@@ -232,7 +249,9 @@ export async function exportPeople(opts: ExportOptions): Promise<ExportResult> {
   await writeFileAtomic(csvFile, csv.join(""));
   for (const p of problems) log(`export: ${p}`);
   const driveLine = drive === undefined ? "not a Google Drive input: no shortcuts" : (
-    `Google Drive input (${drive}): photos ${mode === "copy" ? "copied" : "linked"} from the mirror ${root}; ` +
+    `Google Drive input (${drive}): photos ${
+      mode === "copy" ? "copied" : "linked"
+    } from the mirror ${root}; ` +
     `no Drive shortcuts made (the toolkit's Drive access is read-only)`
   );
   return {
@@ -241,7 +260,7 @@ export async function exportPeople(opts: ExportOptions): Promise<ExportResult> {
     files,
     problems,
     csv: csvFile,
-    photos: root + (root.endsWith(sep) ? "" : ""),
+    photos: root,
     drive: driveLine,
   };
 }

@@ -33,6 +33,7 @@ function cutBytes(s: string, max: number): string {
  */
 export function safeName(text: string): string {
   let s = text.normalize("NFC")
+    // deno-lint-ignore no-control-regex -- control characters are what is replaced
     .replace(/[\u0000-\u001f\u007f-\u009f/\\<>:"|?*]/g, "_")
     .replace(/\s+/gu, " ")
     .replace(/^[.\s]+/u, "")
