@@ -26,6 +26,7 @@ import { main as store, STORE_COMMAND } from "../store/cli.ts";
 import { main as sweep, SWEEP_COMMAND } from "../sweep/cli.ts";
 import { main as umapBench, UMAP_BENCH_COMMAND } from "../viz/umap_bench.ts";
 import { DEMO_COMMAND, main as demo } from "./demo.ts";
+import { EXPORT_COMMAND, main as exportPeople } from "./export.ts";
 import { main as report, REPORT_COMMAND } from "./report.ts";
 import { main as review, REVIEW_COMMAND } from "../review/server.ts";
 import { main as measureReview, MEASURE_LOAD_COMMAND } from "../review/measure_load.ts";
@@ -50,6 +51,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/cli/report.ts", task: "report", spec: REPORT_COMMAND, main: report },
   { file: "lib/review/server.ts", task: "review", spec: REVIEW_COMMAND, main: review },
   { file: "lib/sweep/cli.ts", task: "sweep", spec: SWEEP_COMMAND, main: sweep },
+  { file: "lib/cli/export.ts", task: "export", spec: EXPORT_COMMAND, main: exportPeople },
   { file: "lib/store/cli.ts", task: "store", spec: STORE_COMMAND, main: store },
   { file: "lib/models/cli.ts", task: "models", spec: MODELS_COMMAND, main: models },
   { file: "lib/sources/drive/cli.ts", task: "drive:sync", spec: DRIVE_SYNC_COMMAND, main: driveSync },
