@@ -196,8 +196,15 @@ export async function progressOnStdout<T>(fn: () => Promise<T>): Promise<T> {
   };
   const { writeSync, write } = err;
   const hadOwn = Object.hasOwn(err, "writeSync"), hadOwnWrite = Object.hasOwn(err, "write");
-  err.writeSync = (b) => Deno.stdout.writeSync(b);
-  err.write = (b) => Deno.stdout.write(b);
+  // Through console.log: the Deno kernel sends what it logs to the notebook, not Deno.stdout.
+  const dec = new TextDecoder();
+  const line = (b: Uint8Array) => {
+    const text = dec.decode(b).replace(/\r?\n$/, "");
+    if (text) console.log(text);
+    return b.length;
+  };
+  err.writeSync = line;
+  err.write = (b) => Promise.resolve(line(b));
   const log = console.error;
   console.error = console.log;
   try {

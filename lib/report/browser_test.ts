@@ -180,7 +180,7 @@ Deno.test({
               s,
               `(() => {
                 const d = JSON.parse(document.getElementById("map-data").textContent);
-                const svg = document.getElementById("map");
+                const svg = document.getElementById("atlas");
                 svg.scrollIntoView();
                 const r = svg.getBoundingClientRect();
                 return [r.left + d.xy[${2 * hostileRow}] * r.width / d.w, r.top + d.xy[${

@@ -13,7 +13,8 @@ import { neighbours as neighboursOf, prepareKnn } from "../cluster/graph_cache.t
 import type { KnnGraph } from "../cluster/knn.ts";
 import { externalMetrics, getMetric, internalMetrics } from "../metrics/mod.ts";
 import { clusterSizeFigure } from "../viz/cluster_sizes.ts";
-import { defaultRadius, scaleLayout, scatterSvg } from "../viz/scatter.ts";
+import { GROUP_COLOURS, groupColourIndex, NO_GROUP_COLOUR } from "../viz/palette.ts";
+import { defaultRadius, robustScaleLayout, scatterSvg } from "../viz/scatter.ts";
 import { samplePairs, similarityFigure } from "../viz/similarity.ts";
 import { heatmapSpecs, metricByParamFigures, sweepHeatmap } from "../viz/sweep_figures.ts";
 import { type Layout, umapLayout } from "../viz/umap.ts";
@@ -253,35 +254,39 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
   const splits = await splitSuspects(infos, { top });
   lap("merges and splits");
 
-  // The map: scatter, a small preview picture, and the hover data.
+  // The map: the face atlas's data, and a small preview picture for the overview.
   let map: SiteModel["map"];
   let mapPreview: string | undefined;
   if (layout) {
     const w = 1000, h = 700;
-    const points = scaleLayout(layout, { width: w, height: h });
-    const layers = [{ className: "by-cluster", groups: run.clusters, label: "coloured by cluster" }];
-    if (run.truth) layers.push({ className: "by-person", groups: run.truth, label: "coloured by person" });
-    const svg = scatterSvg(points, layers, { id: "map", width: w, height: h, title: "Map of the faces" })
-      .replace("</svg>", `<circle id="map-ring" r="0" fill="none" stroke="#1f2328" stroke-width="2"/></svg>`);
+    // Fitted to the bulk of the faces: a few far outliers are pinned to the border.
+    const { points, pinned } = robustScaleLayout(layout, { width: w, height: h });
     const homes: PlacedSheet[] = [...[...clusterSheets.values()].flat(), ...unassignedSheets];
     const tiles: MapData["tiles"] = new Array(n).fill(0);
     homes.forEach((s, k) => s.tiles.forEach((t) => (tiles[t.row] = [k, t.x, t.y])));
+    const colourIndex = (g: Int32Array) => Array.from(g, (c) => (c < 0 ? -1 : groupColourIndex(c)));
     const data: MapData = {
       w,
       h,
       xy: Array.from(points),
-      // Shown with textContent in the tooltip, so bidi controls are named here.
+      pinned: Array.from(pinned.keys()).filter((i) => pinned[i] === 1),
+      // Shown with textContent, so bidi controls are named here.
       names: run.faces.map((f) => `${showBidiControls(f.path)} · face ${f.face}`),
       cluster: Array.from(run.clusters),
-      ...(run.truth ? { person: Array.from(run.truth), people: run.truthNames } : {}),
+      colour: colourIndex(run.clusters),
+      ...(run.truth
+        ? { person: Array.from(run.truth), people: run.truthNames, personColour: colourIndex(run.truth) }
+        : {}),
+      palette: [...GROUP_COLOURS],
+      grey: NO_GROUP_COLOUR,
       tiles,
       sheets: homes.map((s) => [s.ref, s.width, s.height]),
       tile: sink.layout.tile,
       clusterHref: l.href("cluster-{id}"),
     };
-    map = { svg, data, neighbours, seed };
+    map = { data, neighbours, seed };
     // Drawn at full size and halved: twice the radius keeps the dots visible.
-    const previewSvg = scatterSvg(points, [layers[0]], {
+    const previewSvg = scatterSvg(points, [{ className: "by-cluster", groups: run.clusters }], {
       width: w,
       height: h,
       radius: Math.min(5, 2 * defaultRadius(n)),

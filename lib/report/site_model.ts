@@ -73,8 +73,8 @@ export interface SiteModel {
   figures: { sizes: string; simClusters: string; simPeople?: string };
   /** Small PNG of the map for the overview (src). */
   mapPreview?: string;
-  /** The map page's SVG and script data (absent with fewer than 4 faces). */
-  map?: { svg: string; data: MapData; neighbours: number; seed: number };
+  /** The face atlas's script data (absent with fewer than 4 faces). */
+  map?: { data: MapData; neighbours: number; seed: number };
   /** The sweep, when given. */
   sweep?: SweepData;
   /** Where the sweep was read from. */

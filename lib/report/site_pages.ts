@@ -224,7 +224,7 @@ ${
   return { id: "index", nav: "index", title: run.meta.title, body };
 }
 
-/** The map page: the UMAP scatter with hover faces. */
+/** The map page: the face atlas (faces on their UMAP places; zoom, pan, box selection). */
 export function mapPage(m: SiteModel): SitePage {
   const title = "Map of the faces";
   if (!m.map) {
@@ -237,17 +237,22 @@ export function mapPage(m: SiteModel): SitePage {
   }
   const hasPeople = m.run.truth !== undefined;
   const toggles = hasPeople
-    ? markup`<input type="radio" name="colour" id="colour-cluster" checked><label for="colour-cluster"> by cluster</label>
-<input type="radio" name="colour" id="colour-person"><label for="colour-person"> by person (true labels)</label>`
+    ? markup`<span class="switch"><span><input type="radio" name="colour" id="colour-cluster" checked><label for="colour-cluster"> colour by cluster</label></span>
+<span><input type="radio" name="colour" id="colour-person"><label for="colour-person"> colour by person (true labels)</label></span></span>`
     : markup``;
+  const pinned = m.map.data.pinned.length;
   const body = markup`<h1>${title}</h1>
-<p class="lead">UMAP of the ${
+<p class="lead">Every one of the ${
     plural(m.run.faces.length, "face")
-  } (${m.map.neighbours} neighbours, seed ${m.map.seed}). Each dot is a face; nearby dots look alike. Hover a dot to see the face and its file name; click it to open its cluster. Colours repeat (20 colours); grey dots are unassigned faces.</p>
-${toggles}
-<div class="maprow"><div class="mapbox">${
-    trustedHtml(m.map.svg)
-  }<div class="tip" id="map-tip" hidden><div class="face"></div><div class="name"></div><div class="meta muted"></div></div></div></div>
+  } at its place on a map where look-alike faces sit close together (UMAP, ${m.map.neighbours} neighbours, seed ${m.map.seed}). <b>Scroll</b> to zoom in until the faces themselves appear, <b>drag</b> to move, <b>shift-drag</b> a box to list the faces inside it. Hover a face for its file name; click it to open its cluster. Colours show the clusters (20 colours, repeating); grey faces are unassigned.${
+    pinned > 0 &&
+    ` ${plural(pinned, "face")} far from all others ${
+      pinned === 1 ? "is" : "are"
+    } drawn on the edge of the map with a dark ring, so that the rest keeps its room.`
+  }</p>
+<div class="atlas-tools">${toggles}<button type="button" id="atlas-reset">Reset view</button> <span class="muted" id="atlas-status"></span></div>
+<div class="maprow"><div class="mapbox" id="atlas-box"><canvas id="atlas" width="${m.map.data.w}" height="${m.map.data.h}" role="img" aria-label="Map of the faces: each face at its place, look-alike faces together"></canvas><div class="selbox" id="atlas-sel" hidden></div><div class="tip" id="map-tip" hidden><div class="face"></div><div class="name"></div><div class="meta muted"></div></div></div>
+<aside class="atlas-list" id="atlas-list"><h2>Selected faces</h2><p class="count muted">Shift-drag a box on the map to list the faces in it here.</p><ol></ol></aside></div>
 <script type="application/json" id="map-data">${jsonForScript(m.map.data)}</script>`;
   return { id: "map", nav: "map", title, body, scripts: [MAP_SCRIPT] };
 }

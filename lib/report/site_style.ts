@@ -45,9 +45,18 @@ table.data td.num,table.data th.num{text-align:right;font-variant-numeric:tabula
 table.data tr.best td{background:#dafbe1}
 .scroll{overflow-x:auto;max-width:100%}
 .maprow{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-.mapbox{position:relative;border:1px solid var(--line);border-radius:6px;overflow:hidden;max-width:100%;cursor:crosshair}
-.mapbox svg{display:block;max-width:100%;height:auto}
-#colour-person:checked~.maprow .by-cluster,#colour-cluster:checked~.maprow .by-person{display:none}
+.mapbox{position:relative;border:1px solid var(--line);border-radius:6px;overflow:hidden;flex:1 1 600px;max-width:1002px;min-width:0;cursor:crosshair}
+.mapbox canvas{display:block;width:100%;height:auto;touch-action:none;user-select:none}
+.selbox{position:absolute;border:1.5px dashed #1f2328;background:#0969da22;pointer-events:none}
+.atlas-tools{display:flex;flex-wrap:wrap;align-items:center;gap:6px 14px;margin:0 0 8px;font-size:13px}
+.atlas-tools button{font:inherit;padding:2px 10px;border:1px solid var(--line);border-radius:5px;background:var(--soft);cursor:pointer}
+.atlas-list{flex:0 1 320px;min-width:220px;max-height:720px;overflow:auto;font-size:12px}
+.atlas-list h2{margin-top:0}
+.atlas-list ol{list-style:none;margin:0;padding:0}
+.atlas-list li{display:flex;gap:8px;align-items:center;padding:3px 0;border-bottom:1px solid var(--line)}
+.atlas-list .face{flex:none;width:48px;height:48px;background:var(--soft) no-repeat;border-radius:3px}
+.atlas-list .name{flex:1;overflow-wrap:anywhere}
+.atlas-list .where{flex:none;white-space:nowrap}
 .switch{display:inline-flex;gap:12px;margin:0 0 8px;font-size:13px}
 .tip{position:absolute;z-index:3;pointer-events:none;background:#fff;border:1px solid var(--line);border-radius:6px;padding:6px;box-shadow:0 4px 14px #0002;font-size:12px;max-width:260px;overflow-wrap:anywhere}
 .tip .face{width:96px;height:96px;background:var(--soft) no-repeat;margin-bottom:4px;border-radius:3px}

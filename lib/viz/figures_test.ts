@@ -4,7 +4,7 @@ import { seededRandom } from "../util/random.ts";
 import { clusterSizeFigure, sizeBins } from "./cluster_sizes.ts";
 import { sampleSweepRows } from "./fixtures.ts";
 import { GROUP_COLOURS, groupColour, NO_GROUP_COLOUR } from "./palette.ts";
-import { defaultRadius, layoutScatter, scaleLayout, scatterSvg } from "./scatter.ts";
+import { defaultRadius, layoutScatter, robustScaleLayout, scaleLayout, scatterSvg } from "./scatter.ts";
 import { histogram, samplePairs, similarityFigure } from "./similarity.ts";
 import { assertSnapshot } from "./snapshot.ts";
 import { roundSvgNumbers } from "./svg.ts";
@@ -92,6 +92,43 @@ Deno.test("scatter SVG: one path per colour, unassigned grey, points inside the 
   assert.throws(() => scatterSvg(pts, [{ className: "a", groups: new Int32Array(3) }]), RangeError);
   assert.equal(defaultRadius(25000), 1.2);
   await assertSnapshot("scatter.snap", svg);
+});
+
+Deno.test("robustScaleLayout: far outliers are pinned to the border instead of squeezing the rest", () => {
+  const random = seededRandom(5);
+  const n = 1003;
+  const xy = Float32Array.from({ length: 2 * n }, () => random() * 2 - 1);
+  // Three far outliers (UMAP puts a few faces far away), one per direction.
+  xy.set([1000, 0], 2000);
+  xy.set([-800, 5], 2002);
+  xy.set([0.5, -600], 2004);
+  const box = { width: 400, height: 300, margin: 10 };
+  const { points, pinned } = robustScaleLayout({ xy, n }, box);
+  assert.deepEqual([pinned[1000], pinned[1001], pinned[1002]], [1, 1, 1]);
+  assert.equal(pinned.reduce((a, b) => a + b, 0), 3, "only the outliers are pinned");
+  let x0 = Infinity, x1 = -Infinity;
+  for (let i = 0; i < 1000; i++) [x0, x1] = [Math.min(x0, points[2 * i]), Math.max(x1, points[2 * i])];
+  // The bulk spans most of the view (with all points fitted it would be a dot of under 1 px).
+  assert.ok(x1 - x0 > 150, `bulk spans ${x1 - x0} px`);
+  const plain = scaleLayout({ xy, n }, box);
+  let p0 = Infinity, p1 = -Infinity;
+  for (let i = 0; i < 1000; i++) [p0, p1] = [Math.min(p0, plain[2 * i]), Math.max(p1, plain[2 * i])];
+  assert.ok(p1 - p0 < 2, `fitted to all points, the bulk spans ${p1 - p0} px`);
+  for (let i = 0; i < n; i++) {
+    assert.ok(points[2 * i] >= 10 - 0.05 && points[2 * i] <= 390 + 0.05, `x ${i}`);
+    assert.ok(points[2 * i + 1] >= 10 - 0.05 && points[2 * i + 1] <= 290 + 0.05, `y ${i}`);
+  }
+  // Pinned on the border they went off: right, left, bottom (y grows downwards on screen).
+  assert.equal(points[2000], Math.max(...Array.from({ length: n }, (_, i) => points[2 * i])));
+  assert.equal(points[2002], Math.min(...Array.from({ length: n }, (_, i) => points[2 * i])));
+  assert.equal(points[2005], Math.max(...Array.from({ length: n }, (_, i) => points[2 * i + 1])));
+  // Without outliers it is the plain scaling.
+  const tame = Float32Array.from(xy.subarray(0, 2000));
+  assert.deepEqual(
+    robustScaleLayout({ xy: tame, n: 1000 }, box).points,
+    scaleLayout({ xy: tame, n: 1000 }, box),
+  );
+  assert.equal(robustScaleLayout({ xy: new Float32Array(0), n: 0 }).points.length, 0);
 });
 
 Deno.test("cluster size figure (snapshot)", async () => {

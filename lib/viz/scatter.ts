@@ -62,6 +62,62 @@ export function scaleLayout(layout: Layout, box: ScatterBox = {}): Float32Array 
   return out;
 }
 
+/** A layout scaled into a box with its outliers pinned to the border (see {@link robustScaleLayout}). */
+export interface RobustLayout {
+  /** Interleaved pixel coordinates (outliers on the border). */
+  points: Float32Array;
+  /** 1 for each point that lay outside the view and was pinned to its border. */
+  pinned: Uint8Array;
+}
+
+/** Options of {@link robustScaleLayout}. */
+export interface RobustOptions extends ScatterBox {
+  /** Share of points at each end of each axis that may fall outside the core (default 0.01). */
+  clip?: number;
+  /** Room kept around the core, as a share of its span (default 0.25). */
+  slack?: number;
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  const at = q * (sorted.length - 1), lo = Math.floor(at), hi = Math.ceil(at);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+/**
+ * Scales a layout into a box like {@link scaleLayout}, but fitted to the bulk of the points
+ * rather than to all of them, so that a few far outliers do not squeeze everything else into
+ * a corner: the view spans the `clip` to `1 - clip` quantiles of each axis widened by `slack`
+ * of that span on each side, and points beyond it are pinned to the border (and flagged).
+ * Both axes keep one scale, so distances mean the same across and down.
+ */
+export function robustScaleLayout(layout: Layout, opts: RobustOptions = {}): RobustLayout {
+  const w = opts.width ?? 760, h = opts.height ?? 560, m = opts.margin ?? 12;
+  const clip = opts.clip ?? 0.01, slack = opts.slack ?? 0.25;
+  const { xy, n } = layout;
+  const pinned = new Uint8Array(n);
+  if (n === 0) return { points: new Float32Array(0), pinned };
+  const bounds = [0, 1].map((axis) => {
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = xy[2 * i + axis];
+    v.sort();
+    const lo = quantile(v, clip), hi = quantile(v, 1 - clip), pad = (hi - lo) * slack;
+    return [Math.max(v[0], lo - pad), Math.min(v[n - 1], hi + pad)] as const;
+  });
+  const [[x0, x1], [y0, y1]] = bounds;
+  const span = Math.max(x1 - x0, y1 - y0) || 1;
+  const s = Math.min((w - 2 * m) / (x1 - x0 || span), (h - 2 * m) / (y1 - y0 || span));
+  const ox = (w - (x1 - x0) * s) / 2, oy = (h - (y1 - y0) * s) / 2;
+  const points = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const x = xy[2 * i], y = xy[2 * i + 1];
+    const cx = Math.min(x1, Math.max(x0, x)), cy = Math.min(y1, Math.max(y0, y));
+    if (cx !== x || cy !== y) pinned[i] = 1;
+    points[2 * i] = Math.round(((cx - x0) * s + ox) * 10) / 10;
+    points[2 * i + 1] = Math.round((h - ((cy - y0) * s + oy)) * 10) / 10; // y up
+  }
+  return { points, pinned };
+}
+
 /** A default point radius: larger for few points. */
 export function defaultRadius(n: number): number {
   return Math.round(Math.max(1.2, Math.min(4, 60 / Math.sqrt(Math.max(1, n)))) * 10) / 10;
@@ -117,11 +173,14 @@ export function scatterSvg(
     `${layers.join("")}</svg>`;
 }
 
-/** Convenience for notebooks: a UMAP (or any) layout coloured by `groups`, as SVG text. */
+/**
+ * Convenience for notebooks: a UMAP (or any) layout coloured by `groups`, as SVG text, fitted
+ * to the bulk of the points (far outliers pinned to the border, see {@link robustScaleLayout}).
+ */
 export function layoutScatter(
   layout: Layout,
   groups: Int32Array,
-  opts: ScatterOptions = {},
+  opts: ScatterOptions & Pick<RobustOptions, "clip" | "slack"> = {},
 ): string {
-  return scatterSvg(scaleLayout(layout, opts), [{ className: "groups", groups }], opts);
+  return scatterSvg(robustScaleLayout(layout, opts).points, [{ className: "groups", groups }], opts);
 }
