@@ -104,6 +104,16 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** Opens `<dir>` (a run folder): reads the run and its decisions, draws the sample. */
 export async function openReview(dir: string, opts: ReviewOptions = {}): Promise<ReviewApp> {
+  for (const part of ["labels.npy", "embeddings/faces.jsonl", "embeddings/vectors.npy"]) {
+    try {
+      await Deno.stat(`${dir}/${part}`);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      throw new ToolkitError(
+        `${dir}: not a run folder (no ${part}); \`deno task run --out <dir>\` makes one`,
+      );
+    }
+  }
   const run = await loadRun(dir);
   const log = await DecisionLog.open(dir);
   const keys = runKeys(run);

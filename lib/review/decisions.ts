@@ -374,6 +374,28 @@ export function parseLog(bytes: Uint8Array, where = DECISIONS_FILE): ParsedLog {
 }
 
 /**
+ * Reads `<runDir>/decisions.jsonl` without changing it (a torn last line is left out and
+ * reported): the state for steps that honour the decisions (sweeps, exports). No file: no
+ * decision.
+ */
+export async function readDecisions(runDir: string): Promise<{ state: ReviewState; warnings: string[] }> {
+  const path = `${runDir}/${DECISIONS_FILE}`;
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { state: emptyState(), warnings: [] };
+    throw new ToolkitError(`${path}: cannot read (${(e as Error).message})`, { cause: e });
+  }
+  const parsed = parseLog(bytes, path);
+  const warnings = [...parsed.warnings];
+  if (parsed.tornAt !== undefined) {
+    warnings.push(`${path}: a torn last line (${bytes.length - parsed.tornAt} bytes) left out`);
+  }
+  return { state: replay(parsed.decisions), warnings };
+}
+
+/**
  * The decision log of a run folder, open for appending. Appends are serialised: each is one
  * write of one line, then fsync, before the next starts.
  */

@@ -10,6 +10,7 @@ import {
   nextPersonId,
   NOT_A_FACE,
   parseLog,
+  readDecisions,
   replay,
   resolvePerson,
   toConstraints,
@@ -120,8 +121,12 @@ Deno.test("DecisionLog: appends fsynced lines, reopens to the same state, cuts a
     const lines = text.trimEnd().split("\n");
     assert.equal(lines.length, 3);
     assert.ok(lines.every((l) => typeof JSON.parse(l).at === "string"));
-    // A crash in the middle of a write leaves a torn line.
+    // A crash in the middle of a write leaves a torn line: reading leaves it, opening cuts it.
     await Deno.writeTextFile(`${dir}/${DECISIONS_FILE}`, '{"op":"hide","faces":["im', { append: true });
+    const read = await readDecisions(dir);
+    assert.equal(read.state.applied.length, 3);
+    assert.match(read.warnings.join(""), /a torn last line \(25 bytes\) left out/);
+    assert.equal(await Deno.readTextFile(`${dir}/${DECISIONS_FILE}`), text + '{"op":"hide","faces":["im');
     const again = await DecisionLog.open(dir);
     assert.match(again.warnings.join("\n"), /cut a torn last line \(25 bytes\)/);
     assert.equal(await Deno.readTextFile(`${dir}/${DECISIONS_FILE}`), text);
