@@ -275,6 +275,7 @@ export async function openReview(dir: string, opts: ReviewOptions = {}): Promise
     return problem(405, `${req.method} ${path} is not supported`);
   }
 
+  grouping(); // the first grouping of a large run takes a moment: before the first page, not during it
   return {
     run,
     log,
