@@ -18,6 +18,7 @@ const ui = {
   sample: null,
   vfocus: 0,
   wrong: new Map(),
+  naming: null,
   busy: 0,
 };
 
@@ -147,6 +148,7 @@ function renderGroups() {
   } of ${ui.total} (page ${Math.floor(ui.offset / ui.limit) + 1} of ${pages})`;
   $("prev").disabled = ui.offset === 0;
   $("next").disabled = ui.offset + ui.limit >= ui.total;
+  attachNameForm();
 }
 
 async function load(keepFocus = true) {
@@ -182,6 +184,7 @@ function focusGroup(i) {
   if (i !== ui.focus) {
     ui.selected.clear();
     ui.anchor = -1;
+    ui.naming = null;
   }
   ui.focus = i;
   renderGroups();
@@ -245,10 +248,19 @@ async function hide(i) {
 function startName(i) {
   focusGroup(i);
   const g = ui.groups[i];
+  if (!g) return;
+  ui.naming = { id: g.id, value: g.name ?? "" };
+  attachNameForm(true);
+}
+
+/** Shows the name form in the focused group when a name is being typed (kept across re-renders). */
+function attachNameForm(select = false) {
+  const g = ui.groups[ui.focus];
   const sec = document.querySelector(".group.focus");
-  if (!g || !sec || sec.querySelector(".name-form")) return;
-  const input = el("input", { type: "text", maxLength: 200, value: g.name ?? "", placeholder: "name" });
+  if (!ui.naming || !g || g.id !== ui.naming.id || !sec || sec.querySelector(".name-form")) return;
+  const input = el("input", { type: "text", maxLength: 200, value: ui.naming.value, placeholder: "name" });
   input.setAttribute("aria-label", "name");
+  input.addEventListener("input", () => ui.naming && (ui.naming.value = input.value));
   const form = el(
     "form",
     { className: "name-form" },
@@ -257,17 +269,21 @@ function startName(i) {
   );
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    if (await send({ action: "name", group: g.id, name: input.value }, "named")) await load();
+    if (await send({ action: "name", group: g.id, name: input.value }, "named")) {
+      ui.naming = null;
+      await load();
+    }
   });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
       e.stopPropagation();
+      ui.naming = null;
       form.remove();
     }
   });
   sec.querySelector("h2").after(form);
   input.focus();
-  input.select();
+  if (select) input.select();
 }
 
 async function markOrAct(i) {
