@@ -61,6 +61,8 @@ Deno.test({
       for (const k of ["text/html", "image/svg+xml", "image/jpeg"]) {
         assert.ok(kinds[k] > 0, `some ${k} output`);
       }
+      // Progress lines are ordinary output: a notebook shows stderr in red, like an error.
+      assert.equal(kinds.stderr, undefined, "no output on stderr");
 
       for (
         const f of ["embeddings/vectors.npy", "labels.pipeline.npy", "sweep/best.json", "report/index.html"]

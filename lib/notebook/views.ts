@@ -200,11 +200,16 @@ export function sweepTable(
     const better = bestBy([a, b], metric);
     return fa && va !== vb ? (better === a ? -1 : 1) : 0;
   }).slice(0, opts.top ?? 20);
+  // A sweep scores runs as the method returned them: when faces alone count as clusters of
+  // one there, the column says so (the run folder counts only clusters of its minimum size).
+  const clusters = context.some((r) => (r.metrics.singletonShare ?? 0) > 0)
+    ? "clusters (any size)"
+    : "clusters";
   return table(
     ranked.map((r) => ({
       method: r.method,
       params: shortParams(r, varyingOf.get(r.method) ?? []),
-      clusters: r.metrics.clusters ?? NaN,
+      [clusters]: r.metrics.clusters ?? NaN,
       "ms": Math.round(r.timeMs),
       ...Object.fromEntries(metrics.map((m) => [m, r.metrics[m] ?? NaN])),
       ...(r.error ? { error: r.error } : {}),

@@ -565,7 +565,12 @@ deno task report --run &lt;run&gt; --sweep &lt;run&gt;/sweep</code></pre>
     }</code></td><td class="num"><b>${fmt(r.metrics[metric], 4)}</b></td>${
       extra.map((k) => markup`<td class="num">${fmt(r.metrics[k], k === "clusters" ? 0 : 3)}</td>`)
     }<td class="num">${Number.isFinite(r.timeMs) ? fmtCount(Math.round(r.timeMs)) : "–"}</td></tr>`;
-  const th = (k: string) => markup`<th class="num" title="${k}">${metricLabel(k)}</th>`;
+  // Whether this sweep's scores counted faces alone as clusters of one (its own runs say).
+  const singletons = ok.some((r) => (r.metrics.singletonShare ?? 0) > 0);
+  const th = (k: string) =>
+    markup`<th class="num" title="${k}">${
+      k === "clusters" && singletons ? "Clusters (any size)" : metricLabel(k)
+    }</th>`;
   const head = markup`<tr><th>method</th><th>parameters</th>${th(metric)}${
     extra.map(th)
   }<th class="num">ms</th></tr>`;
@@ -582,11 +587,12 @@ deno task report --run &lt;run&gt; --sweep &lt;run&gt;/sweep</code></pre>
   const body = markup`<h1>Sweep</h1>
 <p class="lead">${plural(s.rows.length, "run")} of ${plural(methods.length, "method")}${
     failed ? `, ${failed} failed` : ""
-  }, ranked by <b>${
-    metricLabel(metric)
-  }</b> (<code>${metric}</code>). Here every face alone counts as a cluster of one, as the clustering method returned it; the other pages count only clusters of at least ${
-    plural(m.run.minClusterSize, "face")
-  }.${
+  }, ranked by <b>${metricLabel(metric)}</b> (<code>${metric}</code>).${
+    singletons &&
+    ` In this sweep a face alone counts as a cluster of one, as the method returned it; the other pages count only clusters of at least ${
+      plural(m.run.minClusterSize, "face")
+    }.`
+  }${
     lf
       ? markup` Label-free pick (${lf.rule}): <b>${lf.run.method}</b> <code>${
         describeParams(lf.run, s.rows)
