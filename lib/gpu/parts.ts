@@ -35,6 +35,16 @@ export function manifestName(file: string): string {
   return `${basename(file)}.parts.json`;
 }
 
+/** Name of the `sha256sum -c` list written beside the manifest (for joining with coreutils alone). */
+export function sha256sumName(file: string): string {
+  return `${basename(file)}.parts.sha256`;
+}
+
+/** The parts' SHA-256 sums in `sha256sum` format, one line per part, in order. */
+export function sha256sumText(m: PartsManifest): string {
+  return m.parts.map((p) => `${p.sha256}  ${p.name}\n`).join("");
+}
+
 /**
  * Splits `file` into parts of at most `partBytes` bytes. Part `i` goes to `outDirs[i]` when
  * several folders are given (one folder per device call), else all into `outDirs[0]`; the
@@ -74,6 +84,7 @@ export async function splitFile(file: string, outDirs: string[], partBytes: numb
   }
   const manifest: PartsManifest = { file: basename(file), size: whole.size, sha256: whole.sha256, parts };
   await Deno.writeTextFile(join(outDirs[0], manifestName(file)), JSON.stringify(manifest, null, 2) + "\n");
+  await Deno.writeTextFile(join(outDirs[0], sha256sumName(file)), sha256sumText(manifest));
   return manifest;
 }
 
@@ -174,7 +185,7 @@ export async function joinParts(manifestPath: string, outFile: string, dirs?: st
 const USAGE = `usage:
   deno run -A lib/gpu/parts.ts split <file> <bytes> <dir> [<dir> ...]
       parts of at most <bytes> (part i into the i-th dir when several are given; manifest
-      <file>.parts.json into the first)
+      <file>.parts.json and the sha256sum list <file>.parts.sha256 into the first)
   deno run -A lib/gpu/parts.ts join <manifest> <out-file> [<dir> ...]
       joins the parts found in the dirs (default: the manifest's folder), checking sha256`;
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { joinParts, locateParts, manifestName, readManifest, splitFile } from "./parts.ts";
+import { joinParts, locateParts, manifestName, readManifest, sha256sumName, splitFile } from "./parts.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -30,6 +30,27 @@ Deno.test("splitFile + joinParts give back the same bytes, parts spread over fol
     }
     const manifest = join(dirs[0], manifestName(file));
     assert.deepEqual(await readManifest(manifest), m);
+    // The sha256sum list checks the parts with coreutils alone, where sha256sum exists.
+    const sums = await Deno.readTextFile(join(dirs[0], sha256sumName(file)));
+    assert.equal(sums.split("\n").filter(Boolean).length, 3);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const line = sums.split("\n")[i];
+        const r = await new Deno.Command("sha256sum", {
+          args: ["-c", "-"],
+          cwd: dirs[i],
+          stdin: "piped",
+          stdout: "piped",
+        })
+          .spawn();
+        const w = r.stdin.getWriter();
+        await w.write(new TextEncoder().encode(line + "\n"));
+        await w.close();
+        assert.ok((await r.output()).success, line);
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
     const out = join(dir, "joined.tgz");
     assert.equal(await joinParts(manifest, out, dirs), true);
     assert.deepEqual(await Deno.readFile(out), data);
