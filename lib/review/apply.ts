@@ -17,10 +17,13 @@
  * 3. {@link finalLabels}: each cluster holding decided faces goes to the person with the most of
  *    them (free faces of a cluster claimed by several people go to the nearest one's centroid);
  *    every decided face is its person's, whatever the clustering said; a cluster (or an
- *    unclustered face) with no decided face joins the nearest person when its centroid is within
- *    `threshold` (cosine distance) of that person's centroid and at least `margin` nearer than
- *    the next person's (see {@link JOIN_MARGIN}), and no face of it shares a photo with one of the
- *    person's; a free face rejected as `not-this-person`, judged wrong in a verdict, or left out
+ *    unclustered face) with no decided face joins the nearest person when its average-linkage
+ *    distance to the person (one minus the mean cosine similarity of its faces with the person's
+ *    faces) is within `threshold`, at least `margin` less than its distance to the next person
+ *    (see {@link JOIN_MARGIN}), and no face of it shares a photo with one of the person's: the
+ *    rule by which average-linkage clustering at `threshold` merges, so a face joins a person only
+ *    where such a clustering would have put it with them had nothing kept them apart (another
+ *    method's choice, or a cannot-link); a free face rejected as `not-this-person`, judged wrong in a verdict, or left out
  *    of a split selection, that still ends beside the faces it was rejected from, is taken out
  *    (-1); clusters of mostly hidden faces are hidden (-1).
  * 4. {@link shownLabels}: clusters numbered largest first as the reports show them; people are
@@ -342,12 +345,16 @@ export interface FinalLabels {
   hiddenFaces: number;
 }
 
-/** Normalised mean of rows `members` of `x` (zeros when empty). */
-function centroid(x: Matrix, members: readonly number[]): Float64Array {
+/** Mean of rows `members` of `x` (zeros when empty), normalised to length 1 unless `raw`. */
+function centroid(x: Matrix, members: readonly number[], raw = false): Float64Array {
   const v = new Float64Array(x.cols);
   for (const i of members) {
     const o = i * x.cols;
     for (let c = 0; c < x.cols; c++) v[c] += x.data[o + c];
+  }
+  if (raw) {
+    for (let c = 0; c < x.cols; c++) v[c] /= Math.max(1, members.length);
+    return v;
   }
   let n = 0;
   for (const a of v) n += a * a;
@@ -422,7 +429,8 @@ export function finalLabels(
   // 2. New clusters and faces join a person when clearly close.
   const personRows: number[][] = plan.people.map(() => []);
   out.forEach((l, i) => l >= 0 && personRows[l].push(i));
-  const centroids = personRows.map((r) => centroid(x, r));
+  // Mean vectors, not normalised: 1 - dot(mean_a, mean_b) is the average-linkage distance.
+  const means = personRows.map((r) => centroid(x, r, true));
   const photoFaces = personRows.map((r) => {
     const m = new Map<string, Set<number>>();
     for (const i of r) {
@@ -443,10 +451,10 @@ export function finalLabels(
     if (group.length === 0) continue;
     let best = -1, d1 = Infinity, d2 = Infinity;
     if (P > 0) {
-      const g = centroid(x, group);
+      const g = centroid(x, group, true);
       for (let p = 0; p < P; p++) {
         if (personRows[p].length === 0) continue;
-        const d = 1 - dot(g, centroids[p]);
+        const d = 1 - dot(g, means[p]);
         if (d < d1) d2 = d1, d1 = d, best = p;
         else if (d < d2) d2 = d;
       }

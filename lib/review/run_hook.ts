@@ -18,7 +18,7 @@
 import { DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
 import type { Matrix } from "../matrix.ts";
 import { shownClusters } from "../report/run_data.ts";
-import { type FaceMeta, samePhotoPairs } from "../store/embedding_set.ts";
+import { type FaceMeta, readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
 import {
   clusterProblem,
   expandLabels,
@@ -168,6 +168,8 @@ export interface ReviewStep {
   x: Matrix;
   /** The faces of the rows of {@link x}. */
   faces: FaceMeta[];
+  /** Row of the full set of each row of {@link x}. */
+  rows: Int32Array;
   /** Cannot-link pairs in rows of {@link x} (faces of one photo, and the decisions'). */
   cannotLink: Int32Array;
   /** Must-link pairs in rows of {@link x} (for clusterers that take them). */
@@ -198,6 +200,7 @@ export function reviewClustering(
     return {
       x,
       faces: [...faces],
+      rows: Int32Array.from(faces, (_, i) => i),
       cannotLink: samePhoto,
       mustLink: new Int32Array(0),
       finish: (labels, opts) => ({
@@ -213,6 +216,7 @@ export function reviewClustering(
   return {
     x: problem.x,
     faces: Array.from(problem.rows, (r) => faces[r]),
+    rows: problem.rows,
     cannotLink: problem.cannotLink,
     mustLink: problem.mustLink,
     finish(labels, opts) {
@@ -265,4 +269,23 @@ export function reviewClustering(
       return { labels: fin.labels, shown, names, people, decisions };
     },
   };
+}
+
+/**
+ * The decisions of run folder `runDir` applied to labels made elsewhere for its embedding rows
+ * (a sweep's pick, `deno task pick`): undefined when the folder has no decision log.
+ */
+export async function reviewRunLabels(
+  runDir: string,
+  labels: Int32Array,
+  opts: FinishOptions,
+): Promise<ReviewedClustering | undefined> {
+  const review = await openReview(runDir, opts.log);
+  if (!review) return undefined;
+  const { x, faces } = await readEmbeddingSet(`${runDir}/embeddings`);
+  if (labels.length !== faces.length) {
+    throw new RangeError(`${runDir}: ${labels.length} labels for ${faces.length} faces in embeddings/`);
+  }
+  const step = reviewClustering(review, x, faces);
+  return step.finish(Int32Array.from(step.rows, (r) => labels[r]), opts);
 }
