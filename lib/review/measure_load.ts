@@ -69,23 +69,21 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
               s,
               `new Promise((r) => { const c = () => document.body.dataset.ready ? r(0) : setTimeout(c, 10); c(); })`,
             );
-            const t = performance.now();
-            await b.evaluate(
-              s,
-              `(async () => { const g = document.querySelector(".group"); const before = document.getElementById("counts").textContent;
-                document.dispatchEvent(new KeyboardEvent("keydown", { key: "h", bubbles: true }));
-                while (document.getElementById("counts").textContent === before) await new Promise((r) => setTimeout(r, 5));
-                return g.dataset.id; })()`,
-            );
-            const hideMs = ms(t);
-            const t2 = performance.now();
-            await b.evaluate(
-              s,
-              `(async () => { const before = document.getElementById("counts").textContent;
-                document.dispatchEvent(new KeyboardEvent("keydown", { key: "u", bubbles: true }));
-                while (document.getElementById("counts").textContent === before) await new Promise((r) => setTimeout(r, 5));
-              })()`,
-            );
+            // Timed in the page: from the key press until the page shows the new counts and no
+            // request is in flight (its clusters redrawn).
+            const act = (key: string) =>
+              b.evaluate<number>(
+                s,
+                `(async () => { const t = performance.now(); const before = document.getElementById("counts").textContent;
+                document.dispatchEvent(new KeyboardEvent("keydown", { key: ${
+                  JSON.stringify(key)
+                }, bubbles: true }));
+                while (document.getElementById("counts").textContent === before || document.body.dataset.busy)
+                  await new Promise((r) => setTimeout(r, 2));
+                return performance.now() - t; })()`,
+              );
+            const hideMs = Math.round(await act("h"));
+            const undoMs = Math.round(await act("u"));
             const requests = await b.evaluate<string[]>(
               s,
               `performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/") && !e.name.includes("thumb"))
@@ -93,7 +91,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
             );
             return {
               hideMs,
-              undoMs: ms(t2),
+              undoMs,
               requests,
               images: await b.evaluate<number>(s, "document.images.length"),
             };
