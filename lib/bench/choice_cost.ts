@@ -1,0 +1,57 @@
+/**
+ * What the automatic choice of clustering costs at 25,000 faces, beside the face stage:
+ * `deno run -A lib/bench/choice_cost.ts [--faces 25000] [--run DIR]`.
+ *
+ * The choice (lib/select/choose.ts: similarity statistics, the k-NN graph, Chinese whispers runs
+ * and their precision estimates) is timed on a seeded synthetic set of unit vectors (512-d,
+ * clusters of power-law sizes and 10% lone faces). The face stage's time per face is read from a
+ * run's run.json (`--run`, e.g. a first `deno task run` on LFW, whose photos were all analysed
+ * then), and scaled to the same number of faces.
+ * @module
+ */
+import { parseCli } from "../cli/args.ts";
+import { syntheticClusters } from "../cluster/synthetic.ts";
+import { prepareKnn } from "../cluster/graph_cache.ts";
+import { getClusterer, runClusterer } from "../cluster/registry.ts";
+import { chooseClustering } from "../select/choose.ts";
+import { seededRandom } from "../util/random.ts";
+
+const v = parseCli(Deno.args, {
+  faces: { type: "string" },
+  run: { type: "string" },
+  help: { type: "boolean" },
+}, "usage: deno run -A lib/bench/choice_cost.ts [--faces N] [--run DIR]");
+const n = Number(v.faces ?? 25_000);
+const set = syntheticClusters({
+  n,
+  dim: 512,
+  clusters: Math.round(n / 12),
+  spread: 0.8,
+  noiseShare: 0.1,
+  seed: 1,
+});
+// The k-NN graph is what the chosen clustering (Chinese whispers) needs anyway: timed apart.
+const tg = performance.now();
+await prepareKnn(set.x, 64);
+const graphSeconds = (performance.now() - tg) / 1000;
+const t0 = performance.now();
+const c = await chooseClustering(set.x);
+const all = (performance.now() - t0) / 1000;
+// The chosen run itself would be made anyway: the choice costs the other runs and the estimates.
+const tr = performance.now();
+runClusterer(getClusterer(c.method), { x: set.x }, c.params, { random: seededRandom(1) });
+const seconds = all - (performance.now() - tr) / 1000;
+console.log(
+  `at ${n} faces: k-NN graph ${graphSeconds.toFixed(1)} s (needed by the clustering); the choice ${
+    seconds.toFixed(1)
+  } s beyond the chosen run (${c.evidence.scanned.length} thresholds scanned; ${c.summary})`,
+);
+if (v.run) {
+  const run = JSON.parse(await Deno.readTextFile(`${v.run}/run.json`));
+  const total = run.timings.total as number, faces = run.counts.faces as number;
+  const face = (total / faces) * n;
+  console.log(
+    `face stage of ${v.run}: ${total.toFixed(0)} s for ${faces} faces, so ~${face.toFixed(0)} s for ${n}; ` +
+      `the choice is ${(100 * seconds / face).toFixed(1)}% of it`,
+  );
+}
