@@ -194,8 +194,15 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
     sil.explain += ` Estimated from ${silhouetteSample} sampled faces.`;
   }
   lap("metrics");
-  const threshold = typeof run.meta.params.threshold === "number" && run.meta.method === "agglomerative"
-    ? 1 - run.meta.params.threshold
+  // The merge threshold as a similarity: agglomerative methods stop at a distance, Chinese whispers
+  // (the default chosen from the data) keeps edges above a similarity.
+  const t = run.meta.params.threshold;
+  const threshold = typeof t !== "number" || run.meta.params.rerank
+    ? undefined
+    : run.meta.method === "agglomerative" || run.meta.method === "graph-agglomerative"
+    ? 1 - t
+    : run.meta.method === "chinese-whispers"
+    ? t
     : undefined;
   const pairs = opts.pairs ?? 20000;
   const figures = {
