@@ -17,6 +17,7 @@ import { loadRun, type RunData, shownClusters } from "../report/run_data.ts";
 import { writeRunReport } from "../report/run_report.ts";
 import type { ReportFace, RunReport } from "../report/types.ts";
 import { decodeNpy, encodeNpy } from "../store/npy.ts";
+import { joinThreshold, reviewRunLabels } from "../review/run_hook.ts";
 import { readLabels } from "../sweep/output.ts";
 import type { RunRow } from "../sweep/selection.ts";
 import { PICK_FLAG } from "../flags/common_flags.ts";
@@ -150,9 +151,16 @@ export async function applyPick(runDir: string, sweepDir: string, pick: string):
       `${runDir}: ${faces} faces but the chosen labels have ${labels.length}; was the sweep run on this run's embeddings?`,
     );
   }
-  await writeFileAtomic(join(runDir, "labels.npy"), encodeNpy(labels, [labels.length]));
   const minSize = typeof common.minClusterSize === "number" ? common.minClusterSize : 2;
-  const shown = shownClusters(labels, minSize);
+  // The run folder's review decisions hold for the picked labels too (lib/review/run_hook.ts).
+  const decided = await reviewRunLabels(runDir, labels, {
+    threshold: joinThreshold(method, params),
+    minClusterSize: minSize,
+    log: () => {},
+  });
+  if (decided) labels = decided.labels;
+  await writeFileAtomic(join(runDir, "labels.npy"), encodeNpy(labels, [labels.length]));
+  const shown = decided?.shown ?? shownClusters(labels, minSize);
   const clusters = new Set([...shown].filter((c) => c >= 0)).size;
   const next = {
     ...meta,
@@ -169,9 +177,16 @@ export async function applyPick(runDir: string, sweepDir: string, pick: string):
       }
       : undefined,
     counts: { faces: labels.length, clusters },
+    ...(decided ? { people: decided.people, decisions: decided.decisions } : {}),
   };
   await writeFileAtomic(metaPath, JSON.stringify(next, null, 2));
   const report = runReportOf(await loadRun(runDir));
+  if (decided) {
+    report.faces.forEach((f, i) => {
+      f.cluster = decided.shown[i];
+      if (decided.names[i]) f.person = decided.names[i];
+    });
+  }
   await writeAssignmentsCsv(join(runDir, "assignments.csv"), report);
   await writeRunReport(runDir, report);
   return { pick: chosen, method, params, clusters, unassigned: shown.filter((c) => c < 0).length };

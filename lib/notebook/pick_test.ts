@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseCsv } from "../report/csv.ts";
+import { DecisionLog, faceKey } from "../review/decisions.ts";
 import { writeSyntheticRun } from "../report/synthetic_run.ts";
 import { decodeNpy } from "../store/npy.ts";
 import { readLabels } from "../sweep/output.ts";
@@ -137,6 +138,32 @@ Deno.test("deno task pick: the task applies a pick to a run folder, as the noteb
     const id = summary.labelFree!.row.id;
     assert.deepEqual(await labelsOf(join(run, "labels.npy")), readLabels(join(sweep, "labels"), id));
     assert.equal(JSON.parse(await Deno.readTextFile(join(run, "run.json"))).pick.rule, "label-free");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("applyPick honours the run folder's review decisions: named faces stay together, with their name", async () => {
+  const { dir, run, sweep, summary } = await fixture();
+  try {
+    const faces = (await Deno.readTextFile(join(run, "embeddings", "faces.jsonl"))).trim().split("\n")
+      .map((l) => JSON.parse(l));
+    const ada = faces.filter((f) => f.label === faces[0].label).slice(0, 3);
+    const log = await DecisionLog.open(run);
+    await log.append({ op: "name", person: "p1", name: "Ada", faces: ada.map(faceKey) });
+    // The sweep run that cuts at 0.05 leaves every face alone; the decisions keep Ada's three together.
+    const tiny = summary.rows.find((r) => r.id.includes('"threshold":0.05'))!;
+    await applyPick(run, sweep, tiny.id);
+    const [head, ...rows] = parseCsv(await Deno.readTextFile(join(run, "assignments.csv")));
+    assert.equal(head[8], "person");
+    const adaRows = rows.filter((r) => ada.some((f) => f.path === r[0] && String(f.face) === r[1]));
+    assert.equal(adaRows.length, 3);
+    assert.deepEqual(adaRows.map((r) => r[8]), ["Ada", "Ada", "Ada"]);
+    assert.equal(new Set(adaRows.map((r) => r[7])).size, 1);
+    assert.notEqual(adaRows[0][7], "-1");
+    const meta = JSON.parse(await Deno.readTextFile(join(run, "run.json")));
+    assert.equal(meta.decisions.applied, 1);
+    assert.deepEqual(meta.people.map((p: { name: string }) => p.name), ["Ada"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
