@@ -8,6 +8,7 @@ import { rectToSize, warpAffine } from "../images/warp.ts";
 import { type Catalogue, loadCatalogue, pipelineModels } from "../models/catalogue.ts";
 import { ensureModels } from "../models/fetch.ts";
 import { createSession, type Device, type ModelSession } from "../models/session.ts";
+import { detectorLandmarks } from "../models/families/registry.ts";
 import { ToolkitError } from "../errors.ts";
 import { alignedCrop, templateLandmarks } from "./aligned_input.ts";
 import { type DetectorOptions, FaceDetector } from "./detector.ts";
@@ -75,9 +76,21 @@ export interface StageTimes {
   embed: number;
 }
 
-/** Detector + landmarks + embedder, loaded once and reused for every photo. */
+/** A detection's own 5 landmarks scaled by `scale` (to the image faces are cropped from). */
+function detectorLandmarks5(lm: Landmarks5 | undefined, scale: number): Landmarks5 {
+  if (!lm) throw new ToolkitError("detector: a detection has no landmarks, though its family gives them");
+  return lm.map((v) => v * scale);
+}
+
+/**
+ * Detector + landmarks (unless the detector gives them) + embedder, loaded once and reused for
+ * every photo.
+ */
 export class FaceAnalyzer {
-  /** Ids of the models in use, detector first; part of every store key. */
+  /**
+   * Ids of the models in use, detector first (no landmark model when the detector gives the
+   * landmarks); part of every store key.
+   */
   readonly modelIds: string[];
   /** The provider the models run on. */
   readonly provider: string;
@@ -86,7 +99,8 @@ export class FaceAnalyzer {
   /** Photos decoded again at full resolution for small faces. */
   fullDecodes = 0;
   readonly #detector: FaceDetector;
-  readonly #landmarks: LandmarkModel;
+  /** Absent when the detector gives the 5 landmarks itself. */
+  readonly #landmarks: LandmarkModel | undefined;
   readonly #embedder: FaceEmbedder;
   readonly #thumb: number;
   readonly #embedSize: number;
@@ -98,7 +112,7 @@ export class FaceAnalyzer {
     ids: string[],
     provider: string,
     d: FaceDetector,
-    l: LandmarkModel,
+    l: LandmarkModel | undefined,
     e: FaceEmbedder,
     thumb: number,
     sessions: ModelSession[],
@@ -119,21 +133,27 @@ export class FaceAnalyzer {
   /** Loads (fetching and verifying on first use) the models of a catalogue pipeline. */
   static async create(opts: AnalyzerOptions = {}): Promise<FaceAnalyzer> {
     const cat = opts.catalogue ?? await loadCatalogue();
-    const specs = pipelineModels(cat, opts.pipeline ?? "default");
-    if (!specs.landmarks) throw new ToolkitError("this pipeline needs a landmark model");
-    const paths = await ensureModels([specs.detector, specs.landmarks, specs.embedder], { log: opts.log });
+    const name = opts.pipeline ?? "default";
+    const specs = pipelineModels(cat, name);
+    // A detector that gives the 5 landmarks (SCRFD) needs no landmark model.
+    const lmSpec = detectorLandmarks(specs.detector) === 5 ? undefined : specs.landmarks;
+    if (detectorLandmarks(specs.detector) === 0 && !lmSpec) {
+      throw new ToolkitError(`pipeline ${name}: detector ${specs.detector.id} gives no landmarks; the pipeline needs a landmark model`);
+    }
+    const used = lmSpec ? [specs.detector, lmSpec, specs.embedder] : [specs.detector, specs.embedder];
+    const paths = await ensureModels(used, { log: opts.log });
     const sopts = { device: opts.device ?? "cpu", threads: opts.threads ?? 1, log: opts.log };
     const d = await createSession(paths.get(specs.detector.id)!, sopts);
-    const l = await createSession(paths.get(specs.landmarks.id)!, sopts);
+    const l = lmSpec ? await createSession(paths.get(lmSpec.id)!, sopts) : undefined;
     const e = await createSession(paths.get(specs.embedder.id)!, sopts);
     return new FaceAnalyzer(
-      [specs.detector.id, specs.landmarks.id, specs.embedder.id],
+      used.map((m) => m.id),
       e.provider,
       new FaceDetector(specs.detector, d, opts),
-      new LandmarkModel(specs.landmarks, l),
+      lmSpec && l ? new LandmarkModel(lmSpec, l) : undefined,
       new FaceEmbedder(specs.embedder, e, opts.batchSize ?? 32, e.provider === "cpu" ? 0 : 2),
       opts.thumbnailSize ?? 96,
-      [d, l, e],
+      l ? [d, l, e] : [d, e],
       { tta: opts.tta ?? false, alignedInput: opts.alignedInput ?? false },
     );
   }
@@ -193,10 +213,12 @@ export class FaceAnalyzer {
       h: d.box.h * scale,
     }));
     t = performance.now();
-    const lms = await this.#landmarks.predict5(src, boxes);
+    const lms = this.#landmarks
+      ? await this.#landmarks.predict5(src, boxes)
+      : dets.map((d) => detectorLandmarks5(d.landmarks, scale));
     this.times.landmarks += performance.now() - t;
     t = performance.now();
-    const crops = lms.map((lm) => alignFace(src, lm));
+    const crops = lms.map((lm) => alignFace(src, lm, this.#embedSize));
     const thumbs = this.#thumb > 0
       ? await Promise.all(lms.map((lm) => encodeJpeg(alignFace(src, lm, this.#thumb, 0.8), 80)))
       : [];

@@ -3,12 +3,15 @@
  * @module
  */
 import { resizeRgb, type RgbImage } from "../images/decode.ts";
-import type { ModelSpec } from "../models/catalogue.ts";
+import type { DetectorSpec, ModelSpec } from "../models/catalogue.ts";
+import { detectorFamily } from "../models/families/registry.ts";
+import type { DetectorFamily, ModelOutputs, ViewFit } from "../models/families/types.ts";
+import { modelOutputs, sessionBatchable } from "../models/families/session_io.ts";
 import { type ModelSession, Tensor } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";
 import { intersectionArea, nms } from "./nms.ts";
 import { type Box, type Detection, isTilingMode, type TilingMode } from "./types.ts";
-import { resizeToTensor, toTensorData } from "./preprocess.ts";
+import { padTensor, resizeToTensor, toTensorData } from "./preprocess.ts";
 import { withDefaults } from "../util/defaults.ts";
 
 /** Options of a {@link FaceDetector}. */
@@ -91,94 +94,101 @@ function largestTileFace(width: number, height: number, inW: number, inH: number
   return TILE_MAX_FACE * Math.max(width / inW, height / inH);
 }
 
-/**
- * Decodes the `decoded-boxes` family: `scores` [1, N, 2] (background, face) and `boxes` [1, N, 4]
- * already decoded as normalised corners (x1, y1, x2, y2), mapped to a `width` x `height` image.
- */
-export function decodeBoxes(
-  scores: Float32Array,
-  boxes: Float32Array,
-  width: number,
-  height: number,
-  scoreThreshold: number,
-): Detection[] {
-  const n = scores.length / 2;
-  if (boxes.length !== n * 4) throw new ToolkitError(`detector: ${n} scores but ${boxes.length / 4} boxes`);
-  const out: Detection[] = [];
-  for (let i = 0; i < n; i++) {
-    const score = scores[i * 2 + 1];
-    if (!(score >= scoreThreshold)) continue;
-    const x1 = Math.max(0, boxes[i * 4] * width), y1 = Math.max(0, boxes[i * 4 + 1] * height);
-    const x2 = Math.min(width, boxes[i * 4 + 2] * width), y2 = Math.min(height, boxes[i * 4 + 3] * height);
-    out.push({ box: { x: x1, y: y1, w: x2 - x1, h: y2 - y1 }, score });
-  }
-  return out;
-}
+export { decodeBoxes } from "../models/families/decoded_boxes.ts";
 
-/** A face detector bound to one ONNX session. */
+/**
+ * A face detector bound to one ONNX session; its family (./../models/families/) says how views
+ * fit the input and how outputs become boxes (and landmarks, for families that give them).
+ */
 export class FaceDetector {
-  readonly #spec: ModelSpec;
+  readonly #spec: DetectorSpec;
+  readonly #family: DetectorFamily<DetectorSpec>;
   readonly #model: ModelSession;
   readonly #opts: Required<DetectorOptions>;
+  readonly #batchable: boolean;
 
   /** Wraps an open session of a detector model described by `spec`. */
   constructor(spec: ModelSpec, model: ModelSession, opts: DetectorOptions = {}) {
-    if (spec.task !== "detector" || spec.family !== "decoded-boxes") {
+    if (spec.task !== "detector") {
       throw new ToolkitError(`model ${spec.id}: detector family ${spec.family} is not supported`);
     }
     this.#spec = spec;
+    this.#family = detectorFamily(spec);
     this.#model = model;
+    this.#batchable = sessionBatchable(model);
     this.#opts = withDefaults<Required<DetectorOptions>>(DETECTOR_DEFAULTS, opts);
     if (!isTilingMode(this.#opts.tiling)) {
       throw new ToolkitError(`detector: tiling must be "auto" or "off", got ${JSON.stringify(opts.tiling)}`);
     }
   }
 
+  /** Landmarks each detection carries: 5 (no landmark model needed) or 0. */
+  get landmarks(): 0 | 5 {
+    return this.#family.landmarks(this.#spec);
+  }
+
   /**
    * Runs the detector on an RGB image (and on its tiles, see {@link DetectorOptions.tiling}) and
-   * returns faces sorted by score, boxes in the image's pixels. Faces smaller than `minFaceSize`
-   * pixels of the original photo (`img.scale` times the image's) are dropped.
+   * returns faces sorted by score, boxes (and landmarks) in the image's pixels. Faces smaller
+   * than `minFaceSize` pixels of the original photo (`img.scale` times the image's) are dropped.
    */
   async detect(img: RgbImage): Promise<Detection[]> {
-    const { width, height } = this.#spec.input;
+    const spec = this.#spec.input;
+    const { width, height } = spec;
     const per = 3 * width * height;
-    // Mild resizes in one JavaScript pass; strong shrinking through sharp's filtered resize.
-    const mild = img.width / width <= 1.5 && img.height / height <= 1.5;
     // Tiles overlap by the largest face they look for (and the edge margins), so that each such
     // face is whole in one of them.
     const largest = largestTileFace(img.width, img.height, width, height);
     const tiles = this.#opts.tiling === "auto"
       ? detectorTiles(img.width, img.height, width, height, largest + 2 * TILE_EDGE_MARGIN)
       : [];
-    // One batch: the whole photo, then each tile (an exact 2x shrink, or less at the edges).
-    const data = new Float32Array(per * (1 + tiles.length));
-    if (mild) resizeToTensor(img.data, img.width, img.height, this.#spec.input, { out: data });
-    else toTensorData(await resizeRgb(img, width, height), width, height, this.#spec.input, data);
-    tiles.forEach((t, k) =>
-      resizeToTensor(img.data, img.width, img.height, this.#spec.input, {
-        rect: t,
-        out: data,
-        offset: per * (k + 1),
-      })
-    );
-    const input = new Tensor("float32", data, [1 + tiles.length, 3, height, width]);
-    const out = await this.#model.session.run({ [this.#model.session.inputNames[0]]: input });
-    const names = this.#spec.output as { scores: string; boxes: string };
-    const scores = out[names.scores].data as Float32Array, boxes = out[names.boxes].data as Float32Array;
-    const n = scores.length / (2 * (1 + tiles.length));
     const views = [{ x: 0, y: 0, w: img.width, h: img.height }, ...tiles];
-    const decoded = views.map((v, k) =>
-      decodeBoxes(
-        scores.subarray(k * n * 2, (k + 1) * n * 2),
-        boxes.subarray(k * n * 4, (k + 1) * n * 4),
-        v.w,
-        v.h,
-        this.#opts.scoreThreshold,
-      )
-    );
+    const fits: ViewFit[] = views.map((v) => ({
+      viewWidth: v.w,
+      viewHeight: v.h,
+      ...this.#family.fit(this.#spec, v.w, v.h),
+    }));
+    // One batch: the whole photo, then each tile (an exact 2x shrink, or less at the edges).
+    const data = new Float32Array(per * views.length);
+    const f0 = fits[0], full = f0.width === width && f0.height === height;
+    // Mild resizes in one JavaScript pass; strong shrinking through sharp's filtered resize.
+    const mild = img.width / f0.width <= 1.5 && img.height / f0.height <= 1.5;
+    if (mild) resizeToTensor(img.data, img.width, img.height, spec, { out: data, size: f0 });
+    else if (full) toTensorData(await resizeRgb(img, width, height), width, height, spec, data);
+    else {
+      const small = await resizeRgb(img, f0.width, f0.height);
+      resizeToTensor(small, f0.width, f0.height, spec, { out: data, size: f0 });
+    }
+    if (!full) padTensor(data, 0, spec, f0.width, f0.height);
+    tiles.forEach((t, k) => {
+      const f = fits[k + 1], offset = per * (k + 1);
+      resizeToTensor(img.data, img.width, img.height, spec, { rect: t, out: data, offset, size: f });
+      if (f.width !== width || f.height !== height) padTensor(data, offset, spec, f.width, f.height);
+    });
+    const decoded = await this.#run(data, views.length, fits);
     const dets = mergeTileDetections(decoded[0], tiles, decoded.slice(1), img.width, img.height, largest);
     const min = this.#opts.minFaceSize / (img.scale ?? 1);
     return nms(dets, this.#opts.nmsThreshold).filter((d) => Math.max(d.box.w, d.box.h) >= min);
+  }
+
+  /** Runs the views of `data` (in one batch when the model allows it) and decodes each. */
+  async #run(data: Float32Array, n: number, fits: readonly ViewFit[]): Promise<Detection[][]> {
+    const { width, height } = this.#spec.input;
+    const per = 3 * width * height;
+    const session = this.#model.session;
+    const step = this.#batchable ? n : 1;
+    const decoded: Detection[][] = [];
+    for (let start = 0; start < n; start += step) {
+      const part = step === n ? data : data.slice(start * per, (start + step) * per);
+      const input = new Tensor("float32", part, [step, 3, height, width]);
+      const out = modelOutputs(session.outputNames, await session.run({ [session.inputNames[0]]: input }));
+      for (let k = 0; k < step; k++) {
+        decoded.push(
+          this.#family.decode(this.#spec, out, step, k, fits[start + k], this.#opts.scoreThreshold),
+        );
+      }
+    }
+    return decoded;
   }
 }
 
@@ -203,7 +213,10 @@ export function mergeTileDetections(
       if (Math.max(d.box.w, d.box.h) >= largest || cutByInnerEdge(d.box, t, width, height)) continue;
       const box = { ...d.box, x: d.box.x + t.x, y: d.box.y + t.y };
       if (whole.some((w) => insideShare(box, w.box) > 0.5)) continue;
-      out.push({ box, score: d.score });
+      if (d.landmarks) {
+        const landmarks = d.landmarks.map((v, i) => v + (i % 2 === 0 ? t.x : t.y));
+        out.push({ box, score: d.score, landmarks });
+      } else out.push({ box, score: d.score });
     }
   });
   return out;

@@ -5,11 +5,13 @@
 import { flipHorizontal } from "../images/augment.ts";
 import type { RgbImage } from "../images/decode.ts";
 import { invertAffine, warpAffine } from "../images/warp.ts";
-import type { ModelSpec } from "../models/catalogue.ts";
+import type { EmbedderSpec, ModelSpec } from "../models/catalogue.ts";
+import { embedderFamily } from "../models/families/registry.ts";
+import type { EmbedderFamily } from "../models/families/types.ts";
 import { type ModelSession, Tensor } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";
 import { alignmentTransform } from "./align.ts";
-import { toTensorData } from "./preprocess.ts";
+import { modelOutputs, sessionBatchable } from "../models/families/session_io.ts";
 import { combineMirrored } from "./tta.ts";
 import type { Landmarks5 } from "./types.ts";
 
@@ -23,7 +25,8 @@ export function alignFace(img: RgbImage, lm: Landmarks5, size = 112, zoom = 1): 
  * calls (several photos in flight) are gathered into batches of up to `batchSize`.
  */
 export class FaceEmbedder {
-  readonly #spec: ModelSpec;
+  readonly #spec: EmbedderSpec;
+  readonly #family: EmbedderFamily<EmbedderSpec>;
   readonly #model: ModelSession;
   readonly #batchable: boolean;
   readonly #batchSize: number;
@@ -37,23 +40,23 @@ export class FaceEmbedder {
   /** Batches run so far, and crops in them (for statistics). */
   readonly stats = { batches: 0, crops: 0 };
 
-  /** Wraps an open session of an `arcface-112` family embedder. */
   /**
+   * Wraps an open session of an embedder (e.g. of the `arcface-112` family).
    * @param batchSize most crops per inference
    * @param batchWaitMs how long crops wait for others to share their batch: 0 sends them as soon
    * as the current task ends (right on the CPU, where photos are analysed one at a time); a
    * few ms let overlapping photos fill GPU batches
    */
   constructor(spec: ModelSpec, model: ModelSession, batchSize = 32, batchWaitMs = 0) {
-    if (spec.task !== "embedder" || spec.family !== "arcface-112") {
+    if (spec.task !== "embedder") {
       throw new ToolkitError(`model ${spec.id}: embedder family ${spec.family} is not supported`);
     }
     this.#spec = spec;
+    this.#family = embedderFamily(spec);
     this.#model = model;
-    this.dim = Number((spec.output as { dim: number }).dim);
+    this.dim = this.#family.dim(spec);
     this.inputSize = spec.input.width;
-    const meta = model.session.inputMetadata?.[0] as { shape?: (number | string)[] } | undefined;
-    this.#batchable = typeof meta?.shape?.[0] !== "number" || meta.shape[0] !== 1;
+    this.#batchable = sessionBatchable(model);
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`batchSize must be >= 1, got ${batchSize}`);
     }
@@ -132,18 +135,13 @@ export class FaceEmbedder {
             `embedder ${this.#spec.id}: crop is ${c.width}x${c.height}, needs ${width}x${height}`,
           );
         }
-        toTensorData(c.data, width, height, this.#spec.input, data, i * per);
+        this.#family.preprocess(this.#spec, c, data, i * per);
       }
-      const res = await this.#model.session.run({
-        [this.#model.session.inputNames[0]]: new Tensor("float32", data, [n, 3, height, width]),
+      const session = this.#model.session;
+      const res = await session.run({
+        [session.inputNames[0]]: new Tensor("float32", data, [n, 3, height, width]),
       });
-      const vec = res[this.#model.session.outputNames[0]].data as Float32Array;
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let j = 0; j < this.dim; j++) s += vec[i * this.dim + j] ** 2;
-        const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-        for (let j = 0; j < this.dim; j++) out[(start + i) * this.dim + j] = vec[i * this.dim + j] * inv;
-      }
+      this.#family.decode(this.#spec, modelOutputs(session.outputNames, res), n, out, start);
     }
     return out;
   }

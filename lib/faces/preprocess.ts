@@ -45,6 +45,29 @@ export interface ResizeToTensorOptions {
   out?: Float32Array;
   /** Where in `out` this input starts. @default 0 */
   offset?: number;
+  /**
+   * Size the rectangle is resized to, at the top-left of the spec's `width` x `height` input
+   * (a letterbox; the rest is left as it is, see {@link padTensor}). @default the spec's size
+   */
+  size?: { width: number; height: number };
+}
+
+/**
+ * Fills the input at `offset` of `out` outside its top-left `width` x `height` part with
+ * the value a black pixel (0) gets, as letterboxing detectors (SCRFD) expect.
+ */
+export function padTensor(out: Float32Array, offset: number, spec: InputSpec, width: number, height: number): void {
+  const plane = spec.width * spec.height;
+  for (let c = 0; c < spec.channels; c++) {
+    // Means and stds are per input channel (after the colour reorder), as in toTensorData.
+    const v = (0 - spec.mean[c]) * (1 / spec.std[c]);
+    const base = offset + c * plane;
+    for (let y = 0; y < spec.height; y++) {
+      const row = base + y * spec.width;
+      if (y >= height) out.fill(v, row, row + spec.width);
+      else if (width < spec.width) out.fill(v, row + width, row + spec.width);
+    }
+  }
 }
 
 /**
@@ -64,8 +87,12 @@ export function resizeToTensor(
   spec: InputSpec,
   opts: ResizeToTensorOptions = {},
 ): Float32Array {
-  const { width, height } = spec;
+  const stride = spec.width, plane = spec.width * spec.height;
+  const { width, height } = opts.size ?? spec;
   if (spec.colorOrder === "GREY") throw new RangeError("resizeToTensor: colour inputs only");
+  if (width > spec.width || height > spec.height || width < 1 || height < 1) {
+    throw new RangeError(`resizeToTensor: size ${width}x${height} does not fit ${spec.width}x${spec.height}`);
+  }
   const r = opts.rect ?? { x: 0, y: 0, w: imageWidth, h: imageHeight };
   if (r.x < 0 || r.y < 0 || r.w < 1 || r.h < 1 || r.x + r.w > imageWidth || r.y + r.h > imageHeight) {
     throw new RangeError(
@@ -73,7 +100,6 @@ export function resizeToTensor(
     );
   }
   const srcWidth = r.w, srcHeight = r.h;
-  const plane = width * height;
   const out = opts.out ?? new Float32Array(plane * 3);
   const base = opts.offset ?? 0;
   const order = spec.colorOrder === "BGR" ? [2, 1, 0] : [0, 1, 2];
@@ -100,7 +126,7 @@ export function resizeToTensor(
     const y1 = y0 + 1 < srcHeight ? y0 + 1 : y0;
     const wy = fy - y0;
     const r0 = (r.y + y0) * imageWidth * 3, r1 = (r.y + y1) * imageWidth * 3;
-    for (let x = 0, o = base + y * width; x < width; x++, o++) {
+    for (let x = 0, o = base + y * stride; x < width; x++, o++) {
       const wx = xw[x];
       const a = r0 + xa[x], b = r0 + xb[x], c = r1 + xa[x], d = r1 + xb[x];
       const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;

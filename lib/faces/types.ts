@@ -15,12 +15,14 @@ export interface Box {
   h: number;
 }
 
-/** A detected face: box, detector score, and (after the landmark stage) 5 landmarks. */
+/** A detected face: box, detector score, and the 5 landmarks when the detector gives them. */
 export interface Detection {
   /** Face box in image pixels. */
   box: Box;
   /** Detector confidence in [0, 1]. */
   score: number;
+  /** The 5 alignment landmarks in image pixels, from detectors that give them (e.g. SCRFD). */
+  landmarks?: Landmarks5;
 }
 
 /**

@@ -4,6 +4,8 @@
  * @module
  */
 import { ToolkitError } from "../errors.ts";
+import { detectorLandmarks, FAMILIES, isFamilyName, type ModelSpec as Spec } from "./families/registry.ts";
+import type { RawEntry } from "./families/types.ts";
 
 /** Where a model's weights come from. */
 export type ModelSource =
@@ -26,14 +28,10 @@ export interface InputSpec {
   std: number[];
 }
 
-/** One model of the catalogue. */
-export interface ModelSpec {
+/** What every model has, whatever its family: identity and where its weights come from. */
+export interface ModelBase {
   /** Stable id, part of every embedding store key. */
   id: string;
-  /** What the model does. */
-  task: "detector" | "landmarks" | "embedder";
-  /** Decoder family: how outputs are read (e.g. `decoded-boxes`, `landmarks68`, `arcface-112`). */
-  family: string;
   /** One line for people. */
   description?: string;
   /** Where the weights come from. */
@@ -42,11 +40,19 @@ export interface ModelSpec {
   file: string;
   /** Lower-case hex SHA-256 of the weights file. */
   sha256: string;
-  /** Input preparation. */
-  input: InputSpec;
-  /** Family-specific output description. */
-  output: Record<string, unknown>;
 }
+
+/**
+ * One model of the catalogue: a union discriminated by `family` (see ./families/registry.ts),
+ * each member with its typed `output` and its input (defaults filled in).
+ */
+export type ModelSpec = Spec;
+/** A detector's spec. */
+export type DetectorSpec = Extract<Spec, { task: "detector" }>;
+/** A landmark model's spec. */
+export type LandmarkSpec = Extract<Spec, { task: "landmarks" }>;
+/** An embedder's spec. */
+export type EmbedderSpec = Extract<Spec, { task: "embedder" }>;
 
 /** A named choice of detector, landmark model and embedder. */
 export interface PipelineSpec {
@@ -74,7 +80,7 @@ export function weightsDir(): string {
   return Deno.env.get("FACEGROUP_MODELS_DIR") ?? new URL("../../models/weights", import.meta.url).pathname;
 }
 
-/** Reads and checks a catalogue file; errors name the file and the bad entry. */
+/** Reads and checks a catalogue file; errors name the file, the entry and the bad field. */
 export async function loadCatalogue(path: string | URL = DEFAULT_CATALOGUE): Promise<Catalogue> {
   const name = path instanceof URL ? path.pathname : path;
   let raw: unknown;
@@ -83,37 +89,89 @@ export async function loadCatalogue(path: string | URL = DEFAULT_CATALOGUE): Pro
   } catch (e) {
     throw new ToolkitError(`${name}: cannot read the model catalogue: ${(e as Error).message}`, { cause: e });
   }
-  const cat = raw as Catalogue;
-  if (!Array.isArray(cat.models) || typeof cat.pipelines !== "object") {
+  return parseCatalogue(raw, name);
+}
+
+/**
+ * Checks a parsed catalogue (`name` names it in errors): the fields every model has, then each
+ * entry through its family (which fills in its defaults), then the pipelines.
+ */
+export function parseCatalogue(raw: unknown, name: string): Catalogue {
+  const cat = raw as { models?: unknown; pipelines?: unknown };
+  if (
+    typeof cat !== "object" || cat === null || !Array.isArray(cat.models) || typeof cat.pipelines !== "object" ||
+    cat.pipelines === null
+  ) {
     throw new ToolkitError(`${name}: a catalogue needs "models" (a list) and "pipelines" (an object)`);
   }
-  const ids = new Set<string>();
-  for (const m of cat.models) {
-    const where = `${name}: model ${JSON.stringify(m.id)}`;
-    if (typeof m.id !== "string" || !m.id) throw new ToolkitError(`${name}: a model has no id`);
-    if (ids.has(m.id)) throw new ToolkitError(`${where} is listed twice`);
-    ids.add(m.id);
-    if (!["detector", "landmarks", "embedder"].includes(m.task)) {
-      throw new ToolkitError(`${where}: bad task ${m.task}`);
-    }
-    if (!/^[0-9a-f]{64}$/.test(m.sha256 ?? "")) {
-      throw new ToolkitError(`${where}: sha256 must be 64 hex digits`);
-    }
-    if (!m.file || m.file.includes("..")) throw new ToolkitError(`${where}: bad file name`);
-    if (!m.source || !("npm" in m.source || "url" in m.source)) {
-      throw new ToolkitError(`${where}: source needs "npm" + "path" or "url"`);
-    }
-  }
-  for (const [pname, p] of Object.entries(cat.pipelines)) {
+  const models: ModelSpec[] = [];
+  for (const m of cat.models as RawEntry[]) models.push(parseModel(m, name, models));
+  const pipelines = cat.pipelines as Record<string, PipelineSpec>;
+  const byId = new Map(models.map((m) => [m.id, m]));
+  for (const [pname, p] of Object.entries(pipelines)) {
     for (const role of ["detector", "landmarks", "embedder"] as const) {
       const id = p[role];
       if (id === undefined && role === "landmarks") continue;
-      if (!id || !ids.has(id)) {
-        throw new ToolkitError(`${name}: pipeline ${pname} names unknown ${role} ${id}`);
+      const m = typeof id === "string" ? byId.get(id) : undefined;
+      if (!m) throw new ToolkitError(`${name}: pipeline ${pname} names unknown ${role} ${id}`);
+      if (m.task !== role) {
+        throw new ToolkitError(`${name}: pipeline ${pname}: ${role} ${id} is a ${m.task} model`);
       }
     }
+    const det = byId.get(p.detector) as DetectorSpec;
+    const gives5 = detectorLandmarks(det) === 5;
+    if (gives5 && p.landmarks !== undefined) {
+      throw new ToolkitError(
+        `${name}: pipeline ${pname}: detector ${det.id} (family ${det.family}) gives the 5 landmarks itself; ` +
+          `remove "landmarks" ${p.landmarks}`,
+      );
+    }
+    if (!gives5 && p.landmarks === undefined) {
+      throw new ToolkitError(
+        `${name}: pipeline ${pname}: detector ${det.id} (family ${det.family}) gives no landmarks; ` +
+          `name a "landmarks" model`,
+      );
+    }
   }
-  return cat;
+  return { models, pipelines };
+}
+
+/** Checks one catalogue entry (`seen`: the entries before it) and parses it through its family. */
+function parseModel(m: RawEntry, name: string, seen: readonly ModelSpec[]): ModelSpec {
+  if (typeof m !== "object" || m === null) throw new ToolkitError(`${name}: a model entry is not an object`);
+  if (typeof m.id !== "string" || !m.id) throw new ToolkitError(`${name}: a model has no id`);
+  const where = `${name}: model ${JSON.stringify(m.id)}`;
+  if (seen.some((x) => x.id === m.id)) throw new ToolkitError(`${where} is listed twice`);
+  if (!["detector", "landmarks", "embedder"].includes(m.task as string)) {
+    throw new ToolkitError(`${where}: bad task ${m.task}`);
+  }
+  if (typeof m.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(m.sha256)) {
+    throw new ToolkitError(`${where}: sha256 must be 64 hex digits`);
+  }
+  if (typeof m.file !== "string" || !m.file || m.file.includes("..")) {
+    throw new ToolkitError(`${where}: bad file name`);
+  }
+  const src = m.source as Record<string, unknown> | undefined;
+  const source: ModelSource | undefined = typeof src !== "object" || src === null
+    ? undefined
+    : typeof src.npm === "string" && typeof src.path === "string"
+    ? { npm: src.npm, path: src.path }
+    : typeof src.url === "string"
+    ? { url: src.url }
+    : undefined;
+  if (!source) throw new ToolkitError(`${where}: source needs "npm" + "path" or "url"`);
+  if (!isFamilyName(m.family)) {
+    throw new ToolkitError(
+      `${where}: unknown family ${JSON.stringify(m.family)} (known: ${Object.keys(FAMILIES).join(", ")})`,
+    );
+  }
+  const family = FAMILIES[m.family];
+  if (family.task !== m.task) {
+    throw new ToolkitError(`${where}: family ${m.family} is a ${family.task} family, the entry says task ${m.task}`);
+  }
+  const base: ModelBase = { id: m.id, source, file: m.file, sha256: m.sha256 };
+  if (typeof m.description === "string") base.description = m.description;
+  return family.parse(m, base, where);
 }
 
 /** Finds a model by id, with a clear error listing the known ids. */
@@ -123,18 +181,23 @@ export function findModel(cat: Catalogue, id: string): ModelSpec {
   return m;
 }
 
-/** Resolves a pipeline by name into its three model specs. */
+/** Resolves a pipeline by name into its model specs (no landmark model when its detector gives 5). */
 export function pipelineModels(
   cat: Catalogue,
   name = "default",
-): { detector: ModelSpec; landmarks?: ModelSpec; embedder: ModelSpec } {
+): { detector: DetectorSpec; landmarks?: LandmarkSpec; embedder: EmbedderSpec } {
   const p = cat.pipelines[name];
   if (!p) {
     throw new ToolkitError(`unknown pipeline ${name} (known: ${Object.keys(cat.pipelines).join(", ")})`);
   }
+  const role = <T extends ModelSpec>(id: string, task: T["task"]): T => {
+    const m = findModel(cat, id);
+    if (m.task !== task) throw new ToolkitError(`pipeline ${name}: ${task} ${id} is a ${m.task} model`);
+    return m as T;
+  };
   return {
-    detector: findModel(cat, p.detector),
-    landmarks: p.landmarks ? findModel(cat, p.landmarks) : undefined,
-    embedder: findModel(cat, p.embedder),
+    detector: role<DetectorSpec>(p.detector, "detector"),
+    landmarks: p.landmarks ? role<LandmarkSpec>(p.landmarks, "landmarks") : undefined,
+    embedder: role<EmbedderSpec>(p.embedder, "embedder"),
   };
 }

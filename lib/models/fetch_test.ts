@@ -12,7 +12,7 @@ function spec(sha256: string): ModelSpec {
     file: "t/model.onnx",
     sha256,
     input: { width: 1, height: 1, channels: 3, colorOrder: "RGB", mean: [0, 0, 0], std: [1, 1, 1] },
-    output: {},
+    output: { dim: 1 },
   };
 }
 
