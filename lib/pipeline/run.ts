@@ -59,6 +59,8 @@ export interface RunSummary {
   provider: string;
   /** Seconds per stage. */
   timings: Record<string, number>;
+  /** How the faces were clustered and why, e.g. "chinese-whispers, threshold 0.45 ..., chosen from the data: ...". */
+  clustering: string;
   /** Raw cluster label per face (singletons included), aligned with `embeddings/faces.jsonl`. */
   labels: Int32Array;
   /** Files written. */
@@ -187,6 +189,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
     computed: res.computed,
     provider: res.provider,
     timings,
+    clustering: clustering.summary,
     labels,
     files: [
       `${opts.out}/assignments.csv`,
