@@ -179,13 +179,13 @@ await Deno.mkdir(outFile.slice(0, outFile.lastIndexOf("/")), { recursive: true }
 await Deno.writeTextFile(outFile, JSON.stringify(result, null, 2));
 const f3 = (n: number) => n.toFixed(4);
 const show = (name: string, c: typeof clusteringAll) => {
-  const d = { ...c.defaultRun, ...c.defaultRun.metrics };
+  const d = c.defaultRun, m = d.metrics;
   console.log(
     `${name} (${c.photos} photos, ${c.people} people) default run (${
       d.choice.split(":")[0]
     }): clusters ${d.clusters}, ` +
-      `pairwise P/R/F1 ${f3(d.pairwiseP)}/${f3(d.pairwiseR)}/${f3(d.pairwiseF1)}, ` +
-      `BCubed P/R/F1 ${f3(d.bcubedP)}/${f3(d.bcubedR)}/${f3(d.bcubedF1)}, NMI ${f3(d.nmi)}`,
+      `pairwise P/R/F1 ${f3(m.pairwiseP)}/${f3(m.pairwiseR)}/${f3(m.pairwiseF1)}, ` +
+      `BCubed P/R/F1 ${f3(m.bcubedP)}/${f3(m.bcubedR)}/${f3(m.bcubedF1)}, NMI ${f3(m.nmi)}`,
   );
   for (const [tag, r] of [["best average linkage", c.best], ["average linkage 0.55", c.atDefault]] as const) {
     console.log(
