@@ -138,7 +138,9 @@ export class FaceAnalyzer {
     // A detector that gives the 5 landmarks (SCRFD) needs no landmark model.
     const lmSpec = detectorLandmarks(specs.detector) === 5 ? undefined : specs.landmarks;
     if (detectorLandmarks(specs.detector) === 0 && !lmSpec) {
-      throw new ToolkitError(`pipeline ${name}: detector ${specs.detector.id} gives no landmarks; the pipeline needs a landmark model`);
+      throw new ToolkitError(
+        `pipeline ${name}: detector ${specs.detector.id} gives no landmarks; the pipeline needs a landmark model`,
+      );
     }
     const used = lmSpec ? [specs.detector, lmSpec, specs.embedder] : [specs.detector, specs.embedder];
     const paths = await ensureModels(used, { log: opts.log });

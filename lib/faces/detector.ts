@@ -5,7 +5,7 @@
 import { resizeRgb, type RgbImage } from "../images/decode.ts";
 import type { DetectorSpec, ModelSpec } from "../models/catalogue.ts";
 import { detectorFamily } from "../models/families/registry.ts";
-import type { DetectorFamily, ModelOutputs, ViewFit } from "../models/families/types.ts";
+import type { DetectorFamily, ViewFit } from "../models/families/types.ts";
 import { modelOutputs, sessionBatchable } from "../models/families/session_io.ts";
 import { type ModelSession, Tensor } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";

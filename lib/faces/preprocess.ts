@@ -56,7 +56,13 @@ export interface ResizeToTensorOptions {
  * Fills the input at `offset` of `out` outside its top-left `width` x `height` part with
  * the value a black pixel (0) gets, as letterboxing detectors (SCRFD) expect.
  */
-export function padTensor(out: Float32Array, offset: number, spec: InputSpec, width: number, height: number): void {
+export function padTensor(
+  out: Float32Array,
+  offset: number,
+  spec: InputSpec,
+  width: number,
+  height: number,
+): void {
   const plane = spec.width * spec.height;
   for (let c = 0; c < spec.channels; c++) {
     // Means and stds are per input channel (after the colour reorder), as in toTensorData.

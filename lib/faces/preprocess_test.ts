@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { resizeRgb } from "../images/decode.ts";
 import { seededRandom } from "../util/random.ts";
-import { resizeToTensor, toTensorData } from "./preprocess.ts";
+import { padTensor, resizeToTensor, toTensorData } from "./preprocess.ts";
 
 const spec = {
   width: 8,
@@ -43,4 +43,27 @@ Deno.test("resizeToTensor equals sampling by hand and stays close to sharp's res
   const noise = Uint8Array.from({ length: 5 * 4 * 3 }, () => Math.floor(random() * 256));
   const big = resizeToTensor(noise, 5, 4, spec);
   for (const v of big) assert.ok(v >= -127 / 128 - 1e-6 && v <= 128 / 128 + 1e-6);
+});
+
+Deno.test("resizeToTensor with a size letterboxes into the input's top-left; padTensor fills the rest as black", () => {
+  const rng = seededRandom(3);
+  const rgb = Uint8Array.from({ length: 5 * 4 * 3 }, () => Math.floor(rng() * 256));
+  const out = new Float32Array(3 * 8 * 6).fill(NaN);
+  resizeToTensor(rgb, 5, 4, spec, { out, size: { width: 4, height: 3 } });
+  padTensor(out, 0, spec, 4, 3);
+  // The 4x3 part equals a plain resize to 4x3; the rest is (0 - 127) / 128.
+  const small = resizeToTensor(rgb, 5, 4, { ...spec, width: 4, height: 3 });
+  for (let c = 0; c < 3; c++) {
+    for (let y = 0; y < 6; y++) {
+      for (let x = 0; x < 8; x++) {
+        const v = out[c * 48 + y * 8 + x];
+        if (x < 4 && y < 3) assert.equal(v, small[c * 12 + y * 4 + x]);
+        else assert.equal(v, (0 - 127) * (1 / 128));
+      }
+    }
+  }
+  assert.throws(
+    () => resizeToTensor(rgb, 5, 4, spec, { size: { width: 9, height: 3 } }),
+    /size 9x3 does not fit 8x6/,
+  );
 });

@@ -99,7 +99,8 @@ export async function loadCatalogue(path: string | URL = DEFAULT_CATALOGUE): Pro
 export function parseCatalogue(raw: unknown, name: string): Catalogue {
   const cat = raw as { models?: unknown; pipelines?: unknown };
   if (
-    typeof cat !== "object" || cat === null || !Array.isArray(cat.models) || typeof cat.pipelines !== "object" ||
+    typeof cat !== "object" || cat === null || !Array.isArray(cat.models) ||
+    typeof cat.pipelines !== "object" ||
     cat.pipelines === null
   ) {
     throw new ToolkitError(`${name}: a catalogue needs "models" (a list) and "pipelines" (an object)`);
@@ -167,7 +168,9 @@ function parseModel(m: RawEntry, name: string, seen: readonly ModelSpec[]): Mode
   }
   const family = FAMILIES[m.family];
   if (family.task !== m.task) {
-    throw new ToolkitError(`${where}: family ${m.family} is a ${family.task} family, the entry says task ${m.task}`);
+    throw new ToolkitError(
+      `${where}: family ${m.family} is for ${family.task} models, the entry says task ${m.task}`,
+    );
   }
   const base: ModelBase = { id: m.id, source, file: m.file, sha256: m.sha256 };
   if (typeof m.description === "string") base.description = m.description;

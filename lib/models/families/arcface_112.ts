@@ -22,7 +22,13 @@ export interface Arcface112Spec extends SpecBase {
 }
 
 /** Writes `vec`'s first `n` rows of `dim`, each scaled to unit length, into `dst` from row `row`. */
-export function writeUnitRows(vec: Float32Array, n: number, dim: number, dst: Float32Array, row: number): void {
+export function writeUnitRows(
+  vec: Float32Array,
+  n: number,
+  dim: number,
+  dst: Float32Array,
+  row: number,
+): void {
   if (vec.length < n * dim) throw new ToolkitError(`embedder: ${vec.length} values for ${n} rows of ${dim}`);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -33,7 +39,11 @@ export function writeUnitRows(vec: Float32Array, n: number, dim: number, dst: Fl
 }
 
 /** The `output` of an embedder entry: a positive `dim` (`fallback` when absent) and an optional `name`. */
-export function parseEmbedderOutput(v: unknown, where: string, fallback?: number): { dim: number; name?: string } {
+export function parseEmbedderOutput(
+  v: unknown,
+  where: string,
+  fallback?: number,
+): { dim: number; name?: string } {
   const o = objectField(v, where, "output", fallback !== undefined);
   const out: { dim: number; name?: string } = { dim: positiveInt(o.dim, where, "output.dim", fallback) };
   if (o.name !== undefined) out.name = stringField(o.name, where, "output.name");
@@ -67,7 +77,13 @@ export const arcface112: EmbedderFamily<Arcface112Spec> = {
   task: "embedder",
   parse(entry: RawEntry, base: ModelBase, where: string): Arcface112Spec {
     const input = parseInput(entry.input, where, {}, ["RGB", "BGR"]);
-    return { ...base, task: "embedder", family: "arcface-112", input, output: parseEmbedderOutput(entry.output, where) };
+    return {
+      ...base,
+      task: "embedder",
+      family: "arcface-112",
+      input,
+      output: parseEmbedderOutput(entry.output, where),
+    };
   },
   dim: (spec) => spec.output.dim,
   preprocess: arcfaceIo.preprocess,

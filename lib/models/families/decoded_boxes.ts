@@ -60,7 +60,14 @@ export const decodedBoxes: DetectorFamily<DecodedBoxesSpec> = {
   },
   landmarks: () => 0,
   fit: (spec) => ({ width: spec.input.width, height: spec.input.height }),
-  decode(spec: DecodedBoxesSpec, out: ModelOutputs, batch: number, k: number, fit: ViewFit, threshold: number) {
+  decode(
+    spec: DecodedBoxesSpec,
+    out: ModelOutputs,
+    batch: number,
+    k: number,
+    fit: ViewFit,
+    threshold: number,
+  ) {
     const scores = output(spec, out, "scores"), boxes = output(spec, out, "boxes");
     const n = scores.length / (2 * batch);
     return decodeBoxes(

@@ -14,7 +14,9 @@ export function fieldError(where: string, field: string, problem: string): Toolk
 /** `v` as an object (or `{}` when absent and `optional`). */
 export function objectField(v: unknown, where: string, field: string, optional = false): RawEntry {
   if (v === undefined && optional) return {};
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw fieldError(where, field, "must be an object");
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw fieldError(where, field, "must be an object");
+  }
   return v as RawEntry;
 }
 
@@ -30,7 +32,9 @@ export function positiveInt(v: unknown, where: string, field: string, fallback?:
 /** `v` as a non-empty string, or `fallback` when absent and one is given. */
 export function stringField(v: unknown, where: string, field: string, fallback?: string): string {
   if (v === undefined && fallback !== undefined) return fallback;
-  if (typeof v !== "string" || v === "") throw fieldError(where, field, `must be a non-empty string, got ${JSON.stringify(v)}`);
+  if (typeof v !== "string" || v === "") {
+    throw fieldError(where, field, `must be a non-empty string, got ${JSON.stringify(v)}`);
+  }
   return v;
 }
 
@@ -59,19 +63,40 @@ export function parseInput(
   const colorOrder = raw.colorOrder;
   const orders = only ?? ["RGB", "BGR", "GREY"];
   if (!orders.includes(colorOrder as InputSpec["colorOrder"])) {
-    throw fieldError(where, "input.colorOrder", `must be one of ${orders.join(", ")}, got ${JSON.stringify(colorOrder)}`);
+    throw fieldError(
+      where,
+      "input.colorOrder",
+      `must be one of ${orders.join(", ")}, got ${JSON.stringify(colorOrder)}`,
+    );
   }
   const channels = raw.channels ?? (colorOrder === "GREY" ? 1 : 3);
   if (channels !== (colorOrder === "GREY" ? 1 : 3)) {
-    throw fieldError(where, "input.channels", `must be ${colorOrder === "GREY" ? 1 : 3} for ${colorOrder}, got ${JSON.stringify(channels)}`);
+    throw fieldError(
+      where,
+      "input.channels",
+      `must be ${colorOrder === "GREY" ? 1 : 3} for ${colorOrder}, got ${JSON.stringify(channels)}`,
+    );
   }
   const perChannel = (x: unknown, field: string, ok: (n: number) => boolean): number[] => {
     if (!Array.isArray(x) || x.length !== channels || x.some((n) => typeof n !== "number" || !ok(n))) {
-      throw fieldError(where, field, `must be a list of ${channels} ${field === "input.std" ? "non-zero " : ""}numbers, got ${JSON.stringify(x)}`);
+      throw fieldError(
+        where,
+        field,
+        `must be a list of ${channels} ${field === "input.std" ? "non-zero " : ""}numbers, got ${
+          JSON.stringify(x)
+        }`,
+      );
     }
     return x as number[];
   };
   const mean = perChannel(raw.mean, "input.mean", Number.isFinite);
   const std = perChannel(raw.std, "input.std", (n) => Number.isFinite(n) && n !== 0);
-  return { width, height, channels: channels as 1 | 3, colorOrder: colorOrder as InputSpec["colorOrder"], mean, std };
+  return {
+    width,
+    height,
+    channels: channels as 1 | 3,
+    colorOrder: colorOrder as InputSpec["colorOrder"],
+    mean,
+    std,
+  };
 }

@@ -34,7 +34,10 @@ export const insightfaceArcface: EmbedderFamily<InsightfaceArcfaceSpec> = {
   task: "embedder",
   parse(entry: RawEntry, base: ModelBase, where: string): InsightfaceArcfaceSpec {
     const d = INSIGHTFACE_ARCFACE_INPUT;
-    const input = parseInput(entry.input, where, { ...d, mean: [...d.mean], std: [...d.std] }, ["RGB", "BGR"]);
+    const input = parseInput(entry.input, where, { ...d, mean: [...d.mean], std: [...d.std] }, [
+      "RGB",
+      "BGR",
+    ]);
     const output = parseEmbedderOutput(entry.output, where, 512);
     return { ...base, task: "embedder", family: "insightface-arcface", input, output };
   },

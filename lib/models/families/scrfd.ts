@@ -111,11 +111,17 @@ export const scrfd: DetectorFamily<ScrfdSpec> = {
     }, ["RGB", "BGR"]);
     const o = objectField(entry.output, where, "output", true);
     const strides = o.strides ?? [8, 16, 32];
-    if (!Array.isArray(strides) || strides.length === 0) throw fieldError(where, "output.strides", "must be a list of strides");
+    if (!Array.isArray(strides) || strides.length === 0) {
+      throw fieldError(where, "output.strides", "must be a list of strides");
+    }
     strides.forEach((s, i) => {
       positiveInt(s, where, `output.strides[${i}]`);
       if (input.width % s !== 0 || input.height % s !== 0) {
-        throw fieldError(where, "input", `size ${input.width}x${input.height} must be a multiple of stride ${s}`);
+        throw fieldError(
+          where,
+          "input",
+          `size ${input.width}x${input.height} must be a multiple of stride ${s}`,
+        );
       }
     });
     const anchorsPerCell = positiveInt(o.anchorsPerCell, where, "output.anchorsPerCell", 2);
@@ -128,7 +134,9 @@ export const scrfd: DetectorFamily<ScrfdSpec> = {
         scores: stringList(n.scores, where, "output.names.scores", strides.length),
         boxes: stringList(n.boxes, where, "output.names.boxes", strides.length),
       };
-      if (keypoints) output.names.keypoints = stringList(n.keypoints, where, "output.names.keypoints", strides.length);
+      if (keypoints) {
+        output.names.keypoints = stringList(n.keypoints, where, "output.names.keypoints", strides.length);
+      }
     }
     return { ...base, task: "detector", family: "scrfd", input, output };
   },
@@ -148,7 +156,9 @@ export const scrfd: DetectorFamily<ScrfdSpec> = {
     };
     const need = f * (spec.output.keypoints ? 3 : 2);
     if (!spec.output.names && out.names.length < need) {
-      throw new ToolkitError(`model ${spec.id}: scrfd needs ${need} outputs, the model has ${out.names.length}`);
+      throw new ToolkitError(
+        `model ${spec.id}: scrfd needs ${need} outputs, the model has ${out.names.length}`,
+      );
     }
     const part = (name: string) => {
       const v = out.data[name];

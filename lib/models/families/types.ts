@@ -64,7 +64,14 @@ export interface DetectorFamily<S extends SpecBase & { task: "detector" }> exten
    * Reads the detections of view `k` of a batch of `batch` views from the outputs, boxes (and
    * landmarks) in the view's pixels, those scoring under `scoreThreshold` left out.
    */
-  decode(spec: S, out: ModelOutputs, batch: number, k: number, fit: ViewFit, scoreThreshold: number): Detection[];
+  decode(
+    spec: S,
+    out: ModelOutputs,
+    batch: number,
+    k: number,
+    fit: ViewFit,
+    scoreThreshold: number,
+  ): Detection[];
 }
 
 /** A landmark family: from a face box to its 5 alignment points. */
