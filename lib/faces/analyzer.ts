@@ -5,7 +5,14 @@
  */
 import { encodeJpeg, type RgbImage } from "../images/decode.ts";
 import { rectToSize, warpAffine } from "../images/warp.ts";
-import { type Catalogue, loadCatalogue, pipelineModels } from "../models/catalogue.ts";
+import {
+  type Catalogue,
+  type DetectorSpec,
+  type EmbedderSpec,
+  type LandmarkSpec,
+  loadCatalogue,
+  pipelineModels,
+} from "../models/catalogue.ts";
 import { ensureModels } from "../models/fetch.ts";
 import { createSession, type Device, type ModelSession } from "../models/session.ts";
 import { detectorLandmarks } from "../models/families/registry.ts";
@@ -76,6 +83,24 @@ export interface StageTimes {
   embed: number;
 }
 
+/** The models of an analyzer: specs with open sessions. */
+export interface AnalyzerModels {
+  /** The detector. */
+  detector: { spec: DetectorSpec; session: ModelSession };
+  /** The landmark model; needed unless the detector gives the 5 landmarks (then unused). */
+  landmarks?: { spec: LandmarkSpec; session: ModelSession };
+  /** The embedder. */
+  embedder: { spec: EmbedderSpec; session: ModelSession };
+}
+
+function noLandmarks(detector: string, pipeline?: string): ToolkitError {
+  return new ToolkitError(
+    `${
+      pipeline ? `pipeline ${pipeline}: ` : ""
+    }detector ${detector} gives no landmarks; a landmark model is needed`,
+  );
+}
+
 /** A detection's own 5 landmarks scaled by `scale` (to the image faces are cropped from). */
 function detectorLandmarks5(lm: Landmarks5 | undefined, scale: number): Landmarks5 {
   if (!lm) throw new ToolkitError("detector: a detection has no landmarks, though its family gives them");
@@ -137,25 +162,39 @@ export class FaceAnalyzer {
     const specs = pipelineModels(cat, name);
     // A detector that gives the 5 landmarks (SCRFD) needs no landmark model.
     const lmSpec = detectorLandmarks(specs.detector) === 5 ? undefined : specs.landmarks;
-    if (detectorLandmarks(specs.detector) === 0 && !lmSpec) {
-      throw new ToolkitError(
-        `pipeline ${name}: detector ${specs.detector.id} gives no landmarks; the pipeline needs a landmark model`,
-      );
-    }
+    if (!lmSpec && detectorLandmarks(specs.detector) === 0) throw noLandmarks(specs.detector.id, name);
     const used = lmSpec ? [specs.detector, lmSpec, specs.embedder] : [specs.detector, specs.embedder];
     const paths = await ensureModels(used, { log: opts.log });
     const sopts = { device: opts.device ?? "cpu", threads: opts.threads ?? 1, log: opts.log };
     const d = await createSession(paths.get(specs.detector.id)!, sopts);
     const l = lmSpec ? await createSession(paths.get(lmSpec.id)!, sopts) : undefined;
     const e = await createSession(paths.get(specs.embedder.id)!, sopts);
+    return FaceAnalyzer.fromSessions({
+      detector: { spec: specs.detector, session: d },
+      landmarks: lmSpec && l ? { spec: lmSpec, session: l } : undefined,
+      embedder: { spec: specs.embedder, session: e },
+    }, opts);
+  }
+
+  /**
+   * An analyzer of open sessions (what {@link FaceAnalyzer.create} ends with; the catalogue,
+   * pipeline, device and threads options do not apply). The landmark model is left out (and
+   * not in `modelIds`) when the detector gives the 5 landmarks itself.
+   */
+  static fromSessions(models: AnalyzerModels, opts: AnalyzerOptions = {}): FaceAnalyzer {
+    const { detector, embedder } = models;
+    const landmarks = detectorLandmarks(detector.spec) === 5 ? undefined : models.landmarks;
+    if (!landmarks && detectorLandmarks(detector.spec) === 0) throw noLandmarks(detector.spec.id);
+    const e = embedder.session;
+    const used = landmarks ? [detector, landmarks, embedder] : [detector, embedder];
     return new FaceAnalyzer(
-      used.map((m) => m.id),
+      used.map((m) => m.spec.id),
       e.provider,
-      new FaceDetector(specs.detector, d, opts),
-      lmSpec && l ? new LandmarkModel(lmSpec, l) : undefined,
-      new FaceEmbedder(specs.embedder, e, opts.batchSize ?? 32, e.provider === "cpu" ? 0 : 2),
+      new FaceDetector(detector.spec, detector.session, opts),
+      landmarks ? new LandmarkModel(landmarks.spec, landmarks.session) : undefined,
+      new FaceEmbedder(embedder.spec, e, opts.batchSize ?? 32, e.provider === "cpu" ? 0 : 2),
       opts.thumbnailSize ?? 96,
-      l ? [d, l, e] : [d, e],
+      used.map((m) => m.session),
       { tta: opts.tta ?? false, alignedInput: opts.alignedInput ?? false },
     );
   }

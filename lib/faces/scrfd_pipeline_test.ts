@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
-import type { RgbImage } from "../images/decode.ts";
-import { parseCatalogue } from "../models/catalogue.ts";
-import type { ModelSession } from "../models/session.ts";
+import { ensureDemoPhotos } from "../cli/demo.ts";
+import { decodeImage, type RgbImage } from "../images/decode.ts";
+import { loadCatalogue, parseCatalogue, pipelineModels } from "../models/catalogue.ts";
+import { ensureModels } from "../models/fetch.ts";
+import { createSession, type ModelSession } from "../models/session.ts";
+import { FaceAnalyzer } from "./analyzer.ts";
 import { detectorTiles, FaceDetector } from "./detector.ts";
+import { alignFace, FaceEmbedder } from "./embedder.ts";
 
 /** A 64x32 SCRFD detector spec (strides 8/16/32, 2 anchors, keypoints), through the catalogue. */
 const cat = parseCatalogue({
@@ -24,7 +28,7 @@ const cat = parseCatalogue({
   }],
   pipelines: { p: { detector: "scrfd-test", embedder: "emb" } },
 }, "inline");
-const spec = cat.models[0];
+const spec = pipelineModels(cat, "p").detector;
 
 /**
  * An ONNX session stand-in with a batch size fixed at 1 that records its inputs and answers one
@@ -109,4 +113,38 @@ Deno.test("SCRFD through the detector: a fixed-batch model runs each tile alone;
     assert.ok(Math.abs(lm[0] - f.box.x) < 1e-3 && Math.abs(lm[1] - f.box.y) < 1e-3, JSON.stringify(f));
     assert.ok(Math.abs(lm[8] - (f.box.x + f.box.w)) < 1e-3 && Math.abs(lm[9] - (f.box.y + f.box.h)) < 1e-3);
   }
+});
+
+Deno.test("an SCRFD pipeline skips the landmark model: the detector's landmarks align the crops the embedder sees", async () => {
+  const demo = await ensureDemoPhotos();
+  const img = await decodeImage(await Deno.readFile(`${demo}/sample4.jpg`));
+  const def = pipelineModels(await loadCatalogue());
+  const paths = await ensureModels([def.embedder]);
+  const session = await createSession(paths.get(def.embedder.id)!);
+  const opts = { minFaceSize: 0, tiling: "off" as const, thumbnailSize: 0 };
+  const never = {
+    session: { run: () => Promise.reject(new Error("the landmark model ran")) },
+  } as unknown as ModelSession;
+  const analyzer = FaceAnalyzer.fromSessions({
+    detector: { spec, session: fakeSession([]) },
+    landmarks: { spec: def.landmarks!, session: never },
+    embedder: { spec: def.embedder, session },
+  }, opts);
+  assert.deepEqual(analyzer.modelIds, ["scrfd-test", "faceplugin-feature"]);
+  const faces = await analyzer.analyze(img);
+  assert.equal(faces.length, 1);
+  const [want] = await new FaceDetector(spec, fakeSession([]), opts).detect(img);
+  assert.deepEqual(faces[0].landmarks, want.landmarks);
+  const direct = await new FaceEmbedder(def.embedder, session).embed([alignFace(img, want.landmarks!, 112)]);
+  assert.deepEqual(faces[0].embedding, direct);
+  // A detector without landmarks and no landmark model: a clear error.
+  assert.throws(
+    () =>
+      FaceAnalyzer.fromSessions({
+        detector: { spec: def.detector, session },
+        embedder: { spec: def.embedder, session },
+      }),
+    /detector faceplugin-detect gives no landmarks; a landmark model is needed/,
+  );
+  await session.session.release();
 });
