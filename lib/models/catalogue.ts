@@ -116,7 +116,7 @@ export function parseCatalogue(raw: unknown, name: string): Catalogue {
       const m = typeof id === "string" ? byId.get(id) : undefined;
       if (!m) throw new ToolkitError(`${name}: pipeline ${pname} names unknown ${role} ${id}`);
       if (m.task !== role) {
-        throw new ToolkitError(`${name}: pipeline ${pname}: ${role} ${id} is a ${m.task} model`);
+        throw new ToolkitError(`${name}: pipeline ${pname}: ${role} ${id} is a model of task ${m.task}`);
       }
     }
     const det = byId.get(p.detector) as DetectorSpec;
@@ -195,7 +195,7 @@ export function pipelineModels(
   }
   const role = <T extends ModelSpec>(id: string, task: T["task"]): T => {
     const m = findModel(cat, id);
-    if (m.task !== task) throw new ToolkitError(`pipeline ${name}: ${task} ${id} is a ${m.task} model`);
+    if (m.task !== task) throw new ToolkitError(`pipeline ${name}: ${task} ${id} is a model of task ${m.task}`);
     return m as T;
   };
   return {

@@ -101,7 +101,7 @@ Deno.test("catalogue entries are checked by their family; errors name the file, 
   // A detector without landmarks needs a landmark model; one with them must not name one.
   assert.throws(
     one({}, { p: { detector: "m", embedder: "m" } }),
-    /pipeline p: embedder m is a detector model/,
+    /pipeline p: embedder m is a model of task detector/,
   );
   const emb = { ...entry({}), id: "e", task: "embedder", family: "insightface-arcface" };
   const lm = {

@@ -39,7 +39,7 @@ export function isFamilyName(name: unknown): name is FamilyName {
 }
 
 function lookup(spec: SpecBase, task: SpecBase["task"]): unknown {
-  if (spec.task !== task) throw new ToolkitError(`model ${spec.id}: a ${spec.task} model, not a ${task}`);
+  if (spec.task !== task) throw new ToolkitError(`model ${spec.id}: ${spec.task} model, not ${task}`);
   const f = isFamilyName(spec.family) ? FAMILIES[spec.family] : undefined;
   if (!f || f.task !== task) {
     throw new ToolkitError(`model ${spec.id}: ${task} family ${spec.family} is not supported`);
