@@ -195,7 +195,9 @@ export function pipelineModels(
   }
   const role = <T extends ModelSpec>(id: string, task: T["task"]): T => {
     const m = findModel(cat, id);
-    if (m.task !== task) throw new ToolkitError(`pipeline ${name}: ${task} ${id} is a model of task ${m.task}`);
+    if (m.task !== task) {
+      throw new ToolkitError(`pipeline ${name}: ${task} ${id} is a model of task ${m.task}`);
+    }
     return m as T;
   };
   return {
