@@ -150,7 +150,7 @@ export function overviewPage(m: SiteModel): SitePage {
       l.href("map")
     }"><img class="preview-img" src="${m.mapPreview}" width="400" height="280" alt="Map of the faces: each dot a face, coloured by cluster"></a><div class="muted">Open the <a href="${
       l.href("map")
-    }">map</a> to see each face on hover.</div></figure>`
+    }">map</a> to zoom in on the faces themselves.</div></figure>`
     : markup``;
   const sweepNote = m.sweep?.best
     ? markup`<p>Best run of the <a href="${l.href("sweep")}">sweep</a> by ${
