@@ -101,6 +101,18 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
 
       // The oracle review: each person named on the main faces of their photos.
       const first = mainFaces((await readEmbeddingSet(join(out, "embeddings"))).faces);
+      // Before it: distractors whose cluster holds a person's photo (the clustering's own mistakes).
+      const [, ...rows1] = parseCsv(await Deno.readTextFile(join(out, "assignments.csv")));
+      const cluster1 = new Map(rows1.map((r) => [`${r[0]}#${r[1]}`, r[7]]));
+      const personClusters = new Set(
+        [...firstPaths.keys()].map((p) => cluster1.get(`${p}#${first.get(p)?.face}`)).filter((c) =>
+          c && c !== "-1"
+        ),
+      );
+      let before = 0;
+      for (const p of lonerPaths) {
+        if (personClusters.has(cluster1.get(`${p}#${first.get(p)?.face}`))) before++;
+      }
       const log = await DecisionLog.open(out);
       let n = 0;
       for (const p of people) {
@@ -153,7 +165,10 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
         `new photos: ${grown.right}/${grown.total - grown.missing} right name, ${grown.wrong} wrong, ` +
           `${grown.none} none (${grown.missing} without a face)`,
       );
-      io.out(`distractors given a name: ${named}/${lonerPaths.size}`);
+      io.out(
+        `distractors given a name: ${named}/${lonerPaths.size} (before the review, ${before} were in a ` +
+          `cluster holding a person's photo)`,
+      );
       return 0;
     } finally {
       await Deno.remove(dir, { recursive: true });
