@@ -168,20 +168,14 @@ export const MAP_SCRIPT = `(function () {
     });
     if (faces.length) {
       ctx.imageSmoothingQuality = "low";
-      var frames = new Map();
-      for (var q = 0; q < faces.length; q++) {
-        var j = faces[q], t = d.tiles[j], x0 = sx(j) - half, y0 = sy(j) - half;
-        ctx.drawImage(sheets[t[0]].img, t[1], t[2], d.tile, d.tile, x0, y0, s, s);
-        var c = colourOf(col[j]), fl = frames.get(c);
-        if (fl) fl.push(x0, y0); else frames.set(c, [x0, y0]);
-      }
       ctx.lineWidth = 2;
-      frames.forEach(function (xy, c) {
-        ctx.strokeStyle = c;
-        ctx.beginPath();
-        for (var q = 0; q < xy.length; q += 2) ctx.rect(xy[q] + 1, xy[q + 1] + 1, s - 2, s - 2);
-        ctx.stroke();
-      });
+      var last = "";
+      for (var q = 0; q < faces.length; q++) {
+        var j = faces[q], t = d.tiles[j], x0 = sx(j) - half, y0 = sy(j) - half, c = colourOf(col[j]);
+        ctx.drawImage(sheets[t[0]].img, t[1], t[2], d.tile, d.tile, x0, y0, s, s);
+        if (c !== last) ctx.strokeStyle = last = c;
+        ctx.strokeRect(x0 + 1, y0 + 1, s - 2, s - 2);
+      }
       drawn = faces.length;
     }
     if (pins.length) {
