@@ -72,7 +72,8 @@ RUN=("$DENO" run -A --cached-only --config .cache/gpu/env/deno.json)
 NATIVE=$(ls -d .cache/gpu/env/node_modules/.deno/onnxruntime-node@1.29.0/node_modules/onnxruntime-node/bin/napi-v6/linux/x64)
 
 # 4. CUDA 13 and cuDNN 9 libraries where the loader finds them (the image's Python packages).
-libdirs=$(find /opt /usr /lib /lib64 -xdev \( -name 'libcublasLt.so.13*' -o -name 'libcudart.so.13*' -o -name 'libcurand.so.10*' \
+# (no -xdev: the driver's folder, /usr/local/nvidia, is a mount of its own)
+libdirs=$(find /opt /usr /lib /lib64 \( -name 'libcuda.so.1' -o -name 'libcublasLt.so.13*' -o -name 'libcudart.so.13*' -o -name 'libcurand.so.10*' \
   -o -name 'libcudnn.so.9*' -o -name 'libcufft.so.12*' -o -name 'libnvrtc.so.13*' \) -printf '%h\n' 2>/dev/null | sort -u | paste -sd:)
 export LD_LIBRARY_PATH=${libdirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 log "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
