@@ -8,8 +8,15 @@ Deno.test("makeReport and `deno task report`: a folder, or one file, from a run 
   const dir = await Deno.makeTempDir();
   try {
     await writeSyntheticRun(join(dir, "run"), { faces: 80, people: 8, seed: 4 });
+    await Deno.writeTextFile(join(dir, "run", "assignments.csv"), "path,face,x,y,w,h,score,cluster\r\n");
     const folder = await makeReport({ run: join(dir, "run"), out: join(dir, "site") });
     assert.equal(folder.entry, join(dir, "site", "index.html"));
+    // The run's assignments.csv travels with the report folder, linked from its overview.
+    assert.equal(
+      Deno.readTextFileSync(join(dir, "site", "assignments.csv")),
+      "path,face,x,y,w,h,score,cluster\r\n",
+    );
+    assert.match(Deno.readTextFileSync(folder.entry), /<a href="assignments\.csv" download>/);
     assert.ok(folder.files.length > 10 && folder.bytes > 0);
     assert.match(Deno.readTextFileSync(folder.entry), /Sweep/);
     await assert.rejects(makeReport({ run: join(dir, "run"), out: join(dir, "run") }), /is the run folder/);
