@@ -21,6 +21,7 @@ import {
   sweepHeatmap,
   varyingParams,
 } from "../viz/sweep_figures.ts";
+import { metricWords } from "../report/site_words.ts";
 import { type Displayable, figure, image, markdown } from "./display.ts";
 import { imageGrid } from "./image_grid.ts";
 import { NOTEBOOKS_DIR } from "./settings.ts";
@@ -225,6 +226,20 @@ export function sweepMetricsShown(rows: readonly RunRow[], metric: string): stri
     ? [metric, "bcubedF1", "bcubedP", "bcubedR", "pairwiseF1", "nmi", "silhouette", "singletonShare"]
     : [metric, "silhouette", "daviesBouldin", "singletonShare", "noiseShare"];
   return [...new Set(wanted)].filter(has);
+}
+
+/**
+ * What the scores named in the tables mean, in the report's words (lib/report/site_words.ts):
+ * technical name, plain name, one line.
+ */
+export function metricGlossary(names: readonly string[], minClusterSize = 2): Displayable {
+  return table(
+    [...new Set(names)].map((name) => {
+      const w = metricWords(name, minClusterSize);
+      return { score: name, "plain name": w.label, "what it means": w.explain };
+    }),
+    { caption: "What the scores mean" },
+  );
 }
 
 /** The best run of each method by `metric`, as a table. */

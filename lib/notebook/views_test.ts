@@ -16,6 +16,7 @@ import {
   facesPerPhotoFigure,
   failuresTable,
   formatBytes,
+  metricGlossary,
   modelsTable,
   reportLinks,
   surveyViews,
@@ -139,4 +140,15 @@ Deno.test("small views: bytes, faces-per-photo figure, report links, models", as
   const models = bundleOf(await modelsTable(["faceplugin-detect"]))["text/plain"];
   assert.match(models, /faceplugin-detect\s+detector/);
   await assert.rejects(() => modelsTable(["no-such-model"]), /unknown model no-such-model/);
+});
+
+Deno.test("metricGlossary: the report's plain words for each score, the registry's definition otherwise", () => {
+  const html = htmlOf(metricGlossary(["bcubedP", "noiseShare", "vMeasure", "bcubedP"], 3));
+  assert.ok(html.includes("Clusters hold one person"));
+  assert.ok(html.includes("fewer than 3 faces"), "the run's smallest cluster size is filled in");
+  assert.ok(
+    html.includes("harmonic mean of homogeneity and completeness"),
+    "no words written: the definition",
+  );
+  assert.equal(html.split("bcubedP").length - 1, 1, "each score once");
 });
