@@ -80,14 +80,11 @@ export const ALLOWED: readonly string[] = [
   "review -> cli",
   "review -> notebook",
   "sources -> bench",
-  "sources -> report",
   "store -> cli",
   "store -> pipeline",
-  "store -> report",
   "store -> sources",
   "sweep -> report",
   "sweep -> review",
-  "viz -> report",
 ];
 
 /** One relative import: the importing file, the imported file (both relative to the root), their folders. */
@@ -255,14 +252,19 @@ export function layerFindings(
   return out;
 }
 
-/** Every `.ts` file under `dir` (relative to `root`), read into a map; `node_modules` and dot folders are skipped. */
+/** Files left out of the scan: the test of this script, whose examples are imports in strings. */
+export const SKIPPED: readonly string[] = ["lib/dev/layers_test.ts"];
+
+/** Every `.ts` file under `dir` (relative to `root`), read into a map; `node_modules`, dot folders and {@link SKIPPED} are left out. */
 export async function readTree(root: string, dir = "lib"): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const walk = async (rel: string) => {
     for await (const e of Deno.readDir(`${root}/${rel}`)) {
       const p = `${rel}/${e.name}`;
       if (e.isDirectory && e.name !== "node_modules" && !e.name.startsWith(".")) await walk(p);
-      else if (e.isFile && e.name.endsWith(".ts")) files.set(p, await Deno.readTextFile(`${root}/${p}`));
+      else if (e.isFile && e.name.endsWith(".ts") && !SKIPPED.includes(p)) {
+        files.set(p, await Deno.readTextFile(`${root}/${p}`));
+      }
     }
   };
   await walk(dir);

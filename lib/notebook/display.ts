@@ -6,7 +6,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import type { SafeHtml } from "../report/html.ts";
+import type { SafeHtml } from "../util/html.ts";
 
 /** The symbol the Deno kernel looks for (`Deno.jupyter.$display`). */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { markup } from "../report/html.ts";
+import { markup } from "../util/html.ts";
 import {
   bundleOf,
   displayable,

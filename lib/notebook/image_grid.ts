@@ -3,7 +3,7 @@
  * images inlined as data: URIs, every caption and tooltip escaped.
  * @module
  */
-import { markup } from "../report/html.ts";
+import { markup } from "../util/html.ts";
 import { dataUri } from "../report/site_doc.ts";
 import { type Displayable, displayable, imageType } from "./display.ts";
 

@@ -11,11 +11,11 @@
  */
 import { join } from "node:path";
 import { errorMessage, ToolkitError } from "../errors.ts";
-import { writeFileAtomic } from "../report/atomic_write.ts";
-import { writeAssignmentsCsv } from "../report/csv.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
+import { writeAssignmentsCsv } from "../run/csv.ts";
 import { loadRun, type RunData, shownClusters } from "../report/run_data.ts";
 import { writeRunReport } from "../report/run_report.ts";
-import type { ReportFace, RunReport } from "../report/types.ts";
+import type { ReportFace, RunReport } from "../run/types.ts";
 import { decodeNpy, encodeNpy } from "../store/npy.ts";
 import { joinThreshold, reviewRunLabels } from "../review/run_hook.ts";
 import { readLabels } from "../sweep/output.ts";

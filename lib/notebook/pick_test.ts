@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseCsv } from "../report/csv.ts";
+import { parseCsv } from "../util/csv.ts";
 import { DecisionLog, faceKey } from "../review/decisions.ts";
 import { writeSyntheticRun } from "../report/synthetic_run.ts";
 import { decodeNpy } from "../store/npy.ts";

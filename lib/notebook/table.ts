@@ -3,7 +3,7 @@
  * lines up in a terminal), numbers right-aligned and rounded.
  * @module
  */
-import { markup, SafeHtml } from "../report/html.ts";
+import { markup, SafeHtml } from "../util/html.ts";
 import { type Displayable, displayable } from "./display.ts";
 
 /** A table cell: text is escaped; {@link SafeHtml} (e.g. an image) is inserted as is. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { markup } from "../report/html.ts";
+import { markup } from "../util/html.ts";
 import { HOSTILE_NAMES } from "../report/synthetic_run.ts";
 import { bundleOf } from "./display.ts";
 import { formatCell, keyValueTable, table } from "./table.ts";

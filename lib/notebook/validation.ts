@@ -8,7 +8,7 @@
  */
 import { ToolkitError } from "../errors.ts";
 import type { ClusterInfo } from "../report/analysis.ts";
-import { writeFileAtomic } from "../report/atomic_write.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
 import type { RunData } from "../report/run_data.ts";
 import { sampleIndices } from "./survey.ts";
 import { join } from "node:path";

@@ -6,11 +6,11 @@
  */
 import * as Plot from "@observablehq/plot";
 import { relative } from "node:path";
-import { markup, type SafeHtml } from "../report/html.ts";
+import { markup, type SafeHtml } from "../util/html.ts";
 import type { ClusterInfo } from "../report/analysis.ts";
 import { composeContactSheet, type Rgb } from "../report/contact_sheet.ts";
 import type { RunData } from "../report/run_data.ts";
-import type { ReportError } from "../report/types.ts";
+import type { ReportError } from "../run/types.ts";
 import { findModel, loadCatalogue } from "../models/catalogue.ts";
 import { bestBy, type RunRow } from "../sweep/selection.ts";
 import { plotSvg } from "../viz/svg.ts";

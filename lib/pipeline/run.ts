@@ -4,11 +4,11 @@
  */
 import type { FileFailure } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
-import { writeFileAtomic } from "../report/atomic_write.ts";
-import { writeAssignmentsCsv, writeErrorsCsv } from "../report/csv.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
+import { writeAssignmentsCsv, writeErrorsCsv } from "../run/csv.ts";
 import { encodeNpy } from "../store/npy.ts";
 import { writeRunReport } from "../report/run_report.ts";
-import type { ReportFace, RunReport } from "../report/types.ts";
+import type { ReportFace, RunReport } from "../run/types.ts";
 import type { ImageSource } from "../sources/types.ts";
 import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";
 import { clusterFaces } from "../select/cluster_faces.ts";

@@ -8,8 +8,8 @@ import { ToolkitError } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
 import { type FaceMeta, labelIds, readEmbeddingSet, readThumbnails } from "../store/embedding_set.ts";
 import { decodeNpy } from "../store/npy.ts";
-import { parseErrorsCsv } from "./csv.ts";
-import type { ReportError, ReportNoFace, RunReport } from "./types.ts";
+import { parseErrorsCsv } from "../run/csv.ts";
+import type { ReportError, ReportNoFace, RunReport } from "../run/types.ts";
 
 /**
  * What run.json says about a run (every field optional on reading): the run report's header

@@ -29,8 +29,8 @@ import {
 } from "../store/embedding_set.ts";
 import { encodeNpy } from "../store/npy.ts";
 import { seededRandom } from "../util/random.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
-import { writeErrorsCsv } from "./csv.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
+import { writeErrorsCsv } from "../run/csv.ts";
 
 /** Options of {@link runFromEmbeddings}. */
 export interface FromEmbeddingsOptions {

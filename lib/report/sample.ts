@@ -6,7 +6,7 @@
 import { Buffer } from "node:buffer";
 import sharp from "sharp";
 import { writeRunReport } from "./run_report.ts";
-import type { ReportFace, RunReport } from "./types.ts";
+import type { ReportFace, RunReport } from "../run/types.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";

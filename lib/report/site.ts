@@ -25,10 +25,10 @@ import {
   splitSuspects,
   type UnassignedFace,
 } from "./analysis.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
 import { metricWords } from "./site_words.ts";
 import type { Rgb } from "./contact_sheet.ts";
-import { markup, showBidiControls } from "./html.ts";
+import { markup, showBidiControls } from "../util/html.ts";
 import type { MapData } from "./map_script.ts";
 import { planPages } from "./paginate.ts";
 import type { RunData } from "./run_data.ts";

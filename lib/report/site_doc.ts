@@ -7,7 +7,7 @@
  */
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { markup, type SafeHtml, trustedHtml } from "./html.ts";
+import { markup, type SafeHtml, trustedHtml } from "../util/html.ts";
 import { SITE_CSS } from "./site_style.ts";
 import { QUALITY_PAGES } from "./site_words.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { escapeHtml, markup } from "./html.ts";
+import { escapeHtml, markup } from "../util/html.ts";
 import { dataUri, jsonForScript, linker, scriptHash, siteDocument, siteNav } from "./site_doc.ts";
 
 Deno.test("scriptHash is the CSP sha256 source of the exact script text", async () => {

@@ -36,7 +36,7 @@ export interface SitePage {
   /** Document title. */
   title: string;
   /** Markup inside `<main>`. */
-  body: import("./html.ts").SafeHtml;
+  body: import("../util/html.ts").SafeHtml;
   /** Inline scripts the page needs. */
   scripts?: string[];
 }

@@ -5,7 +5,7 @@
  * escaping {@link markup} template; links are only made from http(s) URLs.
  * @module
  */
-import { markup, type SafeHtml, trustedHtml } from "./html.ts";
+import { markup, type SafeHtml, trustedHtml } from "../util/html.ts";
 import { MAP_SCRIPT } from "./map_script.ts";
 import {
   fmtCount,

@@ -5,7 +5,7 @@
  * @module
  */
 import { composeContactSheet, type ContactSheetOptions, type Rgb } from "./contact_sheet.ts";
-import { markup, type SafeHtml, safeHttpUrl } from "./html.ts";
+import { markup, type SafeHtml, safeHttpUrl } from "../util/html.ts";
 import { dataUri } from "./site_doc.ts";
 
 /** A face's place on a sheet, in sheet pixels. */

@@ -21,7 +21,7 @@
  * @module
  */
 import { errorMessage, ToolkitError } from "../errors.ts";
-import { showBidiControls } from "../report/html.ts";
+import { showBidiControls } from "../util/html.ts";
 import { loadRun, type RunData } from "../report/run_data.ts";
 import { decisionFor, type PageAction } from "./actions.ts";
 import { DecisionLog, type FaceKey, toConstraints } from "./decisions.ts";

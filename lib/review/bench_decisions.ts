@@ -15,7 +15,7 @@ import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
 import { runPipeline } from "../pipeline/run.ts";
-import { parseCsv } from "../report/csv.ts";
+import { parseCsv } from "../util/csv.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import { type FaceMeta, readEmbeddingSet } from "../store/embedding_set.ts";
 import { DecisionLog, faceKey } from "./decisions.ts";

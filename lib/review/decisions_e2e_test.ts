@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runPipeline } from "../pipeline/run.ts";
-import { parseCsv } from "../report/csv.ts";
+import { parseCsv } from "../util/csv.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import { type FaceMeta, readEmbeddingSet } from "../store/embedding_set.ts";
 import { DecisionLog, faceKey } from "./decisions.ts";

@@ -11,9 +11,10 @@
  */
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { errorMessage, ToolkitError } from "../errors.ts";
-import { writeFileAtomic } from "../report/atomic_write.ts";
-import { ASSIGNMENTS_HEADER, csvRecord, parseCsv } from "../report/csv.ts";
-import { compareText } from "../report/types.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
+import { ASSIGNMENTS_HEADER } from "../run/csv.ts";
+import { csvRecord, parseCsv } from "../util/csv.ts";
+import { compareText } from "../run/types.ts";
 import { safeName, UniqueNames } from "./safe_name.ts";
 
 /** How a photo is put in a person's folder. */

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { main as exportCommand } from "../cli/export.ts";
-import { assignmentsCsv, parseCsv } from "../report/csv.ts";
-import type { ReportFace } from "../report/types.ts";
+import { assignmentsCsv } from "../run/csv.ts";
+import { parseCsv } from "../util/csv.ts";
+import type { ReportFace } from "../run/types.ts";
 import { exportPeople, PEOPLE_HEADER } from "./export.ts";
 import { MAX_NAME_BYTES, safeName, UniqueNames } from "./safe_name.ts";
 

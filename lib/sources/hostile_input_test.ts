@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import sharp from "sharp";
 import { lfwOrSkip } from "../bench/lfw_data.ts";
 import { writeBmp } from "../images/bmp_testing.ts";
-import { parseCsv } from "../report/csv.ts";
+import { parseCsv } from "../util/csv.ts";
 
 const HEIC_FIXTURE = new URL("../images/testdata/halves-64x48.heic", import.meta.url);
 const REPO = new URL("../../", import.meta.url).pathname;

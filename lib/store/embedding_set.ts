@@ -9,7 +9,7 @@
  */
 import { ToolkitError } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
-import { writeFileAtomic } from "../report/atomic_write.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
 import { readMatrixNpy, writeMatrixNpy } from "./npy.ts";
 
 /** What is known of the face behind one row of an embedding set. */

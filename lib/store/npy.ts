@@ -5,7 +5,7 @@
  */
 import { ToolkitError } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
-import { writeFileAtomic } from "../report/atomic_write.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 

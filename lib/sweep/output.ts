@@ -3,7 +3,7 @@
  * one label file per run, and the final tables (`runs.csv`, `runs.json`).
  * @module
  */
-import { csvField } from "../report/csv.ts";
+import { csvField } from "../util/csv.ts";
 import type { RunRow } from "./selection.ts";
 
 /** A short stable file name for a run id (two 32-bit FNV-1a hashes). */

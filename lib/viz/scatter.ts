@@ -4,7 +4,7 @@
  * @module
  */
 import type { Layout } from "./umap.ts";
-import { escapeHtml as escapeXml } from "../report/html.ts";
+import { escapeHtml as escapeXml } from "../util/html.ts";
 import { groupColour } from "./palette.ts";
 
 /** Size of a scatter figure. */

@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  assignmentsCsv,
-  csvField,
-  csvRecord,
-  errorsCsv,
-  writeAssignmentsCsv,
-  writeErrorsCsv,
-} from "./csv.ts";
+import { assignmentsCsv, errorsCsv, writeAssignmentsCsv, writeErrorsCsv } from "./csv.ts";
+import { csvField, csvRecord } from "../util/csv.ts";
 import type { ReportFace } from "./types.ts";
 
 /** A small RFC 4180 reader, to check that what is written reads back. */

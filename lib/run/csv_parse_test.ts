@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { csvRecord, errorsCsv, parseCsv, parseErrorsCsv } from "./csv.ts";
+import { errorsCsv, parseErrorsCsv } from "./csv.ts";
+import { csvRecord, parseCsv } from "../util/csv.ts";
 
 Deno.test("parseCsv reads back what csvRecord writes, quotes, commas and line breaks included", () => {
   const rows = [["path", "stage", "message"], ['a,"b".jpg', " x ", "line\r\nbreak"], ["", "é", "<img>"]];

@@ -1,5 +1,6 @@
 /**
- * What the pipeline hands to the report writers after clustering.
+ * What a run holds (faces with their clusters, photos without a face, failures, the header
+ * fields): what the pipeline writes into the run folder and hands to the report writers.
  * @module
  */
 
