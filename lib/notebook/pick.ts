@@ -11,12 +11,13 @@
  */
 import { join } from "node:path";
 import { errorMessage, ToolkitError } from "../errors.ts";
-import { writeFileAtomic } from "../util/atomic_write.ts";
 import { writeAssignmentsCsv } from "../run/csv.ts";
 import { loadRun, type RunData, shownClusters } from "../report/run_data.ts";
 import { writeRunReport } from "../report/run_report.ts";
 import type { ReportFace, RunReport } from "../run/types.ts";
-import { decodeNpy, encodeNpy } from "../store/npy.ts";
+import { runPath } from "../run/files.ts";
+import { pipelineClustering, pipelineLabels, writePick } from "../run/pick.ts";
+import { readRunJson } from "../run/run_json.ts";
 import { joinThreshold, reviewRunLabels } from "../review/run_hook.ts";
 import { readLabels } from "../sweep/output.ts";
 import type { RunRow } from "../sweep/selection.ts";
@@ -123,29 +124,20 @@ export interface AppliedPick {
  * clustering) the clustering of the run folder `runDir`.
  */
 export async function applyPick(runDir: string, sweepDir: string, pick: string): Promise<AppliedPick> {
-  const metaPath = join(runDir, "run.json");
-  const meta = await readJson<Record<string, unknown>>(metaPath);
-  const original = join(runDir, "labels.pipeline.npy");
-  const pipelineMeta = (meta.pipeline ?? { method: meta.method, params: meta.params }) as {
-    method: string;
-    params: Record<string, unknown>;
-  };
-  // A run.json without "pipeline" is fresh from the pipeline: its labels are the originals.
-  if (!meta.pipeline) await Deno.copyFile(join(runDir, "labels.npy"), original);
+  const meta = await readRunJson(runDir);
+  const pipelineMeta = await pipelineClustering(runDir, meta);
   const common = {
     minClusterSize: pipelineMeta.params?.minClusterSize ?? 2,
     cannotLink: pipelineMeta.params?.cannotLink ?? "faces of one photo",
   };
   let labels: Int32Array, method: string, params: Record<string, unknown>, chosen: SweepPick | undefined;
   if (pick === "keep") {
-    const npy = decodeNpy(await Deno.readFile(original), original);
-    if (!(npy.data instanceof Int32Array)) throw new ToolkitError(`${original}: expected int32 labels`);
-    [labels, method, params] = [npy.data, pipelineMeta.method, pipelineMeta.params];
+    [labels, method, params] = [await pipelineLabels(runDir), pipelineMeta.method, pipelineMeta.params];
   } else {
     chosen = await chooseSweepRun(sweepDir, pick);
     [labels, method, params] = [chosen.labels, chosen.row.method, { ...chosen.row.params, ...common }];
   }
-  const faces = (meta.counts as { faces?: number } | undefined)?.faces;
+  const faces = meta.counts?.faces;
   if (faces !== undefined && labels.length !== faces) {
     throw new ToolkitError(
       `${runDir}: ${faces} faces but the chosen labels have ${labels.length}; was the sweep run on this run's embeddings?`,
@@ -159,11 +151,10 @@ export async function applyPick(runDir: string, sweepDir: string, pick: string):
     log: () => {},
   });
   if (decided) labels = decided.labels;
-  await writeFileAtomic(join(runDir, "labels.npy"), encodeNpy(labels, [labels.length]));
   const shown = decided?.shown ?? shownClusters(labels, minSize);
   const clusters = new Set([...shown].filter((c) => c >= 0)).size;
-  const next = {
-    ...meta,
+  await writePick(runDir, meta, {
+    labels,
     method,
     params,
     pipeline: pipelineMeta,
@@ -176,10 +167,9 @@ export async function applyPick(runDir: string, sweepDir: string, pick: string):
         metrics: chosen.row.metrics,
       }
       : undefined,
-    counts: { faces: labels.length, clusters },
-    ...(decided ? { people: decided.people, decisions: decided.decisions } : {}),
-  };
-  await writeFileAtomic(metaPath, JSON.stringify(next, null, 2));
+    clusters,
+    review: decided ? { people: decided.people, decisions: decided.decisions } : undefined,
+  });
   const report = runReportOf(await loadRun(runDir));
   if (decided) {
     report.faces.forEach((f, i) => {
@@ -187,7 +177,7 @@ export async function applyPick(runDir: string, sweepDir: string, pick: string):
       if (decided.names[i]) f.person = decided.names[i];
     });
   }
-  await writeAssignmentsCsv(join(runDir, "assignments.csv"), report);
+  await writeAssignmentsCsv(runPath(runDir, "assignments"), report);
   await writeRunReport(runDir, report);
   return { pick: chosen, method, params, clusters, unassigned: shown.filter((c) => c < 0).length };
 }

@@ -4,9 +4,9 @@
  */
 import type { FileFailure } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
-import { writeFileAtomic } from "../util/atomic_write.ts";
 import { writeAssignmentsCsv, writeErrorsCsv } from "../run/csv.ts";
-import { encodeNpy } from "../store/npy.ts";
+import { writeRunLabels } from "../run/labels.ts";
+import { writeRunJson } from "../run/run_json.ts";
 import { writeRunReport } from "../report/run_report.ts";
 import type { ReportFace, RunReport } from "../run/types.ts";
 import type { ImageSource } from "../sources/types.ts";
@@ -159,23 +159,16 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
     errors: failures,
     timings,
   };
-  await writeFileAtomic(`${opts.out}/labels.npy`, encodeNpy(labels, [labels.length]));
+  await writeRunLabels(opts.out, labels);
   const { faces: _f, noFace: _n, errors: _e, ...meta } = report;
-  await writeFileAtomic(
-    `${opts.out}/run.json`,
-    JSON.stringify(
-      {
-        ...meta,
-        provider: res.provider,
-        noFace,
-        counts: { faces: faces.length, clusters: clusterCount },
-        choice: { summary: clustering.summary, ...(clustering.choice ?? {}) },
-        ...(decided.decisions ? { people: decided.people, decisions: decided.decisions } : {}),
-      },
-      null,
-      2,
-    ),
-  );
+  await writeRunJson(opts.out, {
+    ...meta,
+    provider: res.provider,
+    noFace,
+    counts: { faces: faces.length, clusters: clusterCount },
+    choice: { summary: clustering.summary, ...(clustering.choice ?? {}) },
+    ...(decided.decisions ? { people: decided.people, decisions: decided.decisions } : {}),
+  });
   await writeAssignmentsCsv(`${opts.out}/assignments.csv`, report);
   await writeErrorsCsv(`${opts.out}/errors.csv`, failures);
   const written = await writeRunReport(opts.out, report);

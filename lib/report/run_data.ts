@@ -3,11 +3,13 @@
  * labels, true labels when known, and the run's metadata (run.json, errors.csv).
  * @module
  */
-import { basename, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { ToolkitError } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
 import { type FaceMeta, labelIds, readEmbeddingSet, readThumbnails } from "../store/embedding_set.ts";
-import { decodeNpy } from "../store/npy.ts";
+import { runPath } from "../run/files.ts";
+import { readRunLabels } from "../run/labels.ts";
+import { readRunJson } from "../run/run_json.ts";
 import { parseErrorsCsv } from "../run/csv.ts";
 import type { ReportError, ReportNoFace, RunReport } from "../run/types.ts";
 
@@ -136,24 +138,23 @@ async function readOptional(path: string): Promise<string | undefined> {
  * errors.csv). Thumbnails missing from the embedding set are simply absent.
  */
 export async function loadRun(dir: string): Promise<RunData> {
-  const set = await readEmbeddingSet(join(dir, "embeddings"));
+  const set = await readEmbeddingSet(runPath(dir, "embeddings"));
   let thumbnails: (Uint8Array | undefined)[];
   try {
-    thumbnails = await readThumbnails(join(dir, "embeddings"), set.faces);
+    thumbnails = await readThumbnails(runPath(dir, "embeddings"), set.faces);
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
     thumbnails = set.faces.map(() => undefined);
   }
-  const npy = decodeNpy(await Deno.readFile(join(dir, "labels.npy")), "labels.npy");
-  if (!(npy.data instanceof Int32Array)) throw new ToolkitError(`${dir}/labels.npy: expected int32 labels`);
-  const metaText = await readOptional(join(dir, "run.json"));
-  const errorsText = await readOptional(join(dir, "errors.csv"));
+  const labels = await readRunLabels(dir);
+  const meta = await readRunJson(dir, { optional: true });
+  const errorsText = await readOptional(runPath(dir, "errors"));
   return runData({
     name: basename(resolve(dir)),
-    meta: metaText ? JSON.parse(metaText) : undefined,
+    meta,
     x: set.x,
     faces: set.faces,
-    labels: npy.data,
+    labels,
     thumbnails,
     errors: errorsText ? parseErrorsCsv(errorsText) : [],
   });

@@ -27,10 +27,11 @@ import {
   samePhotoPairs,
   writeEmbeddingSet,
 } from "../store/embedding_set.ts";
-import { encodeNpy } from "../store/npy.ts";
 import { seededRandom } from "../util/random.ts";
-import { writeFileAtomic } from "../util/atomic_write.ts";
 import { writeErrorsCsv } from "../run/csv.ts";
+import { runPath } from "../run/files.ts";
+import { writeRunLabels } from "../run/labels.ts";
+import { writeRunJson } from "../run/run_json.ts";
 
 /** Options of {@link runFromEmbeddings}. */
 export interface FromEmbeddingsOptions {
@@ -117,26 +118,19 @@ export async function runFromEmbeddings(
   const seconds = (performance.now() - t0) / 1000;
   log(`clustering: ${seconds.toFixed(1)} s`);
   await writeEmbeddingSet(join(opts.out, "embeddings"), set, thumbs);
-  await writeFileAtomic(join(opts.out, "labels.npy"), encodeNpy(labels, [labels.length]));
-  await writeFileAtomic(
-    join(opts.out, "run.json"),
-    JSON.stringify(
-      {
-        title: opts.title ?? "Faces grouped by person",
-        source: `embedding set ${opts.embeddings}${opts.images ? ` (photos in ${opts.images})` : ""}`,
-        models: [],
-        createdAt: new Date().toISOString(),
-        method: "agglomerative",
-        params: { ...params, minClusterSize: 2, cannotLink: "faces of one photo" },
-        images: new Set(set.faces.map((f) => f.imageId)).size,
-        timings: { cluster: seconds },
-        noFace: [],
-      },
-      null,
-      2,
-    ),
-  );
-  await writeErrorsCsv(join(opts.out, "errors.csv"), []);
+  await writeRunLabels(opts.out, labels);
+  await writeRunJson(opts.out, {
+    title: opts.title ?? "Faces grouped by person",
+    source: `embedding set ${opts.embeddings}${opts.images ? ` (photos in ${opts.images})` : ""}`,
+    models: [],
+    createdAt: new Date().toISOString(),
+    method: "agglomerative",
+    params: { ...params, minClusterSize: 2, cannotLink: "faces of one photo" },
+    images: new Set(set.faces.map((f) => f.imageId)).size,
+    timings: { cluster: seconds },
+    noFace: [],
+  });
+  await writeErrorsCsv(runPath(opts.out, "errors"), []);
   return { faces: set.x.rows, clusters: new Set(labels).size };
 }
 

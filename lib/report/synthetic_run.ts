@@ -10,10 +10,11 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { syntheticClusters } from "../cluster/synthetic.ts";
 import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";
-import { encodeNpy } from "../store/npy.ts";
 import { seededRandom } from "../util/random.ts";
-import { writeFileAtomic } from "../util/atomic_write.ts";
 import { writeErrorsCsv } from "../run/csv.ts";
+import { runPath } from "../run/files.ts";
+import { writeRunLabels } from "../run/labels.ts";
+import { writeRunJson } from "../run/run_json.ts";
 import { palette } from "./sample.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
@@ -132,34 +133,27 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticRunOptions =
     }
   }
   await writeEmbeddingSet(join(dir, "embeddings"), { x, faces }, thumbs);
-  await writeFileAtomic(join(dir, "labels.npy"), encodeNpy(labels, [n]));
+  await writeRunLabels(dir, labels);
   const noFace = opts.hostile
     ? [{ path: `no-face/${HOSTILE_NAMES.file}` }, {
       path: "no-face/landscape.jpg",
       webUrl: "javascript:alert(4)",
     }]
     : [{ path: "no-face/landscape.jpg" }];
-  await writeFileAtomic(
-    join(dir, "run.json"),
-    JSON.stringify(
-      {
-        title: opts.hostile ? `Synthetic <i>run</i> & "friends"` : "Synthetic run",
-        source: `synthetic: ${n} faces of ${people} people, seed ${seed}`,
-        models: ["synthetic"],
-        createdAt: "2025-01-01T00:00:00.000Z",
-        method: "agglomerative",
-        params: { linkage: "average", threshold: 0.6, minClusterSize: 2 },
-        faceOptions: { scoreThreshold: 0.65, minFaceSize: 20, tiling: opts.hostile ? "<b>auto</b>" : "auto" },
-        images: n + noFace.length + 1,
-        timings: { embed: 1.5, cluster: 0.2 },
-        noFace,
-        counts: { faces: n },
-      },
-      null,
-      2,
-    ),
-  );
-  await writeErrorsCsv(join(dir, "errors.csv"), [
+  await writeRunJson(dir, {
+    title: opts.hostile ? `Synthetic <i>run</i> & "friends"` : "Synthetic run",
+    source: `synthetic: ${n} faces of ${people} people, seed ${seed}`,
+    models: ["synthetic"],
+    createdAt: "2025-01-01T00:00:00.000Z",
+    method: "agglomerative",
+    params: { linkage: "average", threshold: 0.6, minClusterSize: 2 },
+    faceOptions: { scoreThreshold: 0.65, minFaceSize: 20, tiling: opts.hostile ? "<b>auto</b>" : "auto" },
+    images: n + noFace.length + 1,
+    timings: { embed: 1.5, cluster: 0.2 },
+    noFace,
+    counts: { faces: n },
+  });
+  await writeErrorsCsv(runPath(dir, "errors"), [
     {
       path: opts.hostile ? `broken/${HOSTILE_NAMES.file}` : "broken/file.jpg",
       stage: "decode",

@@ -15,6 +15,7 @@
  * ```
  * @module
  */
+import type { RunDecisions, RunPerson } from "../run/run_json.ts";
 import { DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
 import type { Matrix } from "../matrix.ts";
 import { shownClusters } from "../report/run_data.ts";
@@ -96,47 +97,8 @@ export function joinThreshold(method: string | undefined, params: Record<string,
   return DEFAULT_AGGLOMERATIVE.threshold;
 }
 
-/** One person of a run, as run.json lists them. */
-export interface RunPerson {
-  /** Shown cluster (as in assignments.csv). */
-  cluster: number;
-  /** Person id of the decision log. */
-  person: string;
-  /** Name, when named. */
-  name?: string;
-  /** Faces in the cluster. */
-  faces: number;
-  /** Of them, faces a decision put there. */
-  decided: number;
-  /** Of them, faces with no decision that joined (new photos, or faces not reviewed). */
-  added: number;
-}
-
-/** What run.json records of the decisions applied. */
-export interface RunDecisions {
-  /** The log, relative to the run folder. */
-  file: string;
-  /** Decisions in force. */
-  applied: number;
-  /** Faces fixed to a person. */
-  decidedFaces: number;
-  /** Faces left out as not faces. */
-  notFaces: number;
-  /** Faces with no decision that became a person's. */
-  added: number;
-  /** Of them, faces whose cluster joined a person by nearness after the clustering. */
-  joined: number;
-  /** Cosine distance used for joining. */
-  joinThreshold: number;
-  /** Free faces taken out of clusters they were rejected from. */
-  keptApart: number;
-  /** Faces of hidden clusters, not shown. */
-  hiddenFaces: number;
-  /** Decisions that could not be honoured, with the reason. */
-  unhonoured: Unhonoured[];
-  /** Lines of the log that were skipped. */
-  warnings: string[];
-}
+/** One person of a run, and the decisions applied, as run.json lists them (lib/run/run_json.ts). */
+export type { RunDecisions, RunPerson } from "../run/run_json.ts";
 
 /** The clustering's result with the decisions applied. */
 export interface ReviewedClustering {
