@@ -16,11 +16,11 @@ import { main as metricsBench, METRICS_BENCH_COMMAND } from "../metrics/bench.ts
 import { main as models, MODELS_COMMAND } from "../models/cli.ts";
 import { main as pick, PICK_COMMAND } from "../notebook/pick.ts";
 import { main as notebooks, NOTEBOOKS_COMMAND } from "../notebook/run_notebooks.ts";
-import { ATLAS_MEASURE_COMMAND, main as atlasMeasure } from "../report/atlas_measure.ts";
-import { main as measureOpen, MEASURE_OPEN_COMMAND } from "../report/measure_open.ts";
+import { ATLAS_MEASURE_COMMAND, main as atlasMeasure } from "../report/_testing/atlas_measure.ts";
+import { main as measureOpen, MEASURE_OPEN_COMMAND } from "../report/_testing/measure_open.ts";
 import { FROM_EMBEDDINGS_COMMAND, main as fromEmbeddings } from "../report/run_from_embeddings.ts";
-import { main as sample, SAMPLE_COMMAND } from "../report/sample.ts";
-import { main as syntheticRun, SYNTHETIC_RUN_COMMAND } from "../report/synthetic_run.ts";
+import { main as sample, SAMPLE_COMMAND } from "../report/_testing/sample.ts";
+import { main as syntheticRun, SYNTHETIC_RUN_COMMAND } from "../report/_testing/synthetic_run.ts";
 import { DRIVE_SYNC_COMMAND, main as driveSync } from "../sources/drive/cli.ts";
 import { main as storeBench, STORE_BENCH_COMMAND } from "../store/bench.ts";
 import { main as store, STORE_COMMAND } from "../store/cli.ts";
@@ -75,9 +75,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/viz/umap_bench.ts", spec: UMAP_BENCH_COMMAND, main: umapBench },
   { file: "lib/metrics/bench.ts", spec: METRICS_BENCH_COMMAND, main: metricsBench },
   { file: "lib/report/run_from_embeddings.ts", spec: FROM_EMBEDDINGS_COMMAND, main: fromEmbeddings },
-  { file: "lib/report/measure_open.ts", spec: MEASURE_OPEN_COMMAND, main: measureOpen },
-  { file: "lib/report/atlas_measure.ts", spec: ATLAS_MEASURE_COMMAND, main: atlasMeasure },
+  { file: "lib/report/_testing/measure_open.ts", spec: MEASURE_OPEN_COMMAND, main: measureOpen },
+  { file: "lib/report/_testing/atlas_measure.ts", spec: ATLAS_MEASURE_COMMAND, main: atlasMeasure },
   { file: "lib/review/measure_load.ts", spec: MEASURE_LOAD_COMMAND, main: measureReview },
-  { file: "lib/report/sample.ts", spec: SAMPLE_COMMAND, main: sample },
-  { file: "lib/report/synthetic_run.ts", spec: SYNTHETIC_RUN_COMMAND, main: syntheticRun },
+  { file: "lib/report/_testing/sample.ts", spec: SAMPLE_COMMAND, main: sample },
+  { file: "lib/report/_testing/synthetic_run.ts", spec: SYNTHETIC_RUN_COMMAND, main: syntheticRun },
 ];

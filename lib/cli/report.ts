@@ -8,7 +8,7 @@ import { QUIET_FLAG, SEED_FLAG } from "../flags/common_flags.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
-import { makeReport } from "../report/make_report.ts";
+import { makeReport } from "../report/site/make_report.ts";
 
 /** The flags of `deno task report`. */
 export const REPORT_COMMAND = defineCommand({

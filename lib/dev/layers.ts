@@ -89,7 +89,7 @@ export const ALLOWED: readonly string[] = [
 
 /** One relative import: the importing file, the imported file (both relative to the root), their folders. */
 export interface ImportEdge {
-  /** The importing file, e.g. `lib/report/site.ts`. */
+  /** The importing file, e.g. `lib/report/site/site.ts`. */
   readonly file: string;
   /** The imported file, e.g. `lib/viz/mod.ts`. */
   readonly target: string;

@@ -4,7 +4,7 @@
  * @module
  */
 import { markup } from "../util/html.ts";
-import { dataUri } from "../report/site_doc.ts";
+import { dataUri } from "../report/site/doc.ts";
 import { type Displayable, displayable, imageType } from "./display.ts";
 
 /** One tile of an {@link imageGrid}. */

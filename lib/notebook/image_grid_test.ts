@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HOSTILE_NAMES } from "../report/synthetic_run.ts";
+import { HOSTILE_NAMES } from "../report/_testing/synthetic_run.ts";
 import { bundleOf } from "./display.ts";
 import { imageGrid } from "./image_grid.ts";
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { errorMessage, ToolkitError } from "../errors.ts";
 import { writeAssignmentsCsv } from "../run/csv.ts";
 import { loadRun, type RunData, shownClusters } from "../report/run_data.ts";
-import { writeRunReport } from "../report/run_report.ts";
+import { writeRunReport } from "../report/run/run_report.ts";
 import type { ReportFace, RunReport } from "../run/types.ts";
 import { runPath } from "../run/files.ts";
 import { pipelineClustering, pipelineLabels, writePick } from "../run/pick.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseCsv } from "../util/csv.ts";
 import { DecisionLog, faceKey } from "../review/decisions.ts";
-import { writeSyntheticRun } from "../report/synthetic_run.ts";
+import { writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
 import { decodeNpy } from "../store/npy.ts";
 import { readLabels } from "../sweep/output.ts";
 import { runSweep, type SweepSummary } from "../sweep/runner.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { markup } from "../util/html.ts";
-import { HOSTILE_NAMES } from "../report/synthetic_run.ts";
+import { HOSTILE_NAMES } from "../report/_testing/synthetic_run.ts";
 import { bundleOf } from "./display.ts";
 import { formatCell, keyValueTable, table } from "./table.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { ToolkitError } from "../errors.ts";
-import type { ClusterInfo } from "../report/analysis.ts";
+import type { ClusterInfo } from "../report/analysis/analysis.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import type { RunData } from "../report/run_data.ts";
 import { sampleIndices } from "./survey.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { clusterInfos } from "../report/analysis.ts";
+import { clusterInfos } from "../report/analysis/analysis.ts";
 import { loadRun } from "../report/run_data.ts";
-import { writeSyntheticRun } from "../report/synthetic_run.ts";
+import { writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
 import {
   checkValidation,
   constraintsOf,

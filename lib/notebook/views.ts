@@ -7,7 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import { relative } from "node:path";
 import { markup, type SafeHtml } from "../util/html.ts";
-import type { ClusterInfo } from "../report/analysis.ts";
+import type { ClusterInfo } from "../report/analysis/analysis.ts";
 import { composeContactSheet, type Rgb } from "../report/contact_sheet.ts";
 import type { RunData } from "../report/run_data.ts";
 import type { ReportError } from "../run/types.ts";
@@ -21,7 +21,7 @@ import {
   sweepHeatmap,
   varyingParams,
 } from "../viz/sweep_figures.ts";
-import { metricWords } from "../report/site_words.ts";
+import { metricWords } from "../report/site/words.ts";
 import { type Displayable, figure, image, markdown } from "./display.ts";
 import { imageGrid } from "./image_grid.ts";
 import { NOTEBOOKS_DIR } from "./settings.ts";
@@ -229,7 +229,7 @@ export function sweepMetricsShown(rows: readonly RunRow[], metric: string): stri
 }
 
 /**
- * What the scores named in the tables mean, in the report's words (lib/report/site_words.ts):
+ * What the scores named in the tables mean, in the report's words (lib/report/site/words.ts):
  * technical name, plain name, one line.
  */
 export function metricGlossary(names: readonly string[], minClusterSize = 2): Displayable {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { clusterInfos } from "../report/analysis.ts";
+import { clusterInfos } from "../report/analysis/analysis.ts";
 import { loadRun } from "../report/run_data.ts";
-import { HOSTILE_NAMES, writeSyntheticRun } from "../report/synthetic_run.ts";
+import { HOSTILE_NAMES, writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
 import type { RunRow } from "../sweep/selection.ts";
 import { bundleOf } from "./display.ts";
 import { NOTEBOOKS_DIR, REPO_ROOT } from "./settings.ts";

@@ -7,7 +7,7 @@ import type { Matrix } from "../matrix.ts";
 import { writeAssignmentsCsv, writeErrorsCsv } from "../run/csv.ts";
 import { writeRunLabels } from "../run/labels.ts";
 import { writeRunJson } from "../run/run_json.ts";
-import { writeRunReport } from "../report/run_report.ts";
+import { writeRunReport } from "../report/run/run_report.ts";
 import type { ReportFace, RunReport } from "../run/types.ts";
 import type { ImageSource } from "../sources/types.ts";
 import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";

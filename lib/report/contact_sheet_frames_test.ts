@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { composeContactSheet, composeContactSheets, FRAME_WIDTH } from "./contact_sheet.ts";
-import { solidJpeg } from "./sample.ts";
+import { solidJpeg } from "./_testing/sample.ts";
 
 async function pixelAt(jpeg: Uint8Array, x: number, y: number): Promise<number[]> {
   const { data, info } = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });

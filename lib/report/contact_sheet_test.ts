@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { composeContactSheet, composeContactSheets, contactSheetLayout } from "./contact_sheet.ts";
-import { solidJpeg } from "./sample.ts";
+import { solidJpeg } from "./_testing/sample.ts";
 
 /** RGB of the pixel at (x, y) of a decoded image. */
 async function pixelAt(jpeg: Uint8Array, x: number, y: number): Promise<[number, number, number]> {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadRun, runData, shownClusters } from "./run_data.ts";
-import { HOSTILE_NAMES, writeSyntheticRun } from "./synthetic_run.ts";
+import { HOSTILE_NAMES, writeSyntheticRun } from "./_testing/synthetic_run.ts";
 
 Deno.test("shownClusters: groups of at least minSize numbered largest first, the rest -1", () => {
   const raw = Int32Array.from([7, 7, 3, 3, 3, 9, 5, 5, -1]);

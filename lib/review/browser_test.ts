@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Browser, findChromium, withBrowser } from "../report/browser.ts";
+import { type Browser, findChromium, withBrowser } from "../report/_testing/browser.ts";
 import { DECISIONS_FILE } from "./decisions.ts";
 import { serveReview } from "./server.ts";
 import { reviewTestRun } from "./testing.ts";

@@ -7,7 +7,7 @@
  * from most to least typical, and its certainty is their mean similarity to its centre.
  * @module
  */
-import { centreOf, orderByCentre } from "../report/analysis.ts";
+import { centreOf, orderByCentre } from "../report/analysis/analysis.ts";
 import type { RunData } from "../report/run_data.ts";
 import { type FaceKey, faceKey, personIdentity, resolvePerson, type ReviewState } from "./decisions.ts";
 

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
-import { findChromium, withBrowser } from "../report/browser.ts";
-import { writeSyntheticRun } from "../report/synthetic_run.ts";
+import { findChromium, withBrowser } from "../report/_testing/browser.ts";
+import { writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
 import { serveReview } from "./server.ts";
 
 /** The arguments of `deno run -A lib/review/measure_load.ts`. */

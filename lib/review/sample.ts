@@ -4,7 +4,7 @@
  * faces (not the most typical ones, which would make the clusters look better than they are).
  * @module
  */
-import { membersOf } from "../report/analysis.ts";
+import { membersOf } from "../report/analysis/analysis.ts";
 import type { RunData } from "../report/run_data.ts";
 import { sampleIndices } from "../notebook/survey.ts";
 import type { FaceKey } from "./decisions.ts";

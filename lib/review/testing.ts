@@ -4,7 +4,7 @@
  * @module
  */
 import { join } from "node:path";
-import { writeSyntheticRun } from "../report/synthetic_run.ts";
+import { writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
 
 /** The file name given to row 1: markup and a right-to-left override. */
 export const BIDI_SCRIPT_NAME = "evil\u202Egpj.</script><script>alert(5)</script>.jpg";

@@ -19,7 +19,7 @@ export const RUN_FILES = {
   errors: "errors.csv",
   /** The embedding set: vectors.npy, faces.jsonl, thumbs.bin (lib/store/embedding_set.ts). */
   embeddings: "embeddings",
-  /** The run report's first page (lib/report/run_report.ts). */
+  /** The run report's first page (lib/report/run/run_report.ts). */
   report: "index.html",
   /** Where a sweep of the run's embeddings is written by default. */
   sweep: "sweep",

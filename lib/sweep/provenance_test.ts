@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeSyntheticRun } from "../report/synthetic_run.ts";
+import { writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
 import { embeddingsFingerprint, FINGERPRINT_FILE, resetStaleSweep } from "./provenance.ts";
 
 async function exists(p: string): Promise<boolean> {

@@ -4,10 +4,10 @@
  * @module
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic_write.ts";
-import { composeContactSheet, CONTACT_SHEET_DEFAULTS, type ContactSheetOptions } from "./contact_sheet.ts";
+import { writeFileAtomic } from "../../util/atomic_write.ts";
+import { composeContactSheet, CONTACT_SHEET_DEFAULTS, type ContactSheetOptions } from "../contact_sheet.ts";
 import { reportCounts } from "./counts.ts";
-import { markup, type SafeHtml, safeHttpUrl } from "../util/html.ts";
+import { markup, type SafeHtml, safeHttpUrl } from "../../util/html.ts";
 import { clusterPageFile, planPages, unassignedPageFile } from "./paginate.ts";
 import {
   type ClusterView,
@@ -23,7 +23,7 @@ import {
   renderSummary,
   type SheetView,
 } from "./render.ts";
-import { compareText, isAssigned, type ReportFace, type RunReport } from "../run/types.ts";
+import { compareText, isAssigned, type ReportFace, type RunReport } from "../../run/types.ts";
 
 /** Limits that keep every page quick to open. */
 export interface RunReportOptions {

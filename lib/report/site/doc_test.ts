@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { escapeHtml, markup } from "../util/html.ts";
-import { dataUri, jsonForScript, linker, scriptHash, siteDocument, siteNav } from "./site_doc.ts";
+import { escapeHtml, markup } from "../../util/html.ts";
+import { dataUri, jsonForScript, linker, scriptHash, siteDocument, siteNav } from "./doc.ts";
 
 Deno.test("scriptHash is the CSP sha256 source of the exact script text", async () => {
   const code = "console.log('é')";

@@ -5,7 +5,7 @@
  * escaping {@link markup} template; links are only made from http(s) URLs.
  * @module
  */
-import { markup, type SafeHtml, trustedHtml } from "../util/html.ts";
+import { markup, type SafeHtml, trustedHtml } from "../../util/html.ts";
 import { MAP_SCRIPT } from "./map_script.ts";
 import {
   fmtCount,
@@ -15,14 +15,14 @@ import {
   renderErrorsTable,
   renderNoFaceList,
   renderPager,
-} from "./render.ts";
-import type { ClusterInfo } from "./analysis.ts";
-import { jsonForScript } from "./site_doc.ts";
-import type { MetricRow, SiteModel, SitePage } from "./site_model.ts";
-import { type PlacedSheet, sheetHtml, type TileInfo } from "./site_sheets.ts";
-import { paramText, varyingParams } from "../viz/sweep_figures.ts";
-import type { RunRow } from "../sweep/selection.ts";
-import { metricLabel, QUALITY_PAGES } from "./site_words.ts";
+} from "../run/render.ts";
+import type { ClusterInfo } from "../analysis/analysis.ts";
+import { jsonForScript } from "./doc.ts";
+import type { MetricRow, SiteModel, SitePage } from "./model.ts";
+import { type PlacedSheet, sheetHtml, type TileInfo } from "./sheets.ts";
+import { paramText, varyingParams } from "../../viz/sweep_figures.ts";
+import type { RunRow } from "../../sweep/selection.ts";
+import { metricLabel, QUALITY_PAGES } from "./words.ts";
 
 const TWO = QUALITY_PAGES.twoPeople, ONE = QUALITY_PAGES.onePerson;
 

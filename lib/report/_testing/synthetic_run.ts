@@ -2,23 +2,23 @@
  * Seeded synthetic run folders (as `deno task run` writes them) for tests and for measuring
  * large reports: clustered embeddings, labelled faces with drawn thumbnails, cluster labels
  * with a few deliberate merges and splits, and optionally hostile file names.
- * Run `deno run -A lib/report/synthetic_run.ts OUT_DIR [FACES] [PEOPLE]` to write one.
+ * Run `deno run -A lib/report/_testing/synthetic_run.ts OUT_DIR [FACES] [PEOPLE]` to write one.
  * @module
  */
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import sharp from "sharp";
-import { syntheticClusters } from "../cluster/synthetic.ts";
-import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";
-import { seededRandom } from "../util/random.ts";
-import { writeErrorsCsv } from "../run/csv.ts";
-import { runPath } from "../run/files.ts";
-import { writeRunLabels } from "../run/labels.ts";
-import { writeRunJson } from "../run/run_json.ts";
+import { syntheticClusters } from "../../cluster/synthetic.ts";
+import { type FaceMeta, writeEmbeddingSet } from "../../store/embedding_set.ts";
+import { seededRandom } from "../../util/random.ts";
+import { writeErrorsCsv } from "../../run/csv.ts";
+import { runPath } from "../../run/files.ts";
+import { writeRunLabels } from "../../run/labels.ts";
+import { writeRunJson } from "../../run/run_json.ts";
 import { palette } from "./sample.ts";
-import { runCommand } from "../flags/command.ts";
-import type { CommandIo } from "../flags/io.ts";
-import { defineCommand } from "../flags/types.ts";
+import { runCommand } from "../../flags/command.ts";
+import type { CommandIo } from "../../flags/io.ts";
+import { defineCommand } from "../../flags/types.ts";
 
 /** File and folder names that must come out as text, never markup. */
 export const HOSTILE_NAMES = {
@@ -162,9 +162,9 @@ export async function writeSyntheticRun(dir: string, opts: SyntheticRunOptions =
   ]);
 }
 
-/** The arguments of `deno run -A lib/report/synthetic_run.ts`. */
+/** The arguments of `deno run -A lib/report/_testing/synthetic_run.ts`. */
 export const SYNTHETIC_RUN_COMMAND = defineCommand({
-  name: "deno run -A lib/report/synthetic_run.ts",
+  name: "deno run -A lib/report/_testing/synthetic_run.ts",
   summary: "Write a seeded synthetic run folder (512-dimensional embeddings, drawn thumbnails) for reports",
   flags: {},
   positionals: {

@@ -9,31 +9,31 @@
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import sharp from "sharp";
-import { neighbours as neighboursOf, prepareKnn } from "../cluster/graph_cache.ts";
-import type { KnnGraph } from "../cluster/knn.ts";
-import { externalMetrics, getMetric, internalMetrics } from "../metrics/mod.ts";
-import { clusterSizeFigure } from "../viz/cluster_sizes.ts";
-import { GROUP_COLOURS, groupColourIndex, NO_GROUP_COLOUR } from "../viz/palette.ts";
-import { defaultRadius, robustScaleLayout, scatterSvg } from "../viz/scatter.ts";
-import { samplePairs, similarityFigure } from "../viz/similarity.ts";
-import { heatmapSpecs, metricByParamFigures, sweepHeatmap } from "../viz/sweep_figures.ts";
-import { type Layout, umapLayout } from "../viz/umap.ts";
+import { neighbours as neighboursOf, prepareKnn } from "../../cluster/graph_cache.ts";
+import type { KnnGraph } from "../../cluster/knn.ts";
+import { externalMetrics, getMetric, internalMetrics } from "../../metrics/mod.ts";
+import { clusterSizeFigure } from "../../viz/cluster_sizes.ts";
+import { GROUP_COLOURS, groupColourIndex, NO_GROUP_COLOUR } from "../../viz/palette.ts";
+import { defaultRadius, robustScaleLayout, scatterSvg } from "../../viz/scatter.ts";
+import { samplePairs, similarityFigure } from "../../viz/similarity.ts";
+import { heatmapSpecs, metricByParamFigures, sweepHeatmap } from "../../viz/sweep_figures.ts";
+import { type Layout, umapLayout } from "../../viz/umap.ts";
 import {
   clusterInfos,
   mergeSuspects,
   nearestClusters,
   splitSuspects,
   type UnassignedFace,
-} from "./analysis.ts";
-import { writeFileAtomic } from "../util/atomic_write.ts";
-import { metricWords } from "./site_words.ts";
-import type { Rgb } from "./contact_sheet.ts";
-import { markup, showBidiControls } from "../util/html.ts";
+} from "../analysis/analysis.ts";
+import { writeFileAtomic } from "../../util/atomic_write.ts";
+import { metricWords } from "./words.ts";
+import type { Rgb } from "../contact_sheet.ts";
+import { markup, showBidiControls } from "../../util/html.ts";
 import type { MapData } from "./map_script.ts";
-import { planPages } from "./paginate.ts";
-import type { RunData } from "./run_data.ts";
-import { dataUri, linker, siteDocument, siteNav } from "./site_doc.ts";
-import type { MetricRow, SiteModel, SitePage } from "./site_model.ts";
+import { planPages } from "../run/paginate.ts";
+import type { RunData } from "../run_data.ts";
+import { dataUri, linker, siteDocument, siteNav } from "./doc.ts";
+import type { MetricRow, SiteModel, SitePage } from "./model.ts";
 import {
   clusterPage,
   filesPage,
@@ -45,9 +45,9 @@ import {
   sweepPage,
   unassignedPage,
   unassignedPageCount,
-} from "./site_pages.ts";
-import { type PlacedSheet, SheetSink } from "./site_sheets.ts";
-import type { SweepData } from "./sweep_data.ts";
+} from "./pages.ts";
+import { type PlacedSheet, SheetSink } from "./sheets.ts";
+import type { SweepData } from "../sweep_data.ts";
 
 /** Options of {@link buildSite} and {@link writeSite}. */
 export interface SiteOptions {

@@ -2,7 +2,7 @@
  * The headline counts of a run report.
  * @module
  */
-import { isAssigned, type RunReport } from "../run/types.ts";
+import { isAssigned, type RunReport } from "../../run/types.ts";
 
 /** Headline counts shown at the top of the report. */
 export interface ReportCounts {

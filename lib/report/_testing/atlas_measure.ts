@@ -2,18 +2,18 @@
  * How fast the face atlas (a report's map page) draws in headless Chromium: the time to open
  * the page, then the time of one redraw (the script's own `data-draw-ms`) in the overview and
  * at each zoom step about the centre, with the faces in view and the thumbnails drawn:
- * `deno run -A lib/report/atlas_measure.ts <report folder or single .html>`.
+ * `deno run -A lib/report/_testing/atlas_measure.ts <report folder or single .html>`.
  * @module
  */
 import { join } from "node:path";
-import { runCommand } from "../flags/command.ts";
-import type { CommandIo } from "../flags/io.ts";
-import { defineCommand } from "../flags/types.ts";
+import { runCommand } from "../../flags/command.ts";
+import type { CommandIo } from "../../flags/io.ts";
+import { defineCommand } from "../../flags/types.ts";
 import { withBrowser } from "./browser.ts";
 
-/** The arguments of `deno run -A lib/report/atlas_measure.ts`. */
+/** The arguments of `deno run -A lib/report/_testing/atlas_measure.ts`. */
 export const ATLAS_MEASURE_COMMAND = defineCommand({
-  name: "deno run -A lib/report/atlas_measure.ts",
+  name: "deno run -A lib/report/_testing/atlas_measure.ts",
   summary: "How fast a report's face atlas draws in headless Chromium, overview and zoomed in",
   flags: {
     steps: { type: "integer", min: 1, default: 6, placeholder: "n", help: "zoom steps (each about 1.6x)" },

@@ -8,12 +8,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type Browser, findChromium, withBrowser } from "./browser.ts";
-import { loadRun } from "./run_data.ts";
+import { type Browser, findChromium, withBrowser } from "../_testing/browser.ts";
+import { loadRun } from "../run_data.ts";
 import { writeSite } from "./site.ts";
-import { HOSTILE_NAMES, writeSyntheticRun } from "./synthetic_run.ts";
-import { seededRandom } from "../util/random.ts";
-import type { Layout } from "../viz/umap.ts";
+import { HOSTILE_NAMES, writeSyntheticRun } from "../_testing/synthetic_run.ts";
+import { seededRandom } from "../../util/random.ts";
+import type { Layout } from "../../viz/umap.ts";
 
 const chromium = await findChromium();
 if (!chromium) {
@@ -21,7 +21,7 @@ if (!chromium) {
     "atlas browser test skipped: chromium not found (Debian: apt-get install chromium; or set CHROMIUM)",
   );
 }
-const SHOTS = join(new URL("../../", import.meta.url).pathname, "reports", "screenshots");
+const SHOTS = join(new URL("../../../", import.meta.url).pathname, "reports", "screenshots");
 
 /** A layout of `n` faces: one blob per person, and the last face far away from everything. */
 function blobLayout(truth: Int32Array, seed: number): Layout {

@@ -4,9 +4,9 @@
  * HTML with one hover title (and optional link) per face.
  * @module
  */
-import { composeContactSheet, type ContactSheetOptions, type Rgb } from "./contact_sheet.ts";
-import { markup, type SafeHtml, safeHttpUrl } from "../util/html.ts";
-import { dataUri } from "./site_doc.ts";
+import { composeContactSheet, type ContactSheetOptions, type Rgb } from "../contact_sheet.ts";
+import { markup, type SafeHtml, safeHttpUrl } from "../../util/html.ts";
+import { dataUri } from "./doc.ts";
 
 /** A face's place on a sheet, in sheet pixels. */
 export interface SheetTile {

@@ -1,21 +1,21 @@
 /**
  * Everything the pages of the exploration report are rendered from, computed once by
- * `buildSite` (lib/report/site.ts).
+ * `buildSite` (lib/report/site/site.ts).
  * @module
  */
-import type { ClusterInfo, MergeSuspect, SplitSuspect, UnassignedFace } from "./analysis.ts";
+import type { ClusterInfo, MergeSuspect, SplitSuspect, UnassignedFace } from "../analysis/analysis.ts";
 import type { MapData } from "./map_script.ts";
-import type { PageRange } from "./paginate.ts";
-import type { RunData } from "./run_data.ts";
-import type { Linker } from "./site_doc.ts";
-import type { PlacedSheet } from "./site_sheets.ts";
-import type { SweepData } from "./sweep_data.ts";
+import type { PageRange } from "../run/paginate.ts";
+import type { RunData } from "../run_data.ts";
+import type { Linker } from "./doc.ts";
+import type { PlacedSheet } from "./sheets.ts";
+import type { SweepData } from "../sweep_data.ts";
 
 /** One metric of the clustering as shown. */
 export interface MetricRow {
   /** Metric name (technical, as in lib/metrics/registry.ts). */
   name: string;
-  /** Plain-language name (lib/report/site_words.ts). */
+  /** Plain-language name (lib/report/site/words.ts). */
   label: string;
   /** One line in words: what it says about the result. */
   explain: string;
@@ -36,7 +36,7 @@ export interface SitePage {
   /** Document title. */
   title: string;
   /** Markup inside `<main>`. */
-  body: import("../util/html.ts").SafeHtml;
+  body: import("../../util/html.ts").SafeHtml;
   /** Inline scripts the page needs. */
   scripts?: string[];
 }

@@ -5,9 +5,9 @@
  * likely splits (clusters with close centres), and the nearest cluster of unassigned faces.
  * @module
  */
-import { median } from "../util/median.ts";
-import { knnBruteForce, type KnnGraph, knnGraph } from "../cluster/knn.ts";
-import type { Matrix } from "../matrix.ts";
+import { median } from "../../util/median.ts";
+import { knnBruteForce, type KnnGraph, knnGraph } from "../../cluster/knn.ts";
+import type { Matrix } from "../../matrix.ts";
 
 /** One cluster, its faces ordered from most to least typical. */
 export interface ClusterInfo {

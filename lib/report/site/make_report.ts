@@ -2,16 +2,16 @@
  * The report of a run folder in one call, as `deno task report` makes it; for notebooks:
  *
  * ```ts
- * import { makeReport } from "./lib/report/make_report.ts";
+ * import { makeReport } from "../lib/report/site/make_report.ts";
  * const { entry } = await makeReport({ run: "runs/holiday", sweep: "runs/holiday/sweep" });
  * ```
  * @module
  */
 import { basename, join, resolve } from "node:path";
-import { ToolkitError } from "../errors.ts";
-import { loadRun } from "./run_data.ts";
+import { ToolkitError } from "../../errors.ts";
+import { loadRun } from "../run_data.ts";
 import { type SiteFiles, type SiteOptions, writeSite } from "./site.ts";
-import { loadSweep } from "./sweep_data.ts";
+import { loadSweep } from "../sweep_data.ts";
 
 /** Options of {@link makeReport}. */
 export interface MakeReportOptions extends Omit<SiteOptions, "sweep"> {
@@ -30,7 +30,7 @@ export interface MakeReportOptions extends Omit<SiteOptions, "sweep"> {
 
 /** The repository's reports/ folder. */
 export function reportsDir(): string {
-  return new URL("../../reports", import.meta.url).pathname;
+  return new URL("../../../reports", import.meta.url).pathname;
 }
 
 async function exists(path: string): Promise<boolean> {

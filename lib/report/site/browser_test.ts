@@ -9,14 +9,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import sharp from "sharp";
-import { ensureDemoPhotos } from "../cli/demo.ts";
-import { runPipeline } from "../pipeline/run.ts";
-import { LocalFolderSource } from "../sources/local.ts";
-import { runSweep } from "../sweep/runner.ts";
-import { type Browser, findChromium, withBrowser } from "./browser.ts";
-import { loadRun } from "./run_data.ts";
+import { ensureDemoPhotos } from "../../cli/demo.ts";
+import { runPipeline } from "../../pipeline/run.ts";
+import { LocalFolderSource } from "../../sources/local.ts";
+import { runSweep } from "../../sweep/runner.ts";
+import { type Browser, findChromium, withBrowser } from "../_testing/browser.ts";
+import { loadRun } from "../run_data.ts";
 import { writeSite } from "./site.ts";
-import { loadSweep } from "./sweep_data.ts";
+import { loadSweep } from "../sweep_data.ts";
 
 const chromium = await findChromium();
 if (!chromium) {
@@ -24,7 +24,7 @@ if (!chromium) {
     "browser tests skipped: chromium not found (Debian: apt-get install chromium; or set CHROMIUM)",
   );
 }
-const ROOT = new URL("../../", import.meta.url).pathname;
+const ROOT = new URL("../../../", import.meta.url).pathname;
 const SHOTS = join(ROOT, "reports", "screenshots");
 const HOSTILE_FILE = "<img src=x onerror=alert(1)>.jpg";
 const HOSTILE_FOLDER = `"quotes" & 'apostrophes' <b>`;

@@ -7,9 +7,9 @@
  */
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { markup, type SafeHtml, trustedHtml } from "../util/html.ts";
-import { SITE_CSS } from "./site_style.ts";
-import { QUALITY_PAGES } from "./site_words.ts";
+import { markup, type SafeHtml, trustedHtml } from "../../util/html.ts";
+import { SITE_CSS } from "./style.ts";
+import { QUALITY_PAGES } from "./words.ts";
 
 /** How pages refer to each other and to images. */
 export interface Linker {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
-import { sampleSweepRows } from "../viz/fixtures.ts";
-import { loadRun, runData } from "./run_data.ts";
+import { sampleSweepRows } from "../../viz/fixtures.ts";
+import { loadRun, runData } from "../run_data.ts";
 import { writeSite } from "./site.ts";
-import { HOSTILE_NAMES, writeSyntheticRun } from "./synthetic_run.ts";
-import { sweepData } from "./sweep_data.ts";
+import { HOSTILE_NAMES, writeSyntheticRun } from "../_testing/synthetic_run.ts";
+import { sweepData } from "../sweep_data.ts";
 
 /** The little of the DOM these tests use. */
 interface El {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { reportCounts } from "./counts.ts";
-import type { ReportFace } from "../run/types.ts";
+import type { ReportFace } from "../../run/types.ts";
 
 Deno.test("reportCounts counts clusters, assigned/unassigned faces, photos and failing files", () => {
   const f = (path: string, cluster: number): ReportFace => ({

@@ -1,18 +1,18 @@
 /**
  * How long the pages of a report take to open in headless Chromium (navigation to the
  * images of the first screen), and whether they open cleanly:
- * `deno run -A lib/report/measure_open.ts <report folder or .html> [page ...]`.
+ * `deno run -A lib/report/_testing/measure_open.ts <report folder or .html> [page ...]`.
  * @module
  */
 import { join } from "node:path";
-import { runCommand } from "../flags/command.ts";
-import type { CommandIo } from "../flags/io.ts";
-import { defineCommand } from "../flags/types.ts";
+import { runCommand } from "../../flags/command.ts";
+import type { CommandIo } from "../../flags/io.ts";
+import { defineCommand } from "../../flags/types.ts";
 import { withBrowser } from "./browser.ts";
 
-/** The arguments of `deno run -A lib/report/measure_open.ts`. */
+/** The arguments of `deno run -A lib/report/_testing/measure_open.ts`. */
 export const MEASURE_OPEN_COMMAND = defineCommand({
-  name: "deno run -A lib/report/measure_open.ts",
+  name: "deno run -A lib/report/_testing/measure_open.ts",
   summary: "How long a report's pages take to open in headless Chromium, and whether they open cleanly",
   flags: {},
   positionals: {

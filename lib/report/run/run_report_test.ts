@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
-import { safeHttpUrl } from "../util/html.ts";
+import { safeHttpUrl } from "../../util/html.ts";
 import { type RunReportOptions, writeRunReport } from "./run_report.ts";
-import { sampleReport } from "./sample.ts";
-import type { RunReport } from "../run/types.ts";
+import { sampleReport } from "../_testing/sample.ts";
+import type { RunReport } from "../../run/types.ts";
 
 const HOSTILE = "<img src=x onerror=alert(1)>.jpg";
 const HOSTILE_ESC = "&lt;img src=x onerror=alert(1)&gt;.jpg";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { knnBruteForce } from "../cluster/knn.ts";
-import { syntheticClusters } from "../cluster/synthetic.ts";
-import type { Matrix } from "../matrix.ts";
+import { knnBruteForce } from "../../cluster/knn.ts";
+import { syntheticClusters } from "../../cluster/synthetic.ts";
+import type { Matrix } from "../../matrix.ts";
 import {
   centreOf,
   clusterInfos,

@@ -3,7 +3,7 @@
  * cards, figures, tables and the single-file page switching.
  * @module
  */
-import { REPORT_CSS } from "./style.ts";
+import { REPORT_CSS } from "../run/style.ts";
 
 /** CSS of every page of the exploration report (inline; no fonts or images from outside). */
 export const SITE_CSS = REPORT_CSS + `

@@ -5,7 +5,7 @@
  * mistakes, named for what they list.
  * @module
  */
-import { getMetric } from "../metrics/registry.ts";
+import { getMetric } from "../../metrics/registry.ts";
 
 /** A metric as a stakeholder reads it. */
 export interface MetricWords {

@@ -1,15 +1,15 @@
 /**
  * Synthetic run reports with solid-colour thumbnails, for tests and for looking at the report.
- * Run `deno run -A lib/report/sample.ts OUT_DIR [FACES] [CLUSTERS]` to write one.
+ * Run `deno run -A lib/report/_testing/sample.ts OUT_DIR [FACES] [CLUSTERS]` to write one.
  * @module
  */
 import { Buffer } from "node:buffer";
 import sharp from "sharp";
-import { writeRunReport } from "./run_report.ts";
-import type { ReportFace, RunReport } from "../run/types.ts";
-import { runCommand } from "../flags/command.ts";
-import type { CommandIo } from "../flags/io.ts";
-import { defineCommand } from "../flags/types.ts";
+import { writeRunReport } from "../run/run_report.ts";
+import type { ReportFace, RunReport } from "../../run/types.ts";
+import { runCommand } from "../../flags/command.ts";
+import type { CommandIo } from "../../flags/io.ts";
+import { defineCommand } from "../../flags/types.ts";
 
 /** A `size`x`size` JPEG of one colour. */
 export async function solidJpeg(r: number, g: number, b: number, size = 96): Promise<Uint8Array> {
@@ -119,9 +119,9 @@ export async function sampleReport(opts: SampleOptions = {}): Promise<RunReport>
   };
 }
 
-/** The arguments of `deno run -A lib/report/sample.ts`. */
+/** The arguments of `deno run -A lib/report/_testing/sample.ts`. */
 export const SAMPLE_COMMAND = defineCommand({
-  name: "deno run -A lib/report/sample.ts",
+  name: "deno run -A lib/report/_testing/sample.ts",
   summary: "Write a sample run report (with hostile file names) to measure and inspect the report pages",
   flags: {},
   positionals: {

@@ -4,11 +4,11 @@
  * @module
  */
 import type { ReportCounts } from "./counts.ts";
-import { type HtmlValue, markup, type SafeHtml, safeHttpUrl, trustedHtml } from "../util/html.ts";
-import { htmlDocument } from "./site_doc.ts";
-import { paramText } from "../viz/sweep_figures.ts";
+import { type HtmlValue, markup, type SafeHtml, safeHttpUrl, trustedHtml } from "../../util/html.ts";
+import { htmlDocument } from "../site/doc.ts";
+import { paramText } from "../../viz/sweep_figures.ts";
 import { REPORT_CSS } from "./style.ts";
-import type { ReportError, ReportFace, ReportNoFace, RunReport } from "../run/types.ts";
+import type { ReportError, ReportFace, ReportNoFace, RunReport } from "../../run/types.ts";
 
 /** A contact sheet as placed on a page. */
 export interface SheetView {
