@@ -14,12 +14,12 @@ import sharp from "sharp";
 import { parseCli } from "../cli/args.ts";
 import { alignFace } from "../faces/embedder.ts";
 import { decodeImage } from "../images/decode.ts";
-import { cacheDir } from "../pipeline/cache_dir.ts";
+import { cacheDir } from "../util/cache_dir.ts";
 import { embedPhotos, type EmbedResult } from "../pipeline/embed_photos.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
 import { averageLinkageScores, bestAndAt, largestFace, pickFaces, THRESHOLDS } from "./embed_eval.ts";
-import { lfwOrSkip } from "./lfw_data.ts";
+import { lfwOrSkip } from "../util/lfw_data.ts";
 import { centreFace } from "./lfw_protocol.ts";
 
 const USAGE = "usage: deno run -A lib/bench/aligned_crops.ts [--out DIR] [--limit N] [--data DIR]";

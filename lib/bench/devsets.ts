@@ -34,7 +34,7 @@ import {
 } from "../store/embedding_set.ts";
 import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
 import { runSweep } from "../sweep/runner.ts";
-import { lfwRoot } from "./lfw_data.ts";
+import { lfwRoot } from "../util/lfw_data.ts";
 import { seededRandom } from "../util/random.ts";
 
 const USAGE =

@@ -23,7 +23,7 @@ import { embedPhotos } from "../pipeline/embed_photos.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
 import { type Agreement, agreement, gpuMemoryUsedMiB, powersOfTwo, timeRepeated } from "../gpu/measure.ts";
-import { lfwRoot } from "./lfw_data.ts";
+import { lfwRoot } from "../util/lfw_data.ts";
 
 const cores = navigator.hardwareConcurrency ?? 1;
 

@@ -10,13 +10,13 @@
 import { buildDendrogram, cutDendrogram, DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
 import { cosineDistances } from "../cluster/distance_matrix.ts";
 import { externalMetrics } from "../metrics/mod.ts";
-import { cacheDir } from "../pipeline/cache_dir.ts";
+import { cacheDir } from "../util/cache_dir.ts";
 import { embedPhotos } from "../pipeline/embed_photos.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import { type FaceMeta, labelIds, writeEmbeddingSet } from "../store/embedding_set.ts";
 import { parseCli } from "../cli/args.ts";
 import { clusterFaces } from "../select/cluster_faces.ts";
-import { lfwOrSkip } from "./lfw_data.ts";
+import { lfwOrSkip } from "../util/lfw_data.ts";
 import { centreFace, parsePairs, tenFoldAccuracy } from "./lfw_protocol.ts";
 
 const v = parseCli(Deno.args, {

@@ -10,7 +10,7 @@ import process from "node:process";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { embedPhotos } from "../pipeline/embed_photos.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 

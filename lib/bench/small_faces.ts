@@ -17,9 +17,9 @@ import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
 import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { decodeImage } from "../images/decode.ts";
-import { cacheDir } from "../pipeline/cache_dir.ts";
+import { cacheDir } from "../util/cache_dir.ts";
 import { makeGroupPhotos, matchesFace } from "./group_photos.ts";
-import { lfwOrSkip } from "./lfw_data.ts";
+import { lfwOrSkip } from "../util/lfw_data.ts";
 import { centreFace } from "./lfw_protocol.ts";
 
 /** The flags of `deno task bench:small-faces`. */

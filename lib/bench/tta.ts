@@ -36,7 +36,7 @@ import {
   THRESHOLDS,
   verification,
 } from "./embed_eval.ts";
-import { lfwOrSkip } from "./lfw_data.ts";
+import { lfwOrSkip } from "../util/lfw_data.ts";
 import { centreFace, parsePairs } from "./lfw_protocol.ts";
 
 const USAGE =

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ensureDemoPhotos } from "./demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { main } from "./run.ts";
 
 Deno.test("deno task run with only --input and --out uses every default (flags not given stay unset)", async () => {

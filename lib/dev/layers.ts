@@ -60,26 +60,19 @@ export const LAYERS: readonly (readonly string[])[] = [
  * list can only shrink.
  */
 export const ALLOWED: readonly string[] = [
-  // bench uses cli/args.ts (parseCli) and cli/demo.ts (ensureDemoPhotos); cli lists the bench commands.
+  // bench uses cli/args.ts (parseCli); cli lists the bench commands.
   "bench -> cli",
-  "faces -> bench",
-  "faces -> cli",
   "faces -> sources",
   "flags -> cluster",
   "flags -> faces",
   "flags -> models",
-  "images -> cli",
   "models -> cluster",
   "models -> faces",
-  "notebook -> cli",
-  "pipeline -> cli",
   "pipeline -> report",
   "pipeline -> review",
   "report -> cli",
-  "review -> bench",
   "review -> cli",
   "review -> notebook",
-  "sources -> bench",
   "store -> cli",
   "store -> pipeline",
   "store -> sources",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { decodeImage } from "../images/decode.ts";
 import { rectToSize, warpAffine } from "../images/warp.ts";
 import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
@@ -8,7 +8,7 @@ import { ensureModels } from "../models/fetch.ts";
 import { createSession } from "../models/session.ts";
 import { FaceAnalyzer } from "./analyzer.ts";
 import { FaceEmbedder } from "./embedder.ts";
-import { lfwRoot } from "../bench/lfw_data.ts";
+import { lfwRoot } from "../util/lfw_data.ts";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { decodeImage, type RgbImage } from "../images/decode.ts";
 import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
 import { ensureModels } from "../models/fetch.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { decodeImage, type RgbImage } from "../images/decode.ts";
 import { loadCatalogue, parseCatalogue, pipelineModels } from "../models/catalogue.ts";
 import { ensureModels } from "../models/fetch.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { flipHorizontal } from "../images/augment.ts";
 import { decodeImage } from "../images/decode.ts";
 import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import sharp from "sharp";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { median } from "../util/median.ts";
 import { writeBmp } from "./bmp_testing.ts";
 import { decodeImage } from "./decode.ts";

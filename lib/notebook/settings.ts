@@ -157,7 +157,7 @@ export function notebookSettings(
 /** The input to open: the setting, or the demo photos (fetched once with npm pack). */
 export async function resolveInput(s: NotebookSettings): Promise<string> {
   if (s.input) return s.input;
-  const { ensureDemoPhotos } = await import("../cli/demo.ts");
+  const { ensureDemoPhotos } = await import("../util/demo_photos.ts");
   return await ensureDemoPhotos();
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { decodeImage } from "../images/decode.ts";
 import { AnalyzePool } from "./analyze_pool.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { startDriveEmulator } from "../sources/drive/emulator.ts";
 import { openDriveInput } from "../sources/drive/open.ts";
 import { runPipeline } from "./run.ts";

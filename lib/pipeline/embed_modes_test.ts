@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { alignFace } from "../faces/embedder.ts";
 import { decodeImage } from "../images/decode.ts";

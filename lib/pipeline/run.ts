@@ -12,7 +12,7 @@ import type { ReportFace, RunReport } from "../run/types.ts";
 import type { ImageSource } from "../sources/types.ts";
 import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";
 import { clusterFaces } from "../select/cluster_faces.ts";
-import { cacheDir } from "./cache_dir.ts";
+import { cacheDir } from "../util/cache_dir.ts";
 import { type EmbedOptions, embedPhotos, type EmbedResult } from "./embed_photos.ts";
 import { joinThreshold, openReview, reviewClustering } from "../review/run_hook.ts";
 

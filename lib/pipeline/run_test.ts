@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { FileStageError } from "../errors.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import type { ImageSource } from "../sources/types.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 import { join } from "node:path";
-import { lfwOrSkip } from "../bench/lfw_data.ts";
+import { lfwOrSkip } from "../util/lfw_data.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";

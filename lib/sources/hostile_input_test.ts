@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { lfwOrSkip } from "../bench/lfw_data.ts";
+import { lfwOrSkip } from "../util/lfw_data.ts";
 import { writeBmp } from "../images/bmp_testing.ts";
 import { parseCsv } from "../util/csv.ts";
 

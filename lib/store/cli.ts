@@ -13,7 +13,7 @@ import { runCommand } from "../flags/command.ts";
 import type { CommandIo, Io } from "../flags/io.ts";
 import { type CommandValues, defineCommand } from "../flags/types.ts";
 import { synopsis } from "../flags/usage.ts";
-import { cacheDir } from "../pipeline/cache_dir.ts";
+import { cacheDir } from "../util/cache_dir.ts";
 import { type FaceMeta, writeEmbeddingSet } from "./embedding_set.ts";
 import { FaceStore } from "./face_store.ts";
 import { verifyStore } from "./verify.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { ensureDemoPhotos } from "../cli/demo.ts";
+import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { main as storeCli } from "./cli.ts";
 import { FaceStore } from "./face_store.ts";
 import { verifyStore } from "./verify.ts";

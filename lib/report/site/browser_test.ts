@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import sharp from "sharp";
-import { ensureDemoPhotos } from "../../cli/demo.ts";
+import { ensureDemoPhotos } from "../../util/demo_photos.ts";
 import { runPipeline } from "../../pipeline/run.ts";
 import { LocalFolderSource } from "../../sources/local.ts";
 import { runSweep } from "../../sweep/runner.ts";
