@@ -62,20 +62,28 @@ export const LAYERS: readonly (readonly string[])[] = [
 export const ALLOWED: readonly string[] = [
   // bench uses cli/args.ts (parseCli); cli lists the bench commands.
   "bench -> cli",
+  // faces/aligned_input_test.ts lists photos with sources/local.ts.
   "faces -> sources",
+  // flags/common_flags.ts takes its defaults and choices from the clusterers, detector and sessions.
   "flags -> cluster",
   "flags -> faces",
   "flags -> models",
+  // models/session_test.ts builds a model with cluster/onnx_proto.ts; model families use faces/types.ts.
   "models -> cluster",
   "models -> faces",
+  // runPipeline writes the run report and applies review decisions itself (the command could).
   "pipeline -> report",
   "pipeline -> review",
+  // Tests that run a command: site/make_report_test.ts (cli/report.ts), review/export_test.ts (cli/export.ts).
   "report -> cli",
   "review -> cli",
+  // review/sample.ts and review/precision.ts use notebook/survey.ts and notebook/validation.ts.
   "review -> notebook",
+  // store/bench_concurrent.ts uses cli/args.ts; store/test_embed.ts embeds photos with the pipeline.
   "store -> cli",
   "store -> pipeline",
   "store -> sources",
+  // sweep/provenance_test.ts uses report/_testing/synthetic_run.ts; sweep/cli.ts reads review constraints.
   "sweep -> report",
   "sweep -> review",
 ];
