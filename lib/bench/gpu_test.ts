@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { weightsDir } from "../models/catalogue.ts";
+import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
+import { ensureModels } from "../models/fetch.ts";
 import { loadedOrtNativeDir } from "../gpu/ort_native.ts";
 import { main } from "./gpu.ts";
 
-function modelsPresent(): boolean {
-  try {
-    return Deno.statSync(join(weightsDir(), "faceplugin", "fr_feature.onnx")).isFile;
-  } catch {
-    return false;
-  }
+/** Fetches (once) and verifies the default pipeline's weights, as the other model tests do. */
+async function fetchDefaultModels(): Promise<void> {
+  const { detector, landmarks, embedder } = pipelineModels(await loadCatalogue());
+  await ensureModels(landmarks ? [detector, landmarks, embedder] : [detector, embedder]);
 }
 
 function recorder() {
@@ -22,7 +21,7 @@ function recorder() {
 }
 
 Deno.test("bench:gpu on the CPU (synthetic crops): faces/s per batch, cosine 1 against itself, JSON written", async () => {
-  if (!modelsPresent()) return console.log("skipped: model weights not fetched (deno task models)");
+  await fetchDefaultModels();
   const dir = await Deno.makeTempDir({ prefix: "gpu-bench-test-" });
   try {
     const r = recorder();
@@ -54,7 +53,7 @@ Deno.test("bench:gpu on the CPU (synthetic crops): faces/s per batch, cosine 1 a
 });
 
 Deno.test("bench:gpu --device cuda without the CUDA provider fails clearly (exit 1)", async () => {
-  if (!modelsPresent()) return console.log("skipped: model weights not fetched (deno task models)");
+  await fetchDefaultModels();
   const r = recorder();
   const dir = await Deno.makeTempDir({ prefix: "gpu-bench-test-" });
   try {
