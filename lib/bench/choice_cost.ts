@@ -10,8 +10,8 @@
  * @module
  */
 import { parseCli } from "../cli/args.ts";
-import { syntheticClusters } from "../cluster/synthetic.ts";
-import { prepareKnn } from "../cluster/graph_cache.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
+import { prepareKnn } from "../graph/graph_cache.ts";
 import { getClusterer, runClusterer } from "../cluster/registry.ts";
 import { chooseClustering } from "../select/choose.ts";
 import { seededRandom } from "../util/random.ts";

@@ -20,7 +20,7 @@
  */
 import { parseCli } from "../cli/args.ts";
 import { buildDendrogram, cutDendrogram } from "../cluster/agglomerative.ts";
-import { cosineDistances } from "../cluster/distance_matrix.ts";
+import { cosineDistances } from "../graph/distance_matrix.ts";
 import type { Matrix } from "../matrix.ts";
 import { runPipeline } from "../pipeline/run.ts";
 import { clusterFaces } from "../select/cluster_faces.ts";

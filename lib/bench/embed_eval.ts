@@ -5,7 +5,7 @@
  * @module
  */
 import { buildDendrogram, cutDendrogram } from "../cluster/agglomerative.ts";
-import { cosineDistances } from "../cluster/distance_matrix.ts";
+import { cosineDistances } from "../graph/distance_matrix.ts";
 import { externalMetrics } from "../metrics/mod.ts";
 import type { EmbedResult } from "../pipeline/embed_photos.ts";
 import { type LfwPair, tenFoldAccuracy } from "./lfw_protocol.ts";

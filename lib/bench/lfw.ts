@@ -8,7 +8,7 @@
  * @module
  */
 import { buildDendrogram, cutDendrogram, DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
-import { cosineDistances } from "../cluster/distance_matrix.ts";
+import { cosineDistances } from "../graph/distance_matrix.ts";
 import { externalMetrics } from "../metrics/mod.ts";
 import { cacheDir } from "../util/cache_dir.ts";
 import { embedPhotos } from "../pipeline/embed_photos.ts";

@@ -4,8 +4,8 @@
  * checks that they agree), and every command's `--help` comes from its declaration.
  * @module
  */
-import { CLUSTER_BENCH_COMMAND, main as clusterBench } from "../cluster/bench.ts";
-import { KNN_BENCH_COMMAND, main as knnBench } from "../cluster/knn_bench.ts";
+import { CLUSTER_BENCH_COMMAND, main as clusterBench } from "../bench/cluster/bench.ts";
+import { KNN_BENCH_COMMAND, main as knnBench } from "../bench/cluster/knn_bench.ts";
 import { main as repeatMemory, REPEAT_MEMORY_COMMAND } from "../bench/repeat_memory.ts";
 import { main as smallFaces, SMALL_FACES_COMMAND } from "../bench/small_faces.ts";
 import { main as throughput, THROUGHPUT_COMMAND } from "../bench/throughput.ts";
@@ -60,7 +60,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/notebook/run_notebooks.ts", task: "notebooks", spec: NOTEBOOKS_COMMAND, main: notebooks },
   { file: "lib/notebook/pick.ts", task: "pick", spec: PICK_COMMAND, main: pick },
   { file: "lib/dev/run_tests.ts", task: "test", spec: TEST_COMMAND, main: runTests },
-  { file: "lib/cluster/bench.ts", task: "bench:cluster", spec: CLUSTER_BENCH_COMMAND, main: clusterBench },
+  {
+    file: "lib/bench/cluster/bench.ts",
+    task: "bench:cluster",
+    spec: CLUSTER_BENCH_COMMAND,
+    main: clusterBench,
+  },
   { file: "lib/bench/throughput.ts", task: "bench:throughput", spec: THROUGHPUT_COMMAND, main: throughput },
   {
     file: "lib/bench/small_faces.ts",
@@ -71,7 +76,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/store/bench.ts", task: "bench:store", spec: STORE_BENCH_COMMAND, main: storeBench },
   { file: "lib/bench/repeat_memory.ts", spec: REPEAT_MEMORY_COMMAND, main: repeatMemory },
   { file: "lib/review/bench_decisions.ts", spec: BENCH_DECISIONS_COMMAND, main: benchDecisions },
-  { file: "lib/cluster/knn_bench.ts", spec: KNN_BENCH_COMMAND, main: knnBench },
+  { file: "lib/bench/cluster/knn_bench.ts", spec: KNN_BENCH_COMMAND, main: knnBench },
   { file: "lib/viz/umap_bench.ts", spec: UMAP_BENCH_COMMAND, main: umapBench },
   { file: "lib/metrics/bench.ts", spec: METRICS_BENCH_COMMAND, main: metricsBench },
   { file: "lib/report/run_from_embeddings.ts", spec: FROM_EMBEDDINGS_COMMAND, main: fromEmbeddings },

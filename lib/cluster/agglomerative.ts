@@ -9,7 +9,7 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { type Clusterer, validateParams } from "./types.ts";
-import { cosineDistances, cosineDistancesSync, hasCosineDistances } from "./distance_matrix.ts";
+import { cosineDistances, cosineDistancesSync, hasCosineDistances } from "../graph/distance_matrix.ts";
 
 /** Linkage: how the distance between two clusters follows from their members'. */
 export type Linkage = "single" | "average" | "complete";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { agglomerate, agglomerative, buildDendrogram, cutDendrogram, type Linkage } from "./agglomerative.ts";
-import { cosineDistancesSync } from "./distance_matrix.ts";
+import { cosineDistancesSync } from "../graph/distance_matrix.ts";
 import { normalizeRows } from "../matrix.ts";
 import { seededRandom } from "../util/random.ts";
 

@@ -6,9 +6,9 @@
  * @module
  */
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "./graph_cache.ts";
+import { neighbours } from "../graph/graph_cache.ts";
 import { relabel } from "./labels.ts";
-import { thresholdedGraph } from "./sparse.ts";
+import { thresholdedGraph } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
 import { shuffleInPlace } from "../util/random.ts";
 

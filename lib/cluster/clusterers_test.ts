@@ -7,7 +7,7 @@ import { externalMetrics } from "../metrics/mod.ts";
 import { seededRandom } from "../util/random.ts";
 import { violations } from "./constraints.ts";
 import { CLUSTERERS, getClusterer, NATIVE_CANNOT_LINK, resolveParams, runClusterer } from "./registry.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import type { ParamSpec } from "./types.ts";
 
 const data = syntheticClusters({ n: 240, dim: 32, clusters: 8, spread: 0.5, sizeSkew: 0, seed: 11 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { enforceConstraints, violations } from "./constraints.ts";
 import { dropSmallClusters, relabel } from "./labels.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { UnionFind } from "./union_find.ts";
 
 const data = syntheticClusters({ n: 60, dim: 16, clusters: 3, spread: 0.4, sizeSkew: 0, seed: 4 });

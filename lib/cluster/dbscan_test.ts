@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import clustering from "density-clustering";
 import { seededRandom } from "../util/random.ts";
-import { rememberKnn } from "./graph_cache.ts";
+import { rememberKnn } from "../graph/graph_cache.ts";
 import { dbscan } from "./dbscan.ts";
-import { knnBruteForce } from "./knn.ts";
-import { radiusGraph } from "./sparse.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { knnBruteForce } from "../graph/knn.ts";
+import { radiusGraph } from "../graph/sparse.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 
 const data = syntheticClusters({ n: 260, dim: 32, clusters: 6, spread: 0.7, noiseShare: 0.15, seed: 21 });
 const rows = Array.from(

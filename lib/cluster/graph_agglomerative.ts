@@ -13,8 +13,8 @@
  * @module
  */
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "./graph_cache.ts";
-import { thresholdedGraph } from "./sparse.ts";
+import { neighbours } from "../graph/graph_cache.ts";
+import { thresholdedGraph } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
 
 /** Parameters of {@link graphAgglomerative}. */

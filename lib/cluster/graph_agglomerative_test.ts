@@ -3,7 +3,7 @@ import { ari } from "../metrics/mod.ts";
 import { seededRandom } from "../util/random.ts";
 import { agglomerative } from "./agglomerative.ts";
 import { graphAgglomerative } from "./graph_agglomerative.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 
 const { x } = syntheticClusters({ n: 120, dim: 16, clusters: 10, spread: 1.2, noiseShare: 0.2, seed: 5 });
 const ctx = { random: seededRandom(1) };

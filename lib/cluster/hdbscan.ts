@@ -8,9 +8,9 @@
  * @module
  */
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "./graph_cache.ts";
+import { neighbours } from "../graph/graph_cache.ts";
 import { relabel } from "./labels.ts";
-import { argsortAscending } from "./sparse.ts";
+import { argsortAscending } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
 
 /** Parameters of {@link hdbscan}. */

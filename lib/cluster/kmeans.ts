@@ -10,7 +10,7 @@ import type { Matrix } from "../matrix.ts";
 import type { Random } from "../util/random.ts";
 import { type Clusterer, validateParams } from "./types.ts";
 import { relabel } from "./labels.ts";
-import { SyncOnnx } from "./sync_onnx.ts";
+import { SyncOnnx } from "../graph/sync_onnx.ts";
 
 /** Parameters of {@link kmeans}. */
 export type KmeansParams = {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ari } from "../metrics/mod.ts";
 import { seededRandom } from "../util/random.ts";
 import { kmeans } from "./kmeans.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 
 Deno.test("kmeans: the onnxruntime and JavaScript backends agree", () => {
   const { x, truth } = syntheticClusters({ n: 400, dim: 24, clusters: 12, spread: 0.8, seed: 8 });

@@ -8,9 +8,9 @@
  * @module
  */
 import { type Clusterer, type RunContext, validateParams } from "./types.ts";
-import { neighbours } from "./graph_cache.ts";
+import { neighbours } from "../graph/graph_cache.ts";
 import { relabel } from "./labels.ts";
-import { type SparseGraph, thresholdedGraph } from "./sparse.ts";
+import { type SparseGraph, thresholdedGraph } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
 import { shuffleInPlace } from "../util/random.ts";
 

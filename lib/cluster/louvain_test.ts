@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ari } from "../metrics/mod.ts";
 import { seededRandom } from "../util/random.ts";
 import { louvain } from "./louvain.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 
 const { x, truth } = syntheticClusters({ n: 300, dim: 32, clusters: 10, spread: 0.8, jitter: 0.2, seed: 14 });
 const ctx = { random: seededRandom(2) };

@@ -7,9 +7,9 @@
  * @module
  */
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "./graph_cache.ts";
+import { neighbours } from "../graph/graph_cache.ts";
 import { relabel } from "./labels.ts";
-import { radiusGraph, type SparseGraph } from "./sparse.ts";
+import { radiusGraph, type SparseGraph } from "../graph/sparse.ts";
 
 /** Parameters of {@link optics}. */
 export type OpticsParams = {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { seededRandom } from "../util/random.ts";
 import { dbscan } from "./dbscan.ts";
-import { rememberKnn } from "./graph_cache.ts";
-import { knnBruteForce } from "./knn.ts";
+import { rememberKnn } from "../graph/graph_cache.ts";
+import { knnBruteForce } from "../graph/knn.ts";
 import { optics } from "./optics.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 
 Deno.test("optics with DBSCAN-style extraction gives DBSCAN's clusters on core rows", () => {
   const { x } = syntheticClusters({

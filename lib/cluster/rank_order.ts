@@ -10,8 +10,8 @@
  * @module
  */
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "./graph_cache.ts";
-import { argsortAscending } from "./sparse.ts";
+import { neighbours } from "../graph/graph_cache.ts";
+import { argsortAscending } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
 
 /** Parameters of {@link rankOrder}. */

@@ -9,16 +9,22 @@ import { agglomerative } from "./agglomerative.ts";
 import { chineseWhispers } from "./chinese_whispers.ts";
 import { enforceConstraints, violations } from "./constraints.ts";
 import { dbscan } from "./dbscan.ts";
-import { cosineDistances, MAX_DENSE_ROWS } from "./distance_matrix.ts";
+import { cosineDistances, MAX_DENSE_ROWS } from "../graph/distance_matrix.ts";
 import { graphAgglomerative } from "./graph_agglomerative.ts";
-import { prepareKnn } from "./graph_cache.ts";
+import { prepareKnn } from "../graph/graph_cache.ts";
 import { hdbscan } from "./hdbscan.ts";
-import type { KnnOptions } from "./knn.ts";
+import type { KnnOptions } from "../graph/knn.ts";
 import { kmeans } from "./kmeans.ts";
 import { louvain } from "./louvain.ts";
 import { optics } from "./optics.ts";
 import { rankOrder } from "./rank_order.ts";
-import { RERANK_DEFAULTS, RERANK_SPECS, rerankedView, type RerankParams, splitRerank } from "./rerank.ts";
+import {
+  RERANK_DEFAULTS,
+  RERANK_SPECS,
+  rerankedView,
+  type RerankParams,
+  splitRerank,
+} from "./rerank_params.ts";
 import { type Clusterer, type ClusterInput, type RunContext, validateParams } from "./types.ts";
 
 /** A clusterer with its parameter types erased, as the registry holds them. */
@@ -60,7 +66,7 @@ export function getClusterer(name: string): AnyClusterer {
 
 /**
  * Defaults overlaid with `params`, validated. A graph method (one with `neighbours`) also takes
- * the re-ranking parameters of lib/cluster/rerank.ts (`rerank` = k1, `rerankK2`, `rerankLambda`).
+ * the re-ranking parameters of lib/cluster/rerank_params.ts (`rerank` = k1, `rerankK2`, `rerankLambda`).
  */
 export function resolveParams(
   c: AnyClusterer,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ElemType, encodeModel } from "../cluster/onnx_proto.ts";
+import { ElemType, encodeModel } from "../graph/onnx_proto.ts";
 import { loadedOrtNativeDir, providerLibrary } from "../gpu/ort_native.ts";
 import { createSession, Tensor } from "./session.ts";
 

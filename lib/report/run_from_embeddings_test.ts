@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import sharp from "sharp";
-import { syntheticClusters } from "../cluster/synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";
 import { cropFace, runFromEmbeddings } from "./run_from_embeddings.ts";
 import { loadRun } from "./run_data.ts";

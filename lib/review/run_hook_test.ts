@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { syntheticClusters } from "../cluster/synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { shownClusters } from "../report/run_data.ts";
 import { writeEmbeddingSet } from "../store/embedding_set.ts";
 import { DecisionLog, faceKey } from "./decisions.ts";

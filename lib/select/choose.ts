@@ -10,7 +10,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { prepareKnn } from "../cluster/graph_cache.ts";
+import { prepareKnn } from "../graph/graph_cache.ts";
 import { getClusterer, runClusterer } from "../cluster/registry.ts";
 import { seededRandom } from "../util/random.ts";
 import { estimatedPrecision } from "./estimated_precision.ts";

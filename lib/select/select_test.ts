@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { syntheticClusters } from "../cluster/synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { externalMetrics } from "../metrics/mod.ts";
 import type { FaceMeta } from "../store/embedding_set.ts";
 import { chooseClustering } from "./choose.ts";

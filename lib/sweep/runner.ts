@@ -7,8 +7,8 @@
  */
 import { readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
 import type { Matrix } from "../matrix.ts";
-import { prepareKnn } from "../cluster/graph_cache.ts";
-import type { KnnGraph } from "../cluster/knn.ts";
+import { prepareKnn } from "../graph/graph_cache.ts";
+import type { KnnGraph } from "../graph/knn.ts";
 import { getClusterer, neighboursNeeded } from "../cluster/registry.ts";
 import { loadConfig, type RunSpec } from "./config.ts";
 import { labelledTruth, type SweepData } from "./evaluate.ts";

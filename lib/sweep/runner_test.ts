@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { writeEmbeddingSet } from "../store/embedding_set.ts";
-import { syntheticClusters } from "../cluster/synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { runSweep } from "./runner.ts";
 
 Deno.test("runSweep runs in workers, resumes after a stop, and picks the best run", async () => {

@@ -3,8 +3,8 @@
  * memory), then runs one {@link RunSpec} per message and posts back its row and labels.
  * @module
  */
-import { rememberKnn } from "../cluster/graph_cache.ts";
-import type { KnnGraph } from "../cluster/knn.ts";
+import { rememberKnn } from "../graph/graph_cache.ts";
+import type { KnnGraph } from "../graph/knn.ts";
 import type { RunSpec } from "./config.ts";
 import { evaluateRun, type SweepData } from "./evaluate.ts";
 

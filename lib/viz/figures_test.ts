@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { syntheticClusters } from "../cluster/synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { seededRandom } from "../util/random.ts";
 import { clusterSizeFigure, sizeBins } from "./cluster_sizes.ts";
 import { sampleSweepRows } from "./fixtures.ts";

@@ -1,12 +1,12 @@
 /**
  * UMAP layouts of face embeddings with umap-js, fed the exact k-NN graph (computed once with
- * onnxruntime, see lib/cluster/knn.ts) instead of umap-js's own slow neighbour search, and a
+ * onnxruntime, see lib/graph/knn.ts) instead of umap-js's own slow neighbour search, and a
  * seeded random source so that a seed reproduces the layout.
  * @module
  */
 import { UMAP } from "umap-js";
-import { prepareKnn } from "../cluster/graph_cache.ts";
-import type { KnnGraph } from "../cluster/knn.ts";
+import { prepareKnn } from "../graph/graph_cache.ts";
+import type { KnnGraph } from "../graph/knn.ts";
 import type { Matrix } from "../matrix.ts";
 import { seededRandom } from "../util/random.ts";
 

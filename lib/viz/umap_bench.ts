@@ -3,11 +3,11 @@
  * `deno run -A lib/viz/umap_bench.ts [N=25000] [DIM=512]`.
  * @module
  */
-import { knnGraph } from "../cluster/knn.ts";
+import { knnGraph } from "../graph/knn.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
-import { syntheticClusters } from "../cluster/synthetic.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { umapLayout } from "./umap.ts";
 
 /** The arguments of the UMAP benchmark. */

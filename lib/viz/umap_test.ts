@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { knnBruteForce } from "../cluster/knn.ts";
-import { syntheticClusters } from "../cluster/synthetic.ts";
+import { knnBruteForce } from "../graph/knn.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { umapLayout, umapNeighbours } from "./umap.ts";
 
 Deno.test("umapNeighbours puts each point first at distance 0, then its neighbours by cosine distance", () => {

@@ -8,7 +8,7 @@
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import sharp from "sharp";
-import { syntheticClusters } from "../../cluster/synthetic.ts";
+import { syntheticClusters } from "../../graph/_testing/synthetic.ts";
 import { type FaceMeta, writeEmbeddingSet } from "../../store/embedding_set.ts";
 import { seededRandom } from "../../util/random.ts";
 import { writeErrorsCsv } from "../../run/csv.ts";

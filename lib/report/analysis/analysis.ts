@@ -6,7 +6,7 @@
  * @module
  */
 import { median } from "../../util/median.ts";
-import { knnBruteForce, type KnnGraph, knnGraph } from "../../cluster/knn.ts";
+import { knnBruteForce, type KnnGraph, knnGraph } from "../../graph/knn.ts";
 import type { Matrix } from "../../matrix.ts";
 
 /** One cluster, its faces ordered from most to least typical. */

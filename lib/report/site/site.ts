@@ -9,8 +9,8 @@
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import sharp from "sharp";
-import { neighbours as neighboursOf, prepareKnn } from "../../cluster/graph_cache.ts";
-import type { KnnGraph } from "../../cluster/knn.ts";
+import { neighbours as neighboursOf, prepareKnn } from "../../graph/graph_cache.ts";
+import type { KnnGraph } from "../../graph/knn.ts";
 import { externalMetrics, getMetric, internalMetrics } from "../../metrics/mod.ts";
 import { clusterSizeFigure } from "../../viz/cluster_sizes.ts";
 import { GROUP_COLOURS, groupColourIndex, NO_GROUP_COLOUR } from "../../viz/palette.ts";

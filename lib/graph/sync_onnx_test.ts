@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SyncOnnx } from "./sync_onnx.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "./_testing/synthetic.ts";
 
 Deno.test("SyncOnnx answers dot products and nearest rows synchronously", () => {
   const { x } = syntheticClusters({ n: 300, dim: 20, clusters: 5, seed: 2 });

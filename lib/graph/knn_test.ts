@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { knnBruteForce, knnGraph, truncateKnn } from "./knn.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "./_testing/synthetic.ts";
 
 const { x } = syntheticClusters({ n: 700, dim: 48, clusters: 20, seed: 3, noiseShare: 0.1 });
 

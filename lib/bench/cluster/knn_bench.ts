@@ -3,20 +3,20 @@
  * the time and the process's peak resident memory; with `approx`, then also the usearch
  * HNSW graph's time and its recall against the exact one.
  *
- * Usage: `deno run -A lib/cluster/knn_bench.ts [n] [dim] [k] [approx]`
+ * Usage: `deno run -A lib/bench/cluster/knn_bench.ts [n] [dim] [k] [approx]`
  * @module
  */
-import { runCommand } from "../flags/command.ts";
-import type { CommandIo } from "../flags/io.ts";
-import { defineCommand } from "../flags/types.ts";
-import { knnGraph } from "./knn.ts";
-import { knnApprox, knnRecall } from "./knn_approx.ts";
+import { runCommand } from "../../flags/command.ts";
+import type { CommandIo } from "../../flags/io.ts";
+import { defineCommand } from "../../flags/types.ts";
+import { knnGraph } from "../../graph/knn.ts";
+import { knnApprox, knnRecall } from "../../graph/knn_approx.ts";
 import { memoryMiB } from "./peak_memory.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "../../graph/_testing/synthetic.ts";
 
 /** The arguments of the k-NN benchmark. */
 export const KNN_BENCH_COMMAND = defineCommand({
-  name: "deno run -A lib/cluster/knn_bench.ts",
+  name: "deno run -A lib/bench/cluster/knn_bench.ts",
   summary: "Benchmark: the exact k-NN graph on a synthetic set (time, peak memory); with approx, also the " +
     "usearch HNSW graph and its recall",
   flags: {},

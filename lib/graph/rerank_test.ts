@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import { knnBruteForce } from "./knn.ts";
-import { getClusterer, neighboursNeeded, resolveParams, runClusterer } from "./registry.ts";
-import { rerankKnn, splitRerank } from "./rerank.ts";
-import { syntheticClusters } from "./synthetic.ts";
-import { externalMetrics } from "../metrics/mod.ts";
-import { seededRandom } from "../util/random.ts";
+import { rerankKnn } from "./rerank.ts";
+import { syntheticClusters } from "./_testing/synthetic.ts";
 
 Deno.test("rerankKnn keeps each row's candidates, sorted by the re-ranked distance", () => {
   const s = syntheticClusters({ n: 300, dim: 16, clusters: 10, seed: 3 });
@@ -52,20 +49,4 @@ Deno.test("re-ranking pushes apart a pair whose neighbourhoods differ", () => {
   // Within a group the re-ranked similarity stays far above that across the gap.
   assert.ok(sim(r, 0, 1) > sim(r, 7, 8) + 0.2);
   assert.ok(sim(g, 0, 1) - sim(g, 7, 8) < 0.2);
-});
-
-Deno.test("graph methods take rerank parameters; exact agglomerative refuses them", () => {
-  const s = syntheticClusters({ n: 400, dim: 24, clusters: 8, seed: 5, spread: 0.9 });
-  const ga = getClusterer("graph-agglomerative");
-  const params = { neighbours: 30, threshold: 0.6, rerank: 15 };
-  const p = resolveParams(ga, params);
-  assert.equal(p.rerank, 15);
-  assert.equal(p.rerankK2, 6);
-  assert.equal(neighboursNeeded(ga, { neighbours: 10, rerank: 25 }), 25);
-  const run = runClusterer(ga, { x: s.x }, params, { random: seededRandom(1) });
-  assert.equal(run.labels.length, 400);
-  assert.ok(externalMetrics(s.truth, run.labels).bcubedF1 > 0.5);
-  assert.throws(() => resolveParams(getClusterer("agglomerative"), { rerank: 10 }), /graph method/);
-  assert.throws(() => resolveParams(ga, { rerank: -1 }), /rerank/);
-  assert.deepEqual(splitRerank({ a: 1, rerankK2: 3 }), { rerank: { rerankK2: 3 }, rest: { a: 1 } });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { knnBruteForce } from "./knn.ts";
 import { knnApprox, knnRecall } from "./knn_approx.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { syntheticClusters } from "./_testing/synthetic.ts";
 
 Deno.test("knnApprox (usearch HNSW) finds nearly all exact neighbours, self excluded", () => {
   const { x } = syntheticClusters({ n: 1500, dim: 32, clusters: 60, spread: 0.8, noiseShare: 0.1, seed: 3 });

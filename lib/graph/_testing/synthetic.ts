@@ -3,8 +3,8 @@
  * members scattered around them, plus optional uniform noise points.
  * @module
  */
-import type { Matrix } from "../matrix.ts";
-import { type Random, seededRandom, shuffleInPlace } from "../util/random.ts";
+import type { Matrix } from "../../matrix.ts";
+import { type Random, seededRandom, shuffleInPlace } from "../../util/random.ts";
 
 /** Options of {@link syntheticClusters}. */
 export interface SyntheticOptions {

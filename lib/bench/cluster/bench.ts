@@ -11,14 +11,14 @@
  * two labelings. Prints figures; not a test.
  * @module
  */
-import { runCommand } from "../flags/command.ts";
-import type { CommandIo } from "../flags/io.ts";
-import { defineCommand } from "../flags/types.ts";
-import { labelIds, readEmbeddingSet } from "../store/embedding_set.ts";
-import { writeMatrixNpy } from "../store/npy.ts";
-import type { Matrix } from "../matrix.ts";
-import { ari, externalMetrics } from "../metrics/mod.ts";
-import { syntheticClusters } from "./synthetic.ts";
+import { runCommand } from "../../flags/command.ts";
+import type { CommandIo } from "../../flags/io.ts";
+import { defineCommand } from "../../flags/types.ts";
+import { labelIds, readEmbeddingSet } from "../../store/embedding_set.ts";
+import { writeMatrixNpy } from "../../store/npy.ts";
+import type { Matrix } from "../../matrix.ts";
+import { ari, externalMetrics } from "../../metrics/mod.ts";
+import { syntheticClusters } from "../../graph/_testing/synthetic.ts";
 
 const range = (a: number, b: number, s: number) =>
   Array.from({ length: Math.round((b - a) / s) + 1 }, (_, i) => Math.round((a + i * s) * 1000) / 1000);

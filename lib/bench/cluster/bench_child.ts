@@ -5,13 +5,13 @@
  * Labels of each run go to <dir>/labels-<method>-<i>.i32.
  * @module
  */
-import { readMatrixNpy } from "../store/npy.ts";
-import { externalMetrics } from "../metrics/mod.ts";
-import { seededRandom } from "../util/random.ts";
-import { rememberKnn } from "./graph_cache.ts";
-import { knnGraph } from "./knn.ts";
+import { readMatrixNpy } from "../../store/npy.ts";
+import { externalMetrics } from "../../metrics/mod.ts";
+import { seededRandom } from "../../util/random.ts";
+import { rememberKnn } from "../../graph/graph_cache.ts";
+import { knnGraph } from "../../graph/knn.ts";
 import { memoryMiB } from "./peak_memory.ts";
-import { getClusterer, prepare, runClusterer } from "./registry.ts";
+import { getClusterer, prepare, runClusterer } from "../../cluster/registry.ts";
 
 function readI32(path: string): Int32Array | undefined {
   try {
