@@ -45,6 +45,18 @@ export interface ModelSpec {
   outputs: ValueInfo[];
   /** Opset of the default domain (default 13). */
   opset?: number;
+  /** Constant float tensors (weights), by name. */
+  initializers?: FloatInitializer[];
+}
+
+/** A constant float tensor of the graph (GraphProto.initializer). */
+export interface FloatInitializer {
+  /** Tensor name, used as a node input. */
+  name: string;
+  /** Shape. */
+  dims: number[];
+  /** Values, row-major. */
+  data: Float32Array;
 }
 
 /** Growable byte buffer with protobuf primitives. */
@@ -154,6 +166,14 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
   w.message(7, (g) => { // graph
     spec.nodes.forEach((n, i) => g.message(1, (nw) => node(nw, n, i)));
     g.string(2, spec.name);
+    for (const t of spec.initializers ?? []) {
+      g.message(5, (tw) => { // GraphProto.initializer: TensorProto
+        for (const d of t.dims) tw.int(1, d); // dims
+        tw.int(2, ElemType.float); // data_type
+        tw.string(8, t.name); // name
+        tw.bytes(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)); // raw_data (little-endian)
+      });
+    }
     for (const v of spec.inputs) g.message(11, (vw) => valueInfo(vw, v));
     for (const v of spec.outputs) g.message(12, (vw) => valueInfo(vw, v));
   });
