@@ -20,123 +20,42 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { ToolkitError } from "../errors.ts";
-import type { FaceQuality } from "../faces/quality.ts";
-import { sha256Hex } from "../util/hash.ts";
-import { bytesOf, faceChecksum, photoChecksum } from "./checksum.ts";
-import { type CheckedPhoto, type FaceRow, photosOfKey, RecordReader, vectorOf } from "./record_rows.ts";
+import { keyText, storeKeyId } from "./key_id.ts";
+import type {
+  EmbeddingStore,
+  KeyVerification,
+  OpenOptions,
+  PhotoToStore,
+  StoredImage,
+  StoreKey,
+  WaitOptions,
+} from "./types.ts";
+import { bytesOf } from "./checksum.ts";
+import { encodeRecord, toImage } from "./record_codec.ts";
+import {
+  type CheckedPhoto,
+  type FaceRow,
+  photosOfKey,
+  RecordReader,
+  scanKey,
+  vectorOf,
+} from "./record_rows.ts";
 import { openStoreDb, repairHint, storeError, withWriteLock } from "./store_db.ts";
 
-/**
- * One face as stored. Fields other than those below (added by later stages, e.g. a quality
- * score) are stored and read back as they are.
- */
-export interface StoredFace {
-  /** Box [x, y, w, h] in photo pixels. */
-  box: [number, number, number, number];
-  /** Detector score. */
-  score: number;
-  /** Five landmarks, flat [x0, y0, ..., x4, y4]. */
-  landmarks: number[];
-  /** Whether a thumbnail is stored ({@link FaceStore.thumbnails}). */
-  thumb?: boolean;
-  /** What predicts a poor embedding (size, score, sharpness, pose), when the face stage recorded it. */
-  quality?: FaceQuality;
-  /** Further per-face fields (JSON values), kept as given. */
-  [field: string]: unknown;
-}
-
-/** What is stored for one photo (by content hash). */
-export interface StoredImage {
-  /** SHA-256 of the photo's bytes. */
-  hash: string;
-  /** Decoded size, when decoding worked. */
-  width?: number;
-  /** Decoded size, when decoding worked. */
-  height?: number;
-  /** Faces found (empty: no face), in face-index order. */
-  faces: StoredFace[];
-  /** Set when the photo could not be processed; the same bytes would fail again. */
-  error?: { stage: string; message: string };
-}
-
-/**
- * A face to store: what the face stage produces. Fields beyond these (JSON values) are stored
- * with the face and come back in its {@link StoredFace}.
- */
-export interface FaceToStore {
-  /** Box in photo pixels. */
-  box: { x: number; y: number; w: number; h: number };
-  /** Detector score. */
-  score: number;
-  /** Five landmarks. */
-  landmarks: ArrayLike<number>;
-  /** L2-normalised embedding of length `dim`. */
-  embedding: Float32Array;
-  /** Optional JPEG thumbnail. */
-  thumbnail?: Uint8Array;
-  /** Optional quality measures (../faces/quality.ts), stored with the face. */
-  quality?: FaceQuality;
-}
-
-/** What identifies a store: results differ when any of this changes. */
-export interface StoreKey {
-  /** Model ids, in pipeline order. */
-  models: string[];
-  /** Embedding length. */
-  dim: number;
-  /** Options that change results (thresholds, sizes). */
-  options: Record<string, unknown>;
-}
-
-/** The result of one photo, as {@link FaceStore.put} takes it. */
-export type PhotoToStore =
-  | { width: number; height: number; faces: FaceToStore[] }
-  | { error: { stage: string; message: string } };
-
-/** Options of {@link FaceStore.open}. */
-export interface OpenOptions {
-  /** Where to say that the store is locked by another process. @default console.error */
-  log?: (line: string) => void;
-  /**
-   * Check every record of this key on opening (checksums, face counts) besides SQLite's own
-   * quick check. @default true
-   */
-  verify?: boolean;
-}
-
-/** Short stable hash of a store key (its id in the database). */
-export async function storeKeyId(key: StoreKey): Promise<string> {
-  const text = JSON.stringify({ models: key.models, dim: key.dim, options: sortKeys(key.options) });
-  return (await sha256Hex(new TextEncoder().encode(text))).slice(0, 16);
-}
-
-function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-}
-
-const round = (v: number, f: number) => Math.round(v * f) / f;
+export type { FaceToStore, OpenOptions, PhotoToStore, StoredFace, StoredImage, StoreKey } from "./types.ts";
+export { storeKeyId } from "./key_id.ts";
 
 /** A claim older than this is taken to belong to a process that died. */
 const CLAIM_TTL_MS = 60_000;
 
-/** The stored fields of a face (everything but its vector and thumbnail), as JSON text. */
-function faceInfo(f: FaceToStore): string {
-  const { box, score, landmarks, embedding: _e, thumbnail, ...extra } = f as
-    & FaceToStore
-    & Record<string, unknown>;
-  const info: Record<string, unknown> = {
-    ...extra,
-    box: [box.x, box.y, box.w, box.h].map((v) => round(v, 100)),
-    score: round(score, 1e5),
-    landmarks: Array.from(landmarks, (v) => round(v, 100)),
-  };
-  if (thumbnail) info.thumb = true;
-  else delete info.thumb;
-  return JSON.stringify(info);
-}
-
-/** An open embedding store (one key of one database); safe to use from several processes at once. */
-export class FaceStore {
+/**
+ * An open embedding store (one key of one SQLite database); safe to use from several processes
+ * at once. Besides the {@link EmbeddingStore} contract it offers synchronous reads (`get`,
+ * `embeddings`, `size`, `rows`, `hashes`), since SQLite answers at once.
+ */
+export class FaceStore implements EmbeddingStore {
+  /** Always `sqlite`. */
+  readonly backend = "sqlite" as const;
   /** Root folder of the stores. */
   readonly root: string;
   /** The database file. */
@@ -145,6 +64,10 @@ export class FaceStore {
   readonly keyId: string;
   /** Embedding length. */
   readonly dim: number;
+  /** The database file, for messages. */
+  get location(): string {
+    return this.file;
+  }
   readonly #db: DatabaseSync;
   readonly #reader: RecordReader;
   readonly #log: (line: string) => void;
@@ -224,7 +147,7 @@ export class FaceStore {
           db.prepare("INSERT OR IGNORE INTO store_keys (id, key, dim, created) VALUES (?, ?, ?, ?)")
             .run(
               keyId,
-              JSON.stringify({ ...key, options: sortKeys(key.options) }),
+              keyText(key),
               key.dim,
               new Date().toISOString(),
             );
@@ -337,30 +260,13 @@ export class FaceStore {
   #write(hash: string, result: PhotoToStore): Promise<StoredImage> {
     // Everything is prepared before the transaction, which then only writes.
     const k = this.keyId;
-    let photo: [number | null, number | null, string | null];
-    const faces: [number, string, Uint8Array, Uint8Array | null, number][] = [];
-    if ("error" in result) {
-      photo = [null, null, JSON.stringify(result.error)];
-    } else {
-      photo = [result.width, result.height, null];
-      result.faces.forEach((f, i) => {
-        if (f.embedding.length !== this.dim) {
-          throw new ToolkitError(
-            `store: embedding has ${f.embedding.length} values, store holds ${this.dim}`,
-          );
-        }
-        const info = faceInfo(f);
-        const vec = bytesOf(f.embedding);
-        const thumb = f.thumbnail ?? null;
-        faces.push([i, info, vec, thumb, faceChecksum(k, hash, i, info, vec, thumb)]);
-      });
-    }
-    const sum = photoChecksum(k, hash, photo[0], photo[1], photo[2], faces.length);
+    const { photo: p, faces } = encodeRecord(k, hash, result, this.dim);
     const created = new Date().toISOString();
     return withWriteLock(this.#db, this.file, () => {
       this.#endClaim.run(k, hash); // stored now
       if (
-        this.#insertPhoto.run(k, hash, photo[0], photo[1], photo[2], faces.length, sum, created).changes === 0
+        this.#insertPhoto.run(k, hash, p.width, p.height, p.error, p.face_count, p.checksum, created)
+          .changes === 0
       ) {
         // Another process stored this photo first: keep its record.
         const existing = this.#reader.read(k, hash, this.dim)!;
@@ -373,19 +279,8 @@ export class FaceStore {
         }
         return this.#remember(toImage(existing));
       }
-      for (const f of faces) this.#insertFace.run(k, hash, ...f);
-      return this.#remember(toImage({
-        photo: {
-          hash,
-          width: photo[0],
-          height: photo[1],
-          error: photo[2],
-          face_count: faces.length,
-          checksum: sum,
-        },
-        faces: faces.map(([idx, info, vector, thumb, checksum]) => ({ idx, info, vector, thumb, checksum })),
-        problems: [],
-      }));
+      for (const f of faces) this.#insertFace.run(k, hash, f.idx, f.info, f.vector, f.thumb, f.checksum);
+      return this.#remember(toImage({ photo: p, faces }));
     }, this.#log).catch((e) => {
       throw storeError(this.file, this.root, `storing photo ${hash}`, e);
     });
@@ -475,13 +370,83 @@ export class FaceStore {
     return out;
   }
 
-  /** Closes the database connection (the store cannot be used afterwards). */
-  close(): void {
-    if (!this.#db.isOpen) return;
+  /**
+   * Closes the database connection (the store cannot be used afterwards). It is closed when this
+   * returns; the promise is for the {@link EmbeddingStore} contract.
+   */
+  close(): Promise<void> {
+    if (!this.#db.isOpen) return Promise.resolve();
     try {
       this.#db.prepare("DELETE FROM claims WHERE owner = ?").run(this.#owner);
     } catch { /* locked or damaged: the claims go stale by themselves */ }
     this.#db.close();
+    return Promise.resolve();
+  }
+
+  /** Whether photo `hash` is stored (by any process); its record is checked. */
+  has(hash: string): Promise<boolean> {
+    try {
+      return Promise.resolve(this.get(hash) !== undefined);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** The record of photo `hash` ({@link get}), for the {@link EmbeddingStore} contract. */
+  record(hash: string): Promise<StoredImage | undefined> {
+    try {
+      return Promise.resolve(this.get(hash));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Photos and faces stored under this key. */
+  counts(): Promise<{ photos: number; faces: number }> {
+    try {
+      return Promise.resolve({ photos: this.size, faces: this.rows });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Every stored record of this key, checked, in hash order. */
+  async *records(): AsyncIterable<StoredImage> {
+    await this.flush();
+    for (const p of photosOfKey(this.#db, this.keyId, this.dim)) {
+      if (p.problems.length > 0 || !p.photo) {
+        throw new ToolkitError(
+          `store ${this.file} is damaged: photo ${p.hash}: ${p.problems.join(", ")}; ${
+            repairHint(this.root)
+          }`,
+        );
+      }
+      yield toImage(p as CheckedPhoto);
+    }
+  }
+
+  /**
+   * Checks every record of this key (checksums, face counts, orphaned face rows); `repair`
+   * deletes the damaged ones (the next run recomputes them). `deno task store verify` checks the
+   * whole file besides.
+   */
+  async verify(opts: { repair?: boolean } = {}): Promise<KeyVerification> {
+    await this.flush();
+    const counts = { photos: this.size, faces: this.rows };
+    const damaged = [...scanKey(this.#db, this.keyId, this.dim)];
+    let removed = 0;
+    if (opts.repair && damaged.length > 0) {
+      await withWriteLock(this.#db, this.file, () => {
+        const dp = this.#db.prepare("DELETE FROM photos WHERE key_id = ? AND hash = ?");
+        const df = this.#db.prepare("DELETE FROM faces WHERE key_id = ? AND hash = ?");
+        for (const d of damaged) {
+          dp.run(this.keyId, d.hash), df.run(this.keyId, d.hash);
+          this.#records.delete(d.hash);
+          removed++;
+        }
+      }, this.#log);
+    }
+    return { ...counts, damaged, removed };
   }
 
   /**
@@ -503,8 +468,8 @@ export class FaceStore {
     }
   }
 
-  /** Ends this process's claim on `hash` without storing it (the photo failed). */
-  release(hash: string): void {
+  /** Ends this process's claim on `hash` without storing it (the photo failed); done when this returns. */
+  release(hash: string): Promise<void> {
     try {
       this.#db.prepare("DELETE FROM claims WHERE key_id = ? AND hash = ? AND owner = ?").run(
         this.keyId,
@@ -512,6 +477,7 @@ export class FaceStore {
         this.#owner,
       );
     } catch { /* the claim goes stale by itself */ }
+    return Promise.resolve();
   }
 
   /**
@@ -519,10 +485,7 @@ export class FaceStore {
    * undefined as soon as no live claim (younger than `ttlMs`, default a minute) is left, or
    * after `maxWaitMs` (default 30 s): the caller then computes it itself. `signal` stops the wait.
    */
-  async waitFor(
-    hash: string,
-    opts: { maxWaitMs?: number; ttlMs?: number; signal?: AbortSignal } = {},
-  ): Promise<StoredImage | undefined> {
+  async waitFor(hash: string, opts: WaitOptions = {}): Promise<StoredImage | undefined> {
     const { maxWaitMs = 30_000, ttlMs = CLAIM_TTL_MS, signal } = opts;
     const start = Date.now();
     for (;;) {
@@ -541,15 +504,4 @@ export class FaceStore {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-}
-
-function toImage(c: CheckedPhoto): StoredImage {
-  const p = c.photo;
-  if (p.error !== null) return { hash: p.hash, faces: [], error: JSON.parse(p.error) };
-  return {
-    hash: p.hash,
-    width: p.width ?? undefined,
-    height: p.height ?? undefined,
-    faces: c.faces.map((f) => JSON.parse(f.info) as StoredFace),
-  };
 }
