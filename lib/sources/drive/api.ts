@@ -189,6 +189,63 @@ export class DriveApi {
     return toDriveFile(data);
   }
 
+  /**
+   * Creates a folder named `name` in `parentId` (needs a scope that may write: `drive.file` or
+   * `drive`). Not retried: a lost answer could leave two.
+   */
+  async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<DriveFile> {
+    const data = await this.#callOnce(
+      `creating folder ${name}`,
+      (o) =>
+        this.#drive.files.create({
+          requestBody: { name, mimeType: FOLDER_MIME, parents: [parentId] },
+          fields: FILE_FIELDS,
+          supportsAllDrives: true,
+        }, o),
+      signal,
+    );
+    return toDriveFile(data);
+  }
+
+  /**
+   * Creates a shortcut named `name` in `parentId` pointing at `targetId` (mimeType
+   * {@link SHORTCUT_MIME}, `shortcutDetails.targetId`; needs `drive.file` or `drive`). Not retried.
+   */
+  async createShortcut(
+    parentId: string,
+    name: string,
+    targetId: string,
+    signal?: AbortSignal,
+  ): Promise<DriveFile> {
+    const data = await this.#callOnce(
+      `creating a shortcut to ${targetId}`,
+      (o) =>
+        this.#drive.files.create({
+          requestBody: { name, mimeType: SHORTCUT_MIME, parents: [parentId], shortcutDetails: { targetId } },
+          fields: FILE_FIELDS,
+          supportsAllDrives: true,
+        }, o),
+      signal,
+    );
+    return toDriveFile(data);
+  }
+
+  /** One JSON call without retries (writes), bounded by the idle timeout. */
+  async #callOnce<T>(
+    what: string,
+    fn: (opts: Record<string, unknown>) => Promise<{ data: T }>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const attempt = new Attempt(this.#idleMs, signal);
+    try {
+      return (await fn(attempt.requestOptions())).data;
+    } catch (e) {
+      throw attempt.convert(e, what);
+    } finally {
+      attempt.end();
+    }
+  }
+
   /** Every shared drive the credentials can see. */
   async listDrives(signal?: AbortSignal): Promise<SharedDrive[]> {
     const out: SharedDrive[] = [];

@@ -13,8 +13,14 @@ import { ToolkitError } from "../../errors.ts";
 import type { DriveAuth } from "./api.ts";
 import { redact, safeErrorMessage } from "./redact.ts";
 
-/** The only scope ever requested. */
+/** The scope every command asks for: read-only. */
 export const DRIVE_READONLY_SCOPE = "https://www.googleapis.com/auth/drive.readonly";
+
+/**
+ * The scope that may create files, asked for (beside {@link DRIVE_READONLY_SCOPE}) only by
+ * `deno task export --drive-shortcuts`: folders and shortcuts the toolkit creates itself.
+ */
+export const DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file";
 
 /** Which credentials to use. */
 export type AuthChoice =
@@ -37,6 +43,8 @@ export interface AuthOptions {
   log?: (line: string) => void;
   /** How long to wait for the browser consent (default 5 minutes). */
   consentTimeoutMs?: number;
+  /** Scopes to ask for (default only {@link DRIVE_READONLY_SCOPE}). */
+  scopes?: string[];
   /** Environment lookup (default `Deno.env.get`), for the token cache location. */
   env?: (name: string) => string | undefined;
 }
@@ -129,6 +137,7 @@ async function readJsonFile(path: string): Promise<Record<string, unknown>> {
 /** Builds an auth client for the chosen credentials, checking early that they yield a token. */
 export async function createDriveAuth(choice: AuthChoice, options: AuthOptions = {}): Promise<DriveAuth> {
   const transporterOptions = { fetchImplementation: options.fetchImplementation ?? fetch };
+  const scopes = options.scopes ?? [DRIVE_READONLY_SCOPE];
   switch (choice.method) {
     case "token": {
       const c = new OAuth2Client({ transporterOptions });
@@ -154,7 +163,7 @@ export async function createDriveAuth(choice: AuthChoice, options: AuthOptions =
           email: str("client_email"),
           key: str("private_key"),
           keyId: str("private_key_id"),
-          scopes: [DRIVE_READONLY_SCOPE],
+          scopes,
           transporterOptions,
         });
       } else if (json.type === "authorized_user") {
@@ -178,14 +187,16 @@ export async function createDriveAuth(choice: AuthChoice, options: AuthOptions =
     case "adc": {
       const envFile = (options.env ?? ((n: string) => Deno.env.get(n)))("GOOGLE_APPLICATION_CREDENTIALS");
       const secrets = envFile ? secretsOf(await readJsonFile(envFile)) : []; // a broken file fails here, quietly
-      const auth = new GoogleAuth({ scopes: [DRIVE_READONLY_SCOPE], clientOptions: { transporterOptions } });
+      const auth = new GoogleAuth({ scopes, clientOptions: { transporterOptions } });
       await checkToken(
         async () => await (await auth.getClient()).getAccessToken(),
         "application default credentials",
         secrets,
         () =>
           "give --credentials <key.json> or --oauth-client <client_secret.json>, or run " +
-          `\`gcloud auth application-default login --scopes=${DRIVE_READONLY_SCOPE},https://www.googleapis.com/auth/cloud-platform\``,
+          `\`gcloud auth application-default login --scopes=${
+            scopes.join(",")
+          },https://www.googleapis.com/auth/cloud-platform\``,
       );
       return auth;
     }
@@ -238,7 +249,10 @@ async function installedAppClient(
   const log = options.log ?? ((l: string) => console.error(l));
   const cached = await loadTokenCache(cachePath);
   let tokens: TokenCache;
-  if (cached && cached.clientId === clientId && cached.refresh_token) {
+  const scopes = options.scopes ?? [DRIVE_READONLY_SCOPE];
+  // A cached token serves only when it was granted every scope asked for now.
+  const granted = new Set((cached?.scope ?? DRIVE_READONLY_SCOPE).split(/\s+/));
+  if (cached && cached.clientId === clientId && cached.refresh_token && scopes.every((s) => granted.has(s))) {
     tokens = cached;
   } else {
     tokens = { clientId, ...(await consent(client, options, log, [clientSecret])) };
@@ -290,13 +304,18 @@ async function consent(
     const url = client.generateAuthUrl({
       access_type: "offline",
       prompt: "consent",
-      scope: [DRIVE_READONLY_SCOPE],
+      scope: options.scopes ?? [DRIVE_READONLY_SCOPE],
       state,
       redirect_uri: redirectUri,
       code_challenge_method: "S256" as never,
       code_challenge: codeChallenge,
     });
-    log(`To allow read-only access to Google Drive, open this page in a browser:\n  ${url}`);
+    const writes = (options.scopes ?? []).some((s) => s !== DRIVE_READONLY_SCOPE);
+    log(
+      `To allow ${
+        writes ? "read access and the creation of folders and shortcuts" : "read-only access"
+      } in Google Drive, open this page in a browser:\n  ${url}`,
+    );
     await (options.openBrowser ?? openInBrowser)(url);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -310,7 +329,7 @@ async function consent(
       const { tokens } = await client.getToken({ code, codeVerifier, redirect_uri: redirectUri });
       if (!tokens.refresh_token) throw new ToolkitError("the consent gave no refresh token");
       return {
-        scope: tokens.scope ?? DRIVE_READONLY_SCOPE,
+        scope: tokens.scope ?? (options.scopes ?? [DRIVE_READONLY_SCOPE]).join(" "),
         refresh_token: tokens.refresh_token,
         access_token: tokens.access_token,
         expiry_date: tokens.expiry_date,

@@ -1,7 +1,7 @@
 /**
  * An in-process Google Drive v3 emulator for tests: the part of the API the Drive source uses
  * (files.list with `q`/pageSize/pageToken/fields, files.get for metadata and `alt=media`,
- * drives.list, and an OAuth token endpoint), served by `Deno.serve` on 127.0.0.1, over an
+ * drives.list, files.create of folders and shortcuts, and an OAuth token endpoint), served by `Deno.serve` on 127.0.0.1, over an
  * in-memory tree, with faults injected on demand (429, 403 rate limits, 5xx, connections cut
  * mid-body, stalls, slow answers, corrupted bodies).
  *
@@ -64,7 +64,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 ];
 
 /** The API calls the emulator distinguishes. */
-export type Route = "list" | "get" | "media" | "drives";
+export type Route = "list" | "get" | "media" | "drives" | "create";
 
 /** A fault to inject on the next `times` requests that match. */
 export interface FaultRule {
@@ -98,6 +98,11 @@ export interface EmulatorOptions {
   maxPageSize?: number;
   /** Access tokens accepted besides those the token endpoint issues (default `["test-token"]`). */
   accessTokens?: string[];
+  /**
+   * Tokens that may read but not write: files.create with one answers 403
+   * `insufficientPermissions`, as Drive does for a read-only scope.
+   */
+  readOnlyTokens?: string[];
   /** Delay of a `slow` fault (default 30 ms). */
   slowMs?: number;
   /** How long a `stall` fault holds its answer back at most (default 10 s; closing releases it). */
@@ -213,7 +218,8 @@ class Emulator implements DriveEmulator {
   #clock = Date.UTC(2024, 0, 1);
   #closing: AbortController = new AbortController();
   #server: Deno.HttpServer<Deno.NetAddr>;
-  #opts: Required<Omit<EmulatorOptions, "accessTokens" | "seed">>;
+  #opts: Required<Omit<EmulatorOptions, "accessTokens" | "seed" | "readOnlyTokens">>;
+  #readOnly: Set<string>;
 
   constructor(options: EmulatorOptions) {
     this.#opts = {
@@ -222,6 +228,8 @@ class Emulator implements DriveEmulator {
       stallMs: options.stallMs ?? 10_000,
     };
     this.#tokens = new Set(options.accessTokens ?? ["test-token"]);
+    this.#readOnly = new Set(options.readOnlyTokens ?? []);
+    for (const t of this.#readOnly) this.#tokens.add(t);
     this.#idRandom = seededRandom(options.seed ?? 7);
     this.#server = Deno.serve(
       {
@@ -405,14 +413,16 @@ class Emulator implements DriveEmulator {
     let route: Route;
     let fileId: string | undefined;
     const m = path.match(/^\/drive\/v3\/files\/([^/]+)$/);
-    if (path === "/drive/v3/files") route = "list";
+    if (path === "/drive/v3/files") route = req.method === "POST" ? "create" : "list";
     else if (path === "/drive/v3/drives") route = "drives";
     else if (m) {
       fileId = decodeURIComponent(m[1]);
       route = url.searchParams.get("alt") === "media" ? "media" : "get";
     } else return apiError(404, "notFound", `Not found: ${path}`);
     if (route === "list") fileId = url.searchParams.get("q")?.match(/^'([^'\\]+)' in parents/)?.[1];
-    if (req.method !== "GET") return apiError(405, "methodNotAllowed", "Only GET is emulated");
+    if (req.method !== "GET" && route !== "create") {
+      return apiError(405, "methodNotAllowed", "Only GET and files.create are emulated");
+    }
     this.stats.requests[route]++;
 
     const auth = req.headers.get("authorization") ?? "";
@@ -443,7 +453,12 @@ class Emulator implements DriveEmulator {
 
     let res: Response;
     const q = url.searchParams;
-    if (route === "list") res = this.#list(q);
+    if (route === "create") {
+      if (this.#readOnly.has(token)) {
+        return apiError(403, "insufficientPermissions", "Request had insufficient authentication scopes.");
+      }
+      res = this.#create(await req.text(), q);
+    } else if (route === "list") res = this.#list(q);
     else if (route === "drives") res = this.#drivesList(q);
     else res = this.#get(fileId!, q, route === "media");
 
@@ -458,6 +473,38 @@ class Emulator implements DriveEmulator {
       this.stats.mediaBytes += Number(res.headers.get("content-length") ?? 0);
     }
     return res;
+  }
+
+  /** files.create of a folder or a shortcut (metadata only; no upload). */
+  #create(body: string, q: URLSearchParams): Response {
+    let meta: {
+      name?: string;
+      mimeType?: string;
+      parents?: string[];
+      shortcutDetails?: { targetId?: string };
+    };
+    try {
+      meta = JSON.parse(body);
+    } catch {
+      return apiError(400, "parseError", "Parse Error");
+    }
+    const parentId = meta.parents?.[0] ?? "root";
+    const parent = this.#items.get(parentId === "root" ? this.rootId : parentId);
+    if (!parent || parent.trashed || !this.#visible(parent, q, false)) {
+      return apiError(404, "notFound", `File not found: ${parentId}.`);
+    }
+    if (parent.mimeType !== FOLDER_MIME) return apiError(400, "invalid", "The parent is not a folder.");
+    if (typeof meta.name !== "string" || meta.name === "") return apiError(400, "required", "name required");
+    let item: EmuItem;
+    if (meta.mimeType === FOLDER_MIME) item = this.#items.get(this.addFolder(parent.id, meta.name))!;
+    else if (meta.mimeType === SHORTCUT_MIME) {
+      const target = meta.shortcutDetails?.targetId;
+      if (!target || !this.#items.has(target)) {
+        return apiError(404, "notFound", `File not found: ${target ?? "(no targetId)"}.`);
+      }
+      item = this.#items.get(this.addShortcut(parent.id, meta.name, target))!;
+    } else return apiError(400, "invalid", "Only folders and shortcuts can be created here.");
+    return Response.json(this.#resource(item));
   }
 
   /** Holds the answer back until `stallMs` passes or the emulator closes (the client gives up first). */
@@ -643,7 +690,7 @@ class Emulator implements DriveEmulator {
 function emptyStats(): EmulatorStats {
   const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   return {
-    requests: { list: 0, get: 0, media: 0, drives: 0, token: 0 },
+    requests: { list: 0, get: 0, media: 0, drives: 0, create: 0, token: 0 },
     faults,
     mediaBytes: 0,
     mediaServed: 0,

@@ -314,3 +314,29 @@ async function sizeOnDisk(path: string): Promise<number | undefined> {
     return undefined;
   }
 }
+
+/**
+ * The Drive file id of each photo of a mirror, by its relative path, read from the manifest
+ * without opening the mirror for writing; undefined when `dir` is not a Drive mirror.
+ */
+export async function readMirrorIds(dir: string): Promise<Map<string, string> | undefined> {
+  const file = join(dir, MIRROR_META_DIR, "manifest.json");
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw new ToolkitError(`${file}: cannot read the mirror manifest (${(e as Error).message})`);
+  }
+  let m: ManifestFile;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    throw new ToolkitError(`${file}: not a mirror manifest (not JSON)`);
+  }
+  const out = new Map<string, string>();
+  for (const [id, e] of Object.entries(m.files ?? {})) {
+    if (e && typeof e.path === "string" && isSafeRelativePath(e.path)) out.set(e.path, id);
+  }
+  return out;
+}
