@@ -7,6 +7,10 @@
  * reads them from its local mirror, given with `photos`. Names come from outside and are made
  * safe for the file system (lib/review/safe_name.ts); photo paths that would lead outside the
  * photo folder are refused.
+ *
+ * For a Drive input, `driveShortcuts` also makes, in a Drive folder, a subfolder per person with
+ * a Drive shortcut per photo (lib/sources/drive/shortcuts.ts; the photos' Drive ids come from the
+ * mirror's manifest). A rerun makes only the shortcuts that are missing.
  * @module
  */
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
@@ -16,6 +20,8 @@ import { ASSIGNMENTS_HEADER } from "../run/csv.ts";
 import { csvRecord, parseCsv } from "../util/csv.ts";
 import { compareText } from "../run/types.ts";
 import { safeName, UniqueNames } from "./safe_name.ts";
+import { readMirrorIds } from "../sources/drive/mirror.ts";
+import { makeShortcuts, type ShortcutClient, type ShortcutPerson } from "../sources/drive/shortcuts.ts";
 
 /** How a photo is put in a person's folder. */
 export const EXPORT_MODES = ["link", "copy"] as const;
@@ -54,6 +60,12 @@ export interface ExportOptions {
   photos?: string;
   /** Progress and problems. */
   log?: (line: string) => void;
+  /**
+   * Also Drive shortcuts (a Drive input only): `to` is the Drive folder (id, URL or
+   * `My Drive/path`), `client` the Drive client with a scope that may create files, or a function
+   * that makes it (called only once the run is known to be a Drive input).
+   */
+  driveShortcuts?: { to: string; client: ShortcutClient | (() => Promise<ShortcutClient>) };
 }
 
 /** One exported person. */
@@ -86,6 +98,8 @@ export interface ExportResult {
   photos: string;
   /** One line on Drive shortcuts (made or not, and why). */
   drive: string;
+  /** What the Drive shortcuts came to, when asked for. */
+  shortcuts?: import("../sources/drive/shortcuts.ts").ShortcutResult;
 }
 
 /** One face row of assignments.csv. */
@@ -186,6 +200,24 @@ export async function exportPeople(opts: ExportOptions): Promise<ExportResult> {
     );
   }
   if (!(await isEmptyOrMissing(to))) throw new ToolkitError(`${to}: not empty; choose a new export folder`);
+  // Drive shortcuts need a Drive input and its mirror's ids: checked before anything is written.
+  let driveIds: Map<string, string> | undefined;
+  if (opts.driveShortcuts) {
+    if (drive === undefined) {
+      throw new ToolkitError(
+        `${
+          join(opts.run, "run.json")
+        }: the run's input is not a Google Drive folder; --drive-shortcuts needs one`,
+      );
+    }
+    driveIds = await readMirrorIds(root);
+    if (!driveIds) {
+      throw new ToolkitError(
+        `${root}: not a Google Drive mirror (no manifest); give --photos with the run's mirror ` +
+          `(~/.cache/facegroup/drive/<folder id>) so that each photo's Drive id is known`,
+      );
+    }
+  }
 
   // People: named clusters grouped by name, unnamed clusters each on their own.
   const groups = new Map<string, { name?: string; clusters: Set<number>; rows: Row[] }>();
@@ -205,6 +237,7 @@ export async function exportPeople(opts: ExportOptions): Promise<ExportResult> {
   const people: ExportedPerson[] = [];
   const problems: string[] = [];
   const csv: string[] = [csvRecord(PEOPLE_HEADER)];
+  const shortcutPeople: ShortcutPerson[] = [];
   let files = 0;
   for (const g of kept) {
     const fallback = `person-${g.first}`;
@@ -238,6 +271,15 @@ export async function exportPeople(opts: ExportOptions): Promise<ExportResult> {
       }
       csv.push(csvRecord([g.name ?? "", folder, r.cluster, r.path, r.face, ...r.box, file]));
     }
+    if (driveIds) {
+      const photos: ShortcutPerson["photos"] = [];
+      for (const path of new Set(g.rows.map((r) => r.path))) {
+        const id = driveIds.get(path);
+        if (id) photos.push({ name: basename(path), targetId: id });
+        else problems.push(`${path}: not in the Drive mirror's manifest; no shortcut`);
+      }
+      shortcutPeople.push({ folder, photos });
+    }
     people.push({
       ...(g.name !== undefined ? { name: g.name } : {}),
       folder,
@@ -249,12 +291,23 @@ export async function exportPeople(opts: ExportOptions): Promise<ExportResult> {
   const csvFile = join(to, PEOPLE_CSV);
   await writeFileAtomic(csvFile, csv.join(""));
   for (const p of problems) log(`export: ${p}`);
-  const driveLine = drive === undefined ? "not a Google Drive input: no shortcuts" : (
-    `Google Drive input (${drive}): photos ${
-      mode === "copy" ? "copied" : "linked"
-    } from the mirror ${root}; ` +
-    `no Drive shortcuts made (the toolkit's Drive access is read-only)`
-  );
+  let shortcuts: ExportResult["shortcuts"];
+  if (opts.driveShortcuts) {
+    const c = opts.driveShortcuts.client;
+    const client = typeof c === "function" ? await c() : c;
+    shortcuts = await makeShortcuts(client, opts.driveShortcuts.to, shortcutPeople, log);
+  }
+  const driveLine = drive === undefined
+    ? "not a Google Drive input: no shortcuts"
+    : shortcuts
+    ? `Drive shortcuts in ${shortcuts.folder.display}: ${shortcuts.shortcutsCreated} made, ` +
+      `${shortcuts.alreadyThere} already there, ${shortcuts.foldersCreated} folders created`
+    : (
+      `Google Drive input (${drive}): photos ${
+        mode === "copy" ? "copied" : "linked"
+      } from the mirror ${root}; ` +
+      `no Drive shortcuts made (give --drive-shortcuts <folder> for a folder of shortcuts per person)`
+    );
   return {
     people,
     skipped: ordered.length - kept.length,
@@ -263,5 +316,6 @@ export async function exportPeople(opts: ExportOptions): Promise<ExportResult> {
     csv: csvFile,
     photos: root,
     drive: driveLine,
+    ...(shortcuts ? { shortcuts } : {}),
   };
 }

@@ -6,6 +6,10 @@ import { parseCsv } from "../util/csv.ts";
 import type { ReportFace } from "../run/types.ts";
 import { exportPeople, PEOPLE_HEADER } from "./export.ts";
 import { MAX_NAME_BYTES, safeName, UniqueNames } from "./safe_name.ts";
+import { DriveApi, SHORTCUT_MIME } from "../sources/drive/api.ts";
+import { startDriveEmulator } from "../sources/drive/emulator.ts";
+import { createDriveSource } from "../sources/drive/source.ts";
+import { emulatorAuth } from "../sources/drive/testing.ts";
 
 Deno.test("safeName: one safe component, never hidden, reserved or too long", () => {
   assert.equal(safeName("Ada Lovelace"), "Ada Lovelace");
@@ -157,4 +161,94 @@ Deno.test("deno task export: a Drive run needs --photos; a bad run folder is a c
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("exportPeople --drive-shortcuts: a Drive run's people as folders of shortcuts, once; other runs refused", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "export-drive-" });
+  await using emu = await startDriveEmulator();
+  try {
+    const input = emu.addFolder("root", "people");
+    const ids = new Map<string, string>();
+    for (const name of ["a.jpg", "b.jpg", "c.jpg"]) {
+      ids.set(name, emu.addFile(input, name, new TextEncoder().encode(name)));
+    }
+    const mirror = join(dir, "mirror");
+    const auth = emulatorAuth();
+    await (await createDriveSource({ folder: input, mirrorDir: mirror, auth, rootUrl: emu.rootUrl })).sync();
+    const { run } = await fixture(dir, [
+      face("a.jpg", 0, 0, "Ada"),
+      face("b.jpg", 0, 0, "Ada"),
+      face("b.jpg", 1, 1),
+      face("c.jpg", 0, 1),
+    ]);
+    await Deno.writeTextFile(join(run, "run.json"), JSON.stringify({ source: `drive ${input}` }));
+    const api = new DriveApi({ auth, rootUrl: emu.rootUrl });
+    const shortcuts = { to: "My Drive/facegroup people", client: api };
+    const r = await exportPeople({
+      run,
+      to: join(dir, "out"),
+      photos: mirror,
+      driveShortcuts: shortcuts,
+      log: () => {},
+    });
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(
+      [r.shortcuts!.foldersCreated, r.shortcuts!.shortcutsCreated, r.shortcuts!.alreadyThere],
+      [3, 4, 0],
+    );
+    assert.match(
+      r.drive,
+      /Drive shortcuts in My Drive\/facegroup people: 4 made, 0 already there, 3 folders created/,
+    );
+    const listing: string[] = [];
+    for await (const p of api.listChildren(r.shortcuts!.folder.id)) {
+      for await (const s of api.listChildren(p.id)) {
+        assert.equal(s.mimeType, SHORTCUT_MIME);
+        listing.push(`${p.name}/${s.name} -> ${s.shortcut!.targetId}`);
+      }
+    }
+    assert.deepEqual(listing.sort(), [
+      `Ada/a.jpg -> ${ids.get("a.jpg")}`,
+      `Ada/b.jpg -> ${ids.get("b.jpg")}`,
+      `person-1/b.jpg -> ${ids.get("b.jpg")}`,
+      `person-1/c.jpg -> ${ids.get("c.jpg")}`,
+    ]);
+    // A rerun (into a new local folder) makes no shortcut twice.
+    const again = await exportPeople({
+      run,
+      to: join(dir, "out2"),
+      photos: mirror,
+      driveShortcuts: shortcuts,
+    });
+    assert.deepEqual([
+      again.shortcuts!.foldersCreated,
+      again.shortcuts!.shortcutsCreated,
+      again.shortcuts!.alreadyThere,
+    ], [0, 0, 4]);
+
+    // Not a Drive input, or photos that are no mirror: refused before anything is written.
+    await Deno.writeTextFile(join(run, "run.json"), JSON.stringify({ source: `folder ${mirror}` }));
+    await assert.rejects(
+      () => exportPeople({ run, to: join(dir, "out3"), driveShortcuts: shortcuts }),
+      /run\.json: the run's input is not a Google Drive folder; --drive-shortcuts needs one/,
+    );
+    await Deno.writeTextFile(join(run, "run.json"), JSON.stringify({ source: `drive ${input}` }));
+    await assert.rejects(
+      () =>
+        exportPeople({ run, to: join(dir, "out3"), photos: join(dir, "photos"), driveShortcuts: shortcuts }),
+      /photos: not a Google Drive mirror \(no manifest\)/,
+    );
+    assert.throws(() => Deno.statSync(join(dir, "out3")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task export --help names --drive-shortcuts and the drive.file scope, and does nothing", async () => {
+  const out: string[] = [];
+  const io = { stdout: (t: string) => void out.push(t), stderr: () => {}, cwd: ".", isTty: false };
+  assert.equal(await exportCommand(["--help"], io), 0);
+  const text = out.join("");
+  assert.match(text, /--drive-shortcuts <folder>/);
+  assert.match(text, /drive\.file scope/);
 });
