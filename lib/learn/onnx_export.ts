@@ -5,10 +5,10 @@
  * @module
  */
 import { ElemType, encodeModel, type FloatInitializer, type NodeSpec } from "../graph/onnx_proto.ts";
+import { ADAPTER_IO } from "../models/families/embedding_adapter.ts";
 import { type AdapterWeights, checkWeights } from "./head.ts";
 
-/** The input and output names of an exported adapter. */
-export const ADAPTER_IO = { input: "embedding", output: "adapted" } as const;
+export { ADAPTER_IO };
 
 /** Encodes `w` as ONNX ModelProto bytes (opset 13). */
 export function adapterOnnx(w: AdapterWeights): Uint8Array {

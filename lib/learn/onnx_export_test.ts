@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createSession } from "../models/session.ts";
 import { seededRandom } from "../util/random.ts";
-import { runAdapter } from "./adapter_session.ts";
+import { runAdapterSession as runAdapter } from "../models/families/embedding_adapter.ts";
 import { type AdapterWeights, applyAdapter } from "./head.ts";
 import { adapterOnnx } from "./onnx_export.ts";
 

@@ -6,6 +6,7 @@
 import { ToolkitError } from "../errors.ts";
 import { detectorLandmarks, FAMILIES, isFamilyName, type ModelSpec as Spec } from "./families/registry.ts";
 import type { RawEntry } from "./families/types.ts";
+import { type AdapterSpec, embeddingAdapter } from "./families/embedding_adapter.ts";
 
 /** Where a model's weights come from. */
 export type ModelSource =
@@ -70,6 +71,8 @@ export interface Catalogue {
   models: ModelSpec[];
   /** Named pipelines; `default` is used when none is given. */
   pipelines: Record<string, PipelineSpec>;
+  /** Trained embedding adapters (`deno task learn`; family `embedding-adapter`). */
+  adapters?: AdapterSpec[];
 }
 
 /** The catalogue file shipped with the toolkit. */
@@ -134,7 +137,40 @@ export function parseCatalogue(raw: unknown, name: string): Catalogue {
       );
     }
   }
-  return { models, pipelines };
+  const cat2 = raw as { adapters?: unknown };
+  if (cat2.adapters === undefined) return { models, pipelines };
+  if (!Array.isArray(cat2.adapters)) throw new ToolkitError(`${name}: "adapters" must be a list`);
+  const adapters: AdapterSpec[] = [];
+  for (const a of cat2.adapters as RawEntry[]) {
+    const where = `${name}: adapter ${JSON.stringify((a as RawEntry)?.id)}`;
+    if (typeof a !== "object" || a === null) {
+      throw new ToolkitError(`${name}: an adapter entry is not an object`);
+    }
+    const spec = embeddingAdapter.parse(a, where);
+    if (adapters.some((x) => x.id === spec.id) || byId.has(spec.id)) {
+      throw new ToolkitError(`${where} is listed twice`);
+    }
+    const base = byId.get(spec.base);
+    if (!base || base.task !== "embedder") {
+      throw new ToolkitError(`${where}: base ${spec.base} is not an embedder of the catalogue`);
+    }
+    adapters.push(spec);
+  }
+  return { models, pipelines, adapters };
+}
+
+/** Finds an adapter by id, with a clear error listing the known ones. */
+export function findAdapter(cat: Catalogue, id: string): AdapterSpec {
+  const a = cat.adapters?.find((x) => x.id === id);
+  if (!a) {
+    const known = (cat.adapters ?? []).map((x) => x.id);
+    throw new ToolkitError(
+      `unknown adapter ${id} (known: ${
+        known.length ? known.join(", ") : "none; train one with \`deno task learn\`"
+      })`,
+    );
+  }
+  return a;
 }
 
 /** Checks one catalogue entry (`seen`: the entries before it) and parses it through its family. */
