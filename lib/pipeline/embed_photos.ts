@@ -10,7 +10,8 @@ import { DETECTOR_DEFAULTS, type DetectorOptions } from "../faces/detector.ts";
 import { type AlignedMode, sampleAligned } from "../faces/aligned_input.ts";
 import { withDefaults } from "../util/defaults.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
-import { FaceStore, type FaceToStore, type StoredImage } from "../store/face_store.ts";
+import { FaceStore } from "../store/face_store.ts";
+import type { EmbeddingStore, FaceToStore, StoredImage, StoreOpener } from "../store/types.ts";
 import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
 import { ensureModels } from "../models/fetch.ts";
 import { AnalyzePool } from "./analyze_pool.ts";
@@ -19,7 +20,7 @@ import { Progress } from "../util/progress.ts";
 
 /** Options of {@link embedPhotos}. */
 export interface EmbedOptions extends AnalyzerOptions {
-  /** Root folder of embedding stores. */
+  /** Root folder of embedding stores (the SQLite store; unused when `openStore` is given). */
   storeDir: string;
   /** Pixel limit for decoding. @default 100 megapixels */
   maxPixels?: number;
@@ -61,12 +62,21 @@ export interface PhotoResult {
   failure?: FileFailure;
 }
 
-/** What {@link embedPhotos} returns. */
-export interface EmbedResult {
+/** {@link EmbedOptions} with the store to use instead of the SQLite store under `storeDir`. */
+export interface EmbedIntoOptions extends EmbedOptions {
+  /**
+   * Opens the store (e.g. the shared PostgreSQL store of ../store/postgres/, through
+   * `storeOpener(url)` of ../store/open.ts).
+   */
+  openStore: StoreOpener;
+}
+
+/** What {@link embedPhotos} returns (`S`: the store's type, the SQLite one unless `openStore` was given). */
+export interface EmbedResult<S extends EmbeddingStore = FaceStore> {
   /** One entry per listed photo, and one (stage `list`) per entry the listing could not offer, in listing order. */
   photos: PhotoResult[];
   /** The store holding the faces. */
-  store: FaceStore;
+  store: S;
   /** Model ids used. */
   models: string[];
   /** Execution provider the models ran on (`cpu`, `cuda`, `tensorrt`). */
@@ -82,11 +92,20 @@ export interface EmbedResult {
   options: Record<string, unknown>;
 }
 
+/** Lists `source` and makes sure every photo is in the store that `opts.openStore` opens. */
+export function embedPhotos(
+  source: ImageSource,
+  opts: EmbedIntoOptions,
+): Promise<EmbedResult<EmbeddingStore>>;
 /**
  * Lists `source` and makes sure every photo is in the store, analysing only new content.
  * A killed run loses at most the photos in flight.
  */
-export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Promise<EmbedResult> {
+export function embedPhotos(source: ImageSource, opts: EmbedOptions): Promise<EmbedResult<FaceStore>>;
+export async function embedPhotos(
+  source: ImageSource,
+  opts: EmbedOptions & { openStore?: StoreOpener },
+): Promise<EmbedResult<EmbeddingStore>> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const t0 = performance.now();
   const refs: ImageRef[] = [];
@@ -149,11 +168,14 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
   // original pixels with reduced decoding; 3: detector input resized in one pass; 4: the
   // smallest face measured in original pixels with reduced decoding). TTA and aligned input
   // enter the key only when on, so that stores made before they existed stay valid.
-  const store = await FaceStore.open(opts.storeDir, {
+  const storeKey = {
     models,
     dim: pool?.dim ?? analyzer!.dim,
     options: storeKeyOptions(effective, { tta, aligned }),
-  }, { log });
+  };
+  const store: EmbeddingStore = opts.openStore
+    ? await opts.openStore(storeKey, { log })
+    : await FaceStore.open(opts.storeDir, storeKey, { log });
   const progress = new Progress("faces", {
     unit: "photos",
     total: refs.length,
@@ -229,7 +251,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
       }
       p.hash = await sha256Hex(bytes);
       readMs += performance.now() - t;
-      const known = store.get(p.hash);
+      const known = await store.record(p.hash);
       if (known) {
         p.record = known;
       } else if (!again && !(await store.claim(p.hash))) {
@@ -247,7 +269,7 @@ export async function embedPhotos(source: ImageSource, opts: EmbedOptions): Prom
           const message = r.message.startsWith(prefix) ? r.message.slice(prefix.length) : r.message;
           p.record = await store.put(p.hash, { error: { stage: "decode", message } });
         } else {
-          store.release(p.hash);
+          await store.release(p.hash);
           fail(p, r.stage, r.message);
         }
       }
