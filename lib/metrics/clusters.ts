@@ -1,6 +1,9 @@
 /**
  * Cluster bookkeeping for the internal metrics (noise excluded) and the descriptive counts:
- * number of clusters, singleton share and noise share.
+ * number of clusters, singleton share and noise share; and the one definition of a cluster
+ * that every place counting clusters uses ({@link clusterCounts}, {@link CLUSTER_WORDS}): a
+ * cluster is a group of at least {@link CLUSTER_MIN_FACES} faces; a face alone under its label
+ * is "seen once", not a cluster.
  * @module
  */
 import type { Matrix } from "../matrix.ts";
@@ -69,17 +72,83 @@ export function inInternalDomain(enc: EncodedClusters): boolean {
   return enc.k >= 2 && enc.k <= enc.kept - 1;
 }
 
+/** Fewest faces a cluster has: a face alone is a person seen once, not a group. */
+export const CLUSTER_MIN_FACES = 2;
+
+/** How a set of labels counts, by the one definition of a cluster. */
+export interface ClusterCounts {
+  /** Groups of at least `minSize` faces (and the labels always kept). */
+  clusters: number;
+  /** Faces in those clusters. */
+  inClusters: number;
+  /** Faces alone under their label (a label of one face, not kept). */
+  seenOnce: number;
+  /** Faces in no cluster: those seen once, noise (-1) and faces of groups under `minSize`. */
+  unassigned: number;
+  /** The smallest cluster counted. */
+  minSize: number;
+}
+
 /**
- * Number of distinct non-noise labels (-1 is not a cluster).
+ * Counts clusters by the one definition: a label (>= 0) with at least `minSize` faces
+ * (default {@link CLUSTER_MIN_FACES}) is a cluster, as is a label below `keep` (the people of a
+ * review, always shown); every other face is unassigned, and those alone under their label are
+ * also counted as seen once. The sweep (every method's raw labels), the run (run.json, the run
+ * report) and the exploration site count with it.
  *
  * @example
  * ```ts
- * clusterCountOf(new Int32Array([3, 3, -1, 7])); // 2
+ * clusterCounts(new Int32Array([3, 3, -1, 7])); // { clusters: 1, inClusters: 2, seenOnce: 1, unassigned: 2, minSize: 2 }
+ * ```
+ */
+export function clusterCounts(
+  labels: Int32Array,
+  opts: { minSize?: number; keep?: number } = {},
+): ClusterCounts {
+  const minSize = opts.minSize ?? CLUSTER_MIN_FACES;
+  const keep = opts.keep ?? 0;
+  const sizes = new Map<number, number>();
+  for (const l of labels) if (l >= 0) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+  let clusters = 0, inClusters = 0, seenOnce = 0;
+  for (const [l, s] of sizes) {
+    if (l < keep || s >= minSize) {
+      clusters++;
+      inClusters += s;
+    } else if (s === 1) seenOnce++;
+  }
+  return { clusters, inClusters, seenOnce, unassigned: labels.length - inClusters, minSize };
+}
+
+/**
+ * The words every place uses for the counts of {@link clusterCounts} (tables, stat boxes,
+ * notebooks, the sweep's column).
+ */
+export const CLUSTER_WORDS = {
+  /** Name of the count of clusters. */
+  clusters: "clusters",
+  /** Name of the count of faces seen once. */
+  seenOnce: "faces seen once",
+  /** Name of the count of faces in no cluster. */
+  unassigned: "unassigned faces",
+  /** The definition in one sentence. */
+  definition: (minSize: number = CLUSTER_MIN_FACES): string =>
+    `A cluster is a group of at least ${minSize} faces taken for one person; a face alone is "seen once", not a cluster${
+      minSize > 2 ? `, and the faces of smaller groups are unassigned` : ""
+    }.`,
+} as const;
+
+/**
+ * Number of clusters by the one definition ({@link clusterCounts}: labels with at least
+ * {@link CLUSTER_MIN_FACES} items; -1 is not a cluster, nor is an item alone).
+ *
+ * @example
+ * ```ts
+ * clusterCountOf(new Int32Array([3, 3, -1, 7])); // 1
  * ```
  */
 export function clusterCountOf(labels: Int32Array): number {
   if (labels.length === 0) throw new RangeError("clusterCount: empty input (0 labels)");
-  return encodeClusters(labels).k;
+  return clusterCounts(labels).clusters;
 }
 
 /**

@@ -285,14 +285,17 @@ Deno.test("internal: all one cluster, all singletons, separated clusters, noise 
     assert.ok(Number.isNaN(byName[name](x, singles)), `${name} of all singletons`);
   }
   assert.equal(byName.clusters(x, one), 1);
-  assert.equal(byName.clusters(x, singles), n);
+  // An item alone is seen once, not a cluster (lib/metrics/clusters.ts, clusterCounts).
+  assert.equal(byName.clusters(x, singles), 0);
   assert.equal(byName.singletonShare(x, one), 0);
   assert.equal(byName.singletonShare(x, singles), 1);
   assert.equal(byName.noiseShare(x, singles), 0);
   const noisy = singles.map((l) => (l % 4 === 0 ? -1 : l));
   assert.equal(byName.noiseShare(x, noisy), 0.25);
   assert.equal(byName.singletonShare(x, noisy), 0.75);
-  assert.equal(byName.clusters(x, noisy), 30);
+  assert.equal(byName.clusters(x, noisy), 0);
+  const pairs = Int32Array.from({ length: n }, (_, i) => (i < 10 ? i >> 1 : i));
+  assert.equal(byName.clusters(x, pairs), 5);
 
   // Tight, far-apart clusters: silhouette near 1, Davies-Bouldin near 0, CH large.
   const tightLabels = randomLabels(random, 60, 3);

@@ -233,7 +233,8 @@ export const INTERNAL_METRICS: readonly InternalMetricSpec[] = [
     higherIsBetter: false,
     range: [0, Infinity],
     noise: "-1 is not a cluster",
-    description: "number of distinct non-noise labels (descriptive; direction nominal)",
+    description:
+      "number of clusters: labels with at least 2 items (an item alone is seen once, not a cluster; descriptive, direction nominal)",
     fn: clusterCount,
   },
   {

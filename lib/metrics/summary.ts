@@ -3,7 +3,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { clusterCountOf, noiseShareOf, singletonShareOf } from "./clusters.ts";
+import { clusterCounts, noiseShareOf, singletonShareOf } from "./clusters.ts";
 import { calinskiHarabasz } from "./calinski_harabasz.ts";
 import { contingency } from "./contingency.ts";
 import { daviesBouldin } from "./davies_bouldin.ts";
@@ -38,7 +38,8 @@ export function externalMetrics(
 /**
  * Every internal metric. Keys: silhouette (cosine; exact, or sampled when `opts.sample` is
  * below the number of non-noise items), silhouetteStdErr (its standard error, 0 when exact),
- * daviesBouldin, calinskiHarabasz, clusters, singletonShare, noiseShare. Noise (-1) is
+ * daviesBouldin, calinskiHarabasz, clusters and seenOnce (by the one definition of a cluster,
+ * {@link clusterCounts}: groups of at least 2 items; items alone), singletonShare, noiseShare. Noise (-1) is
  * excluded from silhouette, Davies-Bouldin and Calinski-Harabasz, which are NaN unless
  * 2 <= clusters <= non-noise items - 1.
  *
@@ -62,12 +63,14 @@ export function internalMetrics(
   } else {
     sil = silhouette(x, labels);
   }
+  const counts = clusterCounts(labels);
   return {
     silhouette: sil,
     silhouetteStdErr: silErr,
     daviesBouldin: daviesBouldin(x, labels),
     calinskiHarabasz: calinskiHarabasz(x, labels),
-    clusters: clusterCountOf(labels),
+    clusters: counts.clusters,
+    seenOnce: counts.seenOnce,
     singletonShare: singletonShareOf(labels),
     noiseShare: noiseShareOf(labels),
   };

@@ -9,10 +9,11 @@ import { relative } from "node:path";
 import { markup, type SafeHtml } from "../util/html.ts";
 import type { ClusterInfo } from "../report/analysis/analysis.ts";
 import { composeContactSheet, type Rgb } from "../report/contact_sheet.ts";
-import type { RunData } from "../report/run_data.ts";
+import { clusterTitleOf, type RunData } from "../report/run_data.ts";
 import type { ReportError } from "../run/types.ts";
 import { findModel, loadCatalogue } from "../models/catalogue.ts";
-import { bestBy, type RunRow } from "../sweep/selection.ts";
+import { bestBy, clustersColumn, type RunRow } from "../sweep/selection.ts";
+import { CLUSTER_WORDS } from "../metrics/clusters.ts";
 import { plotSvg } from "../viz/svg.ts";
 import {
   heatmapSpecs,
@@ -22,7 +23,7 @@ import {
   varyingParams,
 } from "../viz/sweep_figures.ts";
 import { metricWords } from "../report/site/words.ts";
-import { type Displayable, figure, image, markdown } from "./display.ts";
+import { type Displayable, figure, html, image, markdown } from "./display.ts";
 import { imageGrid } from "./image_grid.ts";
 import { NOTEBOOKS_DIR } from "./settings.ts";
 import type { SourceSurvey } from "./survey.ts";
@@ -201,16 +202,15 @@ export function sweepTable(
     const better = bestBy([a, b], metric);
     return fa && va !== vb ? (better === a ? -1 : 1) : 0;
   }).slice(0, opts.top ?? 20);
-  // A sweep scores runs as the method returned them: when faces alone count as clusters of
-  // one there, the column says so (the run folder counts only clusters of its minimum size).
-  const clusters = context.some((r) => (r.metrics.singletonShare ?? 0) > 0)
-    ? "clusters (any size)"
-    : "clusters";
+  // "clusters" by the one definition (groups of 2+ faces; lib/metrics/clusters.ts), as the run
+  // folder and the report count them; an older sweep's rows say "any size".
+  const clusters = clustersColumn(context);
   return table(
     ranked.map((r) => ({
       method: r.method,
       params: shortParams(r, varyingOf.get(r.method) ?? []),
       [clusters]: r.metrics.clusters ?? NaN,
+      ...("seenOnce" in r.metrics ? { [CLUSTER_WORDS.seenOnce]: r.metrics.seenOnce } : {}),
       "ms": Math.round(r.timeMs),
       ...Object.fromEntries(metrics.map((m) => [m, r.metrics[m] ?? NaN])),
       ...(r.error ? { error: r.error } : {}),
@@ -271,6 +271,31 @@ export function sweepFigures(rows: readonly RunRow[], metric: string): Displayab
 }
 
 const FOREIGN: Rgb = { r: 207, g: 34, b: 46 };
+
+/**
+ * A cluster as the reports head it: `Ada · cluster 3` when a review named its person, else
+ * `Cluster 3` (plain text; {@link clusterHeading} escapes it).
+ */
+export function clusterTitle(run: Pick<RunData, "names">, id: number, lower = false): string {
+  return clusterTitleOf(run, id, lower);
+}
+
+/**
+ * A line heading a cluster in a notebook: its title in bold (with the name a review gave its
+ * person, escaped: never markdown built from outside strings), then `note`, e.g.
+ * `: 12 faces`.
+ */
+export function clusterHeading(run: Pick<RunData, "names">, id: number, note = ""): Displayable {
+  const title = clusterTitle(run, id);
+  return html(markup`<p><b>${title}</b>${note}</p>`, `${title}${note}`);
+}
+
+/** Two clusters as a heading: `Clusters 3 and 5`, or `Ada · cluster 3 and cluster 5`. */
+export function clusterPairTitle(run: Pick<RunData, "names">, a: number, b: number): string {
+  return run.names[a] || run.names[b]
+    ? `${clusterTitle(run, a)} and ${clusterTitle(run, b, true)}`
+    : `Clusters ${a} and ${b}`;
+}
 
 /**
  * A contact sheet of one cluster (most typical faces first, at most `max`), faces of another

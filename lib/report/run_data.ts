@@ -4,6 +4,7 @@
  * @module
  */
 import { basename, resolve } from "node:path";
+import { showBidiControls } from "../util/html.ts";
 import { ToolkitError } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
 import { type FaceMeta, labelIds, readEmbeddingSet, readThumbnails } from "../store/embedding_set.ts";
@@ -12,6 +13,8 @@ import { readRunLabels } from "../run/labels.ts";
 import { readRunJson } from "../run/run_json.ts";
 import { parseErrorsCsv } from "../run/csv.ts";
 import type { ReportError, ReportNoFace, RunReport } from "../run/types.ts";
+import type { RunPerson } from "../run/run_json.ts";
+import { CLUSTER_MIN_FACES } from "../metrics/clusters.ts";
 
 /**
  * What run.json says about a run (every field optional on reading): the run report's header
@@ -22,6 +25,8 @@ export type RunMeta = Omit<RunReport, "faces" | "noFace" | "errors" | "timings">
   timings: Record<string, number>;
   /** Photos read fine but with no face. */
   noFace: ReportNoFace[];
+  /** The people of the review decisions applied (run.json's `people`). */
+  people?: RunPerson[];
 };
 
 /** A run, ready for figures and reports. */
@@ -45,6 +50,13 @@ export interface RunData {
   clusters: Int32Array;
   /** Smallest cluster that counts as a group. */
   minClusterSize: number;
+  /**
+   * Per shown cluster: the name a review gave its person (run.json's `people`), or "" (comes
+   * from outside: always escaped).
+   */
+  names: string[];
+  /** Raw labels below this are review people (always shown); 0 without decisions. */
+  peopleLabels: number;
   /** True identity per face (ids into `truthNames`) when every face has a label. */
   truth?: Int32Array;
   /** Names of the true identities. */
@@ -53,13 +65,67 @@ export interface RunData {
   errors: ReportError[];
 }
 
-/** Renumbers raw labels: groups of >= `minSize` become 0, 1, ... largest first; the rest -1. */
-export function shownClusters(raw: Int32Array, minSize: number): Int32Array {
+/**
+ * Renumbers raw labels: groups of >= `minSize` become 0, 1, ... largest first; the rest -1.
+ * Labels below `people` (the people of review decisions, see lib/review/apply.ts) are always
+ * kept, as the pipeline keeps them.
+ */
+export function shownClusters(raw: Int32Array, minSize: number, people = 0): Int32Array {
   const sizes = new Map<number, number>();
   for (const l of raw) if (l >= 0) sizes.set(l, (sizes.get(l) ?? 0) + 1);
-  const kept = [...sizes].filter(([, s]) => s >= minSize).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const kept = [...sizes].filter(([l, s]) => l < people || s >= minSize)
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const id = new Map(kept.map(([l], i) => [l, i]));
   return Int32Array.from(raw, (l) => id.get(l) ?? -1);
+}
+
+/**
+ * The shown clusters and their names from run.json's `people`: the people of a review are raw
+ * labels 0..P-1 (lib/review/run_hook.ts); P is the smallest count from the number of people on
+ * for which every person's cluster has its recorded size and a person's label. A person whose
+ * entry does not match the labels (labels.npy changed by hand) gets no name.
+ */
+export function namedClusters(
+  raw: Int32Array,
+  minSize: number,
+  people: readonly RunPerson[] | undefined,
+): { clusters: Int32Array; names: string[]; peopleLabels: number } {
+  const build = (p: number) => {
+    const clusters = shownClusters(raw, minSize, p);
+    const k = clusters.reduce((m, c) => Math.max(m, c + 1), 0);
+    const size = new Int32Array(k), rawOf = new Int32Array(k);
+    clusters.forEach((c, i) => {
+      if (c < 0) return;
+      size[c]++;
+      rawOf[c] = raw[i];
+    });
+    const fits = (e: RunPerson) =>
+      e.cluster >= 0 && e.cluster < k && size[e.cluster] === e.faces && rawOf[e.cluster] < p;
+    return { clusters, k, fits };
+  };
+  const list = people ?? [];
+  let top = 0;
+  for (const l of raw) top = Math.max(top, l + 1);
+  let p = list.length;
+  let b = build(p);
+  for (let q = p + 1; list.length > 0 && !list.every(b.fits) && q <= Math.min(top, list.length + 64); q++) {
+    const next = build(q);
+    if (list.every(next.fits)) [p, b] = [q, next];
+  }
+  if (list.length > 0 && !list.every(b.fits)) [p, b] = [list.length, build(list.length)];
+  const names = new Array<string>(b.k).fill("");
+  for (const e of list) if (e.name && b.fits(e)) names[e.cluster] = e.name;
+  return { clusters: b.clusters, names, peopleLabels: p };
+}
+
+/**
+ * A shown cluster as text, as every report heads it: `Ada · cluster 3` when a review named its
+ * person (`run.names`), else `Cluster 3` (`cluster 3` with `lower`). Plain text with bidi
+ * controls shown by name: escape it where it goes into markup.
+ */
+export function clusterTitleOf(run: Pick<RunData, "names">, id: number, lower = false): string {
+  const name = id >= 0 ? run.names[id] ?? "" : "";
+  return name ? `${showBidiControls(name)} · cluster ${id}` : `${lower ? "cluster" : "Cluster"} ${id}`;
 }
 
 /** Input of {@link runData}: an embedding set and labels, from a run folder or a notebook. */
@@ -90,7 +156,9 @@ export function runData(input: RunDataInput): RunData {
   }
   const m = input.meta ?? {};
   const params = m.params ?? {};
-  const minClusterSize = typeof params.minClusterSize === "number" ? params.minClusterSize : 2;
+  const minClusterSize = typeof params.minClusterSize === "number"
+    ? params.minClusterSize
+    : CLUSTER_MIN_FACES;
   const meta: RunMeta = {
     title: m.title ?? input.name,
     source: m.source ?? "",
@@ -102,7 +170,9 @@ export function runData(input: RunDataInput): RunData {
     images: m.images ?? new Set(input.faces.map((f) => f.imageId)).size,
     timings: m.timings ?? {},
     noFace: m.noFace ?? [],
+    ...(m.people ? { people: m.people } : {}),
   };
+  const named = namedClusters(input.labels, minClusterSize, m.people);
   const truth = labelIds(input.faces);
   let truthNames: string[] | undefined;
   if (truth) {
@@ -116,8 +186,10 @@ export function runData(input: RunDataInput): RunData {
     faces: input.faces,
     thumbnails: input.thumbnails ?? input.faces.map(() => undefined),
     raw: input.labels,
-    clusters: shownClusters(input.labels, minClusterSize),
+    clusters: named.clusters,
     minClusterSize,
+    names: named.names,
+    peopleLabels: named.peopleLabels,
     truth,
     truthNames,
     errors: input.errors ?? [],

@@ -4,6 +4,7 @@
  * @module
  */
 import { ari } from "../metrics/mod.ts";
+import { CLUSTER_WORDS } from "../metrics/clusters.ts";
 import { seededRandom } from "../util/random.ts";
 
 /** One finished run as recorded by the sweep (metrics flattened). */
@@ -22,6 +23,24 @@ export interface RunRow {
   metrics: Record<string, number>;
   /** Error message when the run failed. */
   error?: string;
+}
+
+/**
+ * Whether rows were scored before the one definition of a cluster (lib/metrics/clusters.ts):
+ * their `clusters` counted faces alone as clusters of one, and they have no `seenOnce`.
+ */
+export function countsLoneFacesAsClusters(rows: readonly RunRow[]): boolean {
+  return rows.some((r) => !r.error && !("seenOnce" in r.metrics) && (r.metrics.singletonShare ?? 0) > 0);
+}
+
+/**
+ * The words for the `clusters` column of a sweep's rows: "clusters" (groups of 2 or more faces,
+ * as everywhere), or, for rows of an older sweep, "clusters (any size, older sweep)".
+ */
+export function clustersColumn(rows: readonly RunRow[]): string {
+  return countsLoneFacesAsClusters(rows)
+    ? `${CLUSTER_WORDS.clusters} (any size, older sweep)`
+    : CLUSTER_WORDS.clusters;
 }
 
 /** Metrics where smaller is better. */

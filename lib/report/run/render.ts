@@ -3,6 +3,7 @@
  * {@link markup} template; links are only made from http(s) URLs.
  * @module
  */
+import { CLUSTER_MIN_FACES, CLUSTER_WORDS } from "../../metrics/clusters.ts";
 import type { ReportCounts } from "./counts.ts";
 import { type HtmlValue, markup, type SafeHtml, safeHttpUrl, trustedHtml } from "../../util/html.ts";
 import { htmlDocument } from "../site/doc.ts";
@@ -161,12 +162,17 @@ export function renderSummary(report: RunReport, counts: ReportCounts): SafeHtml
 <a href="#no-face">Photos with no face (${fmtCount(counts.noFace)})</a>
 <a href="#errors">Unreadable files (${fmtCount(counts.unreadable)})</a></nav>
 <div class="stats">${stat(counts.photos, "photos")}${stat(counts.faces, "faces")}${
-    stat(counts.clusters, "clusters")
-  }${stat(counts.assigned, "assigned faces")}${stat(counts.unassigned, "unassigned faces")}${
+    stat(counts.clusters, CLUSTER_WORDS.clusters)
+  }${stat(counts.assigned, "assigned faces")}${stat(counts.unassigned, CLUSTER_WORDS.unassigned)}${
     stat(counts.noFace, "photos with no face")
   }${stat(counts.unreadable, "unreadable files")}${stat(counts.largestCluster, "largest cluster")}${
-    stat(counts.singletons, "single-face clusters")
-  }</div>
+    // Shown clusters of one face are people a review named from one face (or --min-cluster 1).
+    counts.singletons > 0 && stat(counts.singletons, "clusters of one face (named people)")}</div>
+<p class="muted">${
+    CLUSTER_WORDS.definition(
+      typeof report.params.minClusterSize === "number" ? report.params.minClusterSize : CLUSTER_MIN_FACES,
+    )
+  }</p>
 <div class="meta">
 ${paramTable(`Method: ${report.method}`, report.params, "no parameters")}${
     paramTable("Face detection", report.faceOptions ?? {})

@@ -17,7 +17,7 @@
  * face), `cluster` (id or -1) and `colour` (palette index or -1 per face), the same by person
  * when known, `palette`, `grey`, `tiles` (per face `[sheet, x, y]` or 0), `sheets` (per sheet
  * `[ref, width, height]`, ref a URL or `#id` of an `<img>`), `tile` (tile edge), `clusterHref`
- * (link with `{id}`).
+ * (link with `{id}`), `clusterNames` (per cluster, the name a review gave its person).
  */
 export interface MapData {
   /** Width of the base box. */
@@ -32,6 +32,8 @@ export interface MapData {
   names: string[];
   /** Shown cluster per face (-1: unassigned). */
   cluster: number[];
+  /** Per shown cluster: the name a review gave its person, or "" (absent when none is named). */
+  clusterNames?: string[];
   /** Palette index per face by cluster (-1: grey). */
   colour: number[];
   /** True identity per face, when known. */
@@ -230,8 +232,12 @@ export const MAP_SCRIPT = `(function () {
     el.style.backgroundPosition = (-t[1] * scale) + "px " + (-t[2] * scale) + "px";
     el.style.display = "block";
   }
+  function clusterText(c) {
+    var name = d.clusterNames && d.clusterNames[c];
+    return name ? name + " · cluster " + c : "cluster " + c;
+  }
   function describe(i) {
-    var bits = [d.cluster[i] >= 0 ? "cluster " + d.cluster[i] : "unassigned"];
+    var bits = [d.cluster[i] >= 0 ? clusterText(d.cluster[i]) : "unassigned"];
     if (d.person && d.people) bits.push("person: " + d.people[d.person[i]]);
     if (pinned[i]) bits.push("far from the others: drawn at the edge");
     return bits.join(" · ");
@@ -281,7 +287,7 @@ export const MAP_SCRIPT = `(function () {
       if (d.cluster[i] >= 0) {
         where = document.createElement("a");
         where.href = d.clusterHref.replace("{id}", d.cluster[i]);
-        where.textContent = "cluster " + d.cluster[i];
+        where.textContent = clusterText(d.cluster[i]);
       } else {
         where = document.createElement("span");
         where.textContent = "unassigned";

@@ -5,6 +5,7 @@
  */
 import type { ClusterInfo, MergeSuspect, SplitSuspect, UnassignedFace } from "../analysis/analysis.ts";
 import type { MapData } from "./map_script.ts";
+import type { ClusterCounts } from "../../metrics/clusters.ts";
 import type { PageRange } from "../run/paginate.ts";
 import type { RunData } from "../run_data.ts";
 import type { Linker } from "./doc.ts";
@@ -51,6 +52,8 @@ export interface SiteModel {
   title: string;
   /** Clusters, largest first. */
   infos: ClusterInfo[];
+  /** The counts by the one definition of a cluster (lib/metrics/clusters.ts). */
+  counts: ClusterCounts;
   /** Clusters by id. */
   byId: Map<number, ClusterInfo>;
   /** Sheets of each cluster (first one: the preview). */

@@ -9,14 +9,13 @@
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import sharp from "sharp";
-import { neighbours as neighboursOf, prepareKnn } from "../../graph/graph_cache.ts";
-import type { KnnGraph } from "../../graph/knn.ts";
+import { prepareKnn } from "../../graph/prepare_knn.ts";
+import { knnBruteForce, type KnnGraph } from "../../graph/knn.ts";
 import { externalMetrics, getMetric, internalMetrics } from "../../metrics/mod.ts";
+import { clusterCounts } from "../../metrics/clusters.ts";
 import { clusterSizeFigure } from "../../viz/cluster_sizes.ts";
-import { GROUP_COLOURS, groupColourIndex, NO_GROUP_COLOUR } from "../../viz/palette.ts";
 import { defaultRadius, robustScaleLayout, scatterSvg } from "../../viz/scatter.ts";
 import { samplePairs, similarityFigure } from "../../viz/similarity.ts";
-import { heatmapSpecs, metricByParamFigures, sweepHeatmap } from "../../viz/sweep_figures.ts";
 import { type Layout, umapLayout } from "../../viz/umap.ts";
 import {
   clusterInfos,
@@ -28,24 +27,13 @@ import {
 import { writeFileAtomic } from "../../util/atomic_write.ts";
 import { metricWords } from "./words.ts";
 import type { Rgb } from "../contact_sheet.ts";
-import { markup, showBidiControls } from "../../util/html.ts";
-import type { MapData } from "./map_script.ts";
+import { markup } from "../../util/html.ts";
 import { planPages } from "../run/paginate.ts";
 import type { RunData } from "../run_data.ts";
 import { dataUri, linker, siteDocument, siteNav } from "./doc.ts";
 import type { MetricRow, SiteModel, SitePage } from "./model.ts";
-import {
-  clusterPage,
-  filesPage,
-  galleryPage,
-  mapPage,
-  mergesPage,
-  overviewPage,
-  splitsPage,
-  sweepPage,
-  unassignedPage,
-  unassignedPageCount,
-} from "./pages.ts";
+import { sitePages } from "./pages/mod.ts";
+import { atlasData } from "./pages/map.ts";
 import { type PlacedSheet, SheetSink } from "./sheets.ts";
 import type { SweepData } from "../sweep_data.ts";
 
@@ -155,7 +143,7 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
   const neighbours = Math.max(2, Math.min(opts.neighbours ?? 15, n - 2));
   let knn: KnnGraph | undefined;
   // Small sets in plain JavaScript (no onnxruntime session needed), large ones with onnxruntime.
-  if (n >= 4) knn = n <= SMALL ? neighboursOf(run.x, neighbours) : await prepareKnn(run.x, neighbours);
+  if (n >= 4) knn = n <= SMALL ? knnBruteForce(run.x, neighbours) : await prepareKnn(run.x, neighbours);
   lap("clusters and neighbours");
   const layout = opts.layout ??
     (n >= 4 ? await umapLayout(run.x, { knn, nNeighbors: neighbours, seed }) : undefined);
@@ -188,6 +176,11 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
       "noiseShare",
     ], run.minClusterSize)
     : [];
+  // One definition of a cluster (lib/metrics/clusters.ts), on the raw labels: the sweep's,
+  // the run's and this report's counts agree (people of a review always count).
+  const counts = clusterCounts(run.raw, { minSize: run.minClusterSize, keep: run.peopleLabels });
+  const clusterRow = internal.find((r) => r.name === "clusters");
+  if (clusterRow) clusterRow.value = counts.clusters;
   const sil = internal.find((r) => r.name === "silhouette");
   if (sil && n > silhouetteSample) {
     sil.description = `mean silhouette, cosine distance, estimated from ${silhouetteSample} sampled faces`;
@@ -269,28 +262,15 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
     // Fitted to the bulk of the faces: a few far outliers are pinned to the border.
     const { points, pinned } = robustScaleLayout(layout, { width: w, height: h });
     const homes: PlacedSheet[] = [...[...clusterSheets.values()].flat(), ...unassignedSheets];
-    const tiles: MapData["tiles"] = new Array(n).fill(0);
-    homes.forEach((s, k) => s.tiles.forEach((t) => (tiles[t.row] = [k, t.x, t.y])));
-    const colourIndex = (g: Int32Array) => Array.from(g, (c) => (c < 0 ? -1 : groupColourIndex(c)));
-    const data: MapData = {
+    const data = atlasData(run, {
       w,
       h,
-      xy: Array.from(points),
-      pinned: Array.from(pinned.keys()).filter((i) => pinned[i] === 1),
-      // Shown with textContent, so bidi controls are named here.
-      names: run.faces.map((f) => `${showBidiControls(f.path)} · face ${f.face}`),
-      cluster: Array.from(run.clusters),
-      colour: colourIndex(run.clusters),
-      ...(run.truth
-        ? { person: Array.from(run.truth), people: run.truthNames, personColour: colourIndex(run.truth) }
-        : {}),
-      palette: [...GROUP_COLOURS],
-      grey: NO_GROUP_COLOUR,
-      tiles,
-      sheets: homes.map((s) => [s.ref, s.width, s.height]),
+      points,
+      pinned,
+      homes,
       tile: sink.layout.tile,
       clusterHref: l.href("cluster-{id}"),
-    };
+    });
     map = { data, neighbours, seed };
     // Drawn at full size and halved: twice the radius keeps the dots visible.
     const previewSvg = scatterSvg(points, [{ className: "by-cluster", groups: run.clusters }], {
@@ -314,6 +294,7 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
     l,
     title: opts.title ?? run.meta.title,
     infos,
+    counts,
     byId,
     clusterSheets,
     unassigned,
@@ -338,20 +319,7 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
       : undefined,
   };
 
-  // Pages.
-  const sweepFigures = opts.sweep ? metricByParamFigures(opts.sweep.rows, opts.sweep.metric) : [];
-  const heatmaps = opts.sweep
-    ? heatmapSpecs(opts.sweep.rows).flatMap((s) => {
-      const svg = sweepHeatmap(opts.sweep!.rows, { ...s, metric: opts.sweep!.metric });
-      return svg ? [{ method: s.method, svg }] : [];
-    })
-    : [];
-  const pages: SitePage[] = [overviewPage(model), mapPage(model)];
-  model.galleryPages.forEach((_, p) => pages.push(galleryPage(model, p)));
-  if (!single) infos.forEach((_, i) => pages.push(clusterPage(model, i)));
-  pages.push(mergesPage(model), splitsPage(model));
-  for (let p = 0; p < unassignedPageCount(model); p++) pages.push(unassignedPage(model, p));
-  pages.push(sweepPage(model, sweepFigures, heatmaps), filesPage(model));
+  const pages = sitePages(model);
   lap("pages");
   return { model, pages, assets: sink.files };
 }

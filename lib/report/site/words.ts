@@ -79,11 +79,16 @@ export const METRIC_WORDS: Readonly<Record<string, MetricWords>> = {
   },
   clusters: {
     label: "Clusters",
-    explain: "Groups of at least {min} faces, each meant to be one person.",
+    explain:
+      "Groups of at least {min} faces, each meant to be one person; a face alone is seen once, not a cluster.",
+  },
+  seenOnce: {
+    label: "Faces seen once",
+    explain: "Faces alone in the clustering: a person seen once, not counted as a cluster.",
   },
   singletonShare: {
-    label: "Faces alone",
-    explain: "Share of all faces in a cluster of their own.",
+    label: "Share seen once",
+    explain: "Share of all faces seen once (alone in the clustering, not counted as a cluster).",
   },
   noiseShare: {
     label: "Unassigned faces",

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parseHTML } from "linkedom";
+import { clusterTitleOf, loadRun, shownClusters } from "../run_data.ts";
+import { readRunLabels, writeRunLabels } from "../../run/labels.ts";
+import { readRunJson, type RunPerson, writeRunJson } from "../../run/run_json.ts";
+import { writeSyntheticRun } from "../_testing/synthetic_run.ts";
+import { writeSite } from "./site.ts";
+import { bundleOf } from "../../notebook/display.ts";
+import { clusterHeading, clusterPairTitle } from "../../notebook/views.ts";
+import type { MapData } from "./map_script.ts";
+
+/** Names a review could give: markup, an event handler, a script end, bidi controls. */
+const ADA = "<img src=x onerror=alert(1)>\u202Eevil\u2066";
+const BOB = "</script><script>alert(5)</script>Bob";
+/** How they read on a page (bidi controls by name). */
+const ADA_SHOWN = "<img src=x onerror=alert(1)><U+202E>evil<U+2066>";
+
+interface El {
+  textContent: string;
+  getAttribute(name: string): string | null;
+  getAttributeNames(): string[];
+  getElementById(id: string): El | null;
+  querySelector(selector: string): El | null;
+  querySelectorAll(selector: string): Iterable<El> & ArrayLike<El>;
+}
+
+function domOf(text: string): El {
+  return (parseHTML(text) as unknown as { document: El }).document;
+}
+
+/** No raw hostile markup, script end or bidi control anywhere in `text`; no `on*` attribute. */
+function assertSafe(name: string, text: string): void {
+  assert.ok(!text.toLowerCase().includes("<img src=x"), `${name}: raw <img> name`);
+  assert.ok(!text.includes("</script><script>alert(5)"), `${name}: raw </script> name`);
+  assert.ok(!/[\u202A-\u202E\u2066-\u2069]/.test(text), `${name}: raw bidi control`);
+  for (const el of domOf(text).querySelectorAll("*")) {
+    for (const attr of el.getAttributeNames()) assert.ok(!attr.startsWith("on"), `${name}: ${attr}`);
+  }
+}
+
+/**
+ * A synthetic run whose two largest clusters are people of a review named {@link ADA} and
+ * {@link BOB} (raw labels 0 and 1, as lib/review/run_hook.ts numbers them), and a third entry
+ * that no longer matches the labels (it must get no name).
+ */
+async function namedRun(dir: string): Promise<{ a: number; b: number }> {
+  await writeSyntheticRun(dir, { faces: 160, people: 12, hostile: true, seed: 5 });
+  const raw = await readRunLabels(dir);
+  const sizes = new Map<number, number>();
+  for (const l of raw) if (l >= 0) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+  const [l0, l1] = [...sizes].sort((x, y) => y[1] - x[1] || x[0] - y[0]).map(([l]) => l);
+  const labels = Int32Array.from(raw, (l) => (l < 0 ? l : l === l0 ? 0 : l === l1 ? 1 : l + 2));
+  await writeRunLabels(dir, labels);
+  const shown = shownClusters(labels, 2, 2);
+  const entry = (label: number, name: string, person: string): RunPerson => {
+    const rows = [...labels.keys()].filter((i) => labels[i] === label);
+    return { cluster: shown[rows[0]], person, name, faces: rows.length, decided: rows.length, added: 0 };
+  };
+  const people = [entry(0, ADA, "p1"), entry(1, BOB, "p2")];
+  const stale = { ...entry(5, "Stale", "p3"), faces: 999 };
+  const meta = (await readRunJson(dir))!;
+  await writeRunJson(dir, { ...meta, people: [...people, stale] } as Parameters<typeof writeRunJson>[1]);
+  return { a: people[0].cluster, b: people[1].cluster };
+}
+
+Deno.test("names of a review: shown by name, escaped, in every site page, the map data and the notebook views", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "site-names-" });
+  try {
+    const runDir = join(dir, "run");
+    const { a, b } = await namedRun(runDir);
+    const run = await loadRun(runDir);
+    assert.equal(run.names[a], ADA);
+    assert.equal(run.names[b], BOB);
+    assert.equal(run.names.filter((n) => n !== "").length, 2, "a stale entry gets no name");
+    const titleA = `${ADA_SHOWN} · cluster ${a}`, titleB = `${BOB} · cluster ${b}`;
+    assert.equal(clusterTitleOf(run, a), titleA);
+
+    const out = join(dir, "site");
+    await writeSite(out, run, { seed: 2, clustersPerPage: 100 });
+    const pages = [...Deno.readDirSync(out)].filter((e) => e.name.endsWith(".html")).map((e) => e.name);
+    for (const p of pages) assertSafe(p, await Deno.readTextFile(join(out, p)));
+
+    const text = (p: string) => domOf(Deno.readTextFileSync(join(out, p)));
+    // The gallery card and the cluster page are headed by the name.
+    const gallery = text("gallery.html");
+    const heads = [...gallery.querySelectorAll(".card h3")].map((h) => h.textContent);
+    assert.ok(heads.some((h) => h.startsWith(titleA)), heads.join("\n"));
+    assert.ok(heads.some((h) => h.startsWith(titleB)), heads.join("\n"));
+    assert.ok(text(`cluster-${a}.html`).querySelector("h1")!.textContent.startsWith(titleA));
+    assert.ok(text(`cluster-${b}.html`).querySelector("title")!.textContent.startsWith(titleB));
+    // Contact sheets: the hover text of each face of the cluster names it.
+    const tiles = [...text(`cluster-${a}.html`).querySelectorAll(".sheets [title]")];
+    assert.ok(tiles.length > 0);
+    for (const t of tiles) assert.ok(t.getAttribute("title")!.includes(titleA), t.getAttribute("title")!);
+    // The quality pages name the clusters they list.
+    const splits = text("splits.html");
+    const cards = [...splits.querySelectorAll(".card")].filter((c) =>
+      [...c.querySelectorAll("a")].some((l) => l.getAttribute("href") === `cluster-${a}.html`)
+    );
+    assert.ok(cards.length > 0, "the named cluster is among the likely splits");
+    for (const c of cards) assert.ok(c.textContent.includes(titleA), c.textContent);
+    // The map data: names by cluster, shown by name, and no </script> inside the data.
+    const mapText = Deno.readTextFileSync(join(out, "map.html"));
+    const holder = domOf(mapText).getElementById("map-data")!;
+    const data = JSON.parse(holder.textContent) as MapData;
+    assert.equal(data.clusterNames![a], ADA_SHOWN);
+    assert.equal(data.clusterNames![b], BOB);
+    const block = mapText.slice(mapText.indexOf('id="map-data">'));
+    assert.ok(!block.slice(0, block.indexOf("</script>")).includes("<"), "no < inside the map data");
+
+    // The single file: the same names, as safely.
+    const single = join(dir, "one.html");
+    await writeSite(single, run, { seed: 2, singleFile: true });
+    const one = await Deno.readTextFile(single);
+    assertSafe("single file", one);
+    assert.ok(domOf(one).getElementById(`cluster-${a}`)!.textContent.includes(titleA));
+
+    // Notebook views: escaped HTML, the same words.
+    const h = bundleOf(clusterHeading(run, a, ": 12 faces"));
+    assertSafe("notebook heading", h["text/html"]);
+    assert.equal(domOf(h["text/html"]).querySelector("b")!.textContent, titleA);
+    assert.equal(h["text/plain"], `${titleA}: 12 faces`);
+    assert.equal(clusterPairTitle(run, a, 7), `${titleA} and cluster 7`);
+    assert.equal(clusterPairTitle({ names: [] }, 3, 7), "Clusters 3 and 7");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
