@@ -9,49 +9,70 @@
  * then), and scaled to the same number of faces.
  * @module
  */
-import { parseCli } from "../cli/args.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 import { syntheticClusters } from "../graph/_testing/synthetic.ts";
-import { prepareKnn } from "../graph/graph_cache.ts";
+import { prepareKnn } from "../graph/prepare_knn.ts";
 import { getClusterer, runClusterer } from "../cluster/registry.ts";
 import { chooseClustering } from "../select/choose.ts";
 import { seededRandom } from "../util/random.ts";
 
-const v = parseCli(Deno.args, {
-  faces: { type: "string" },
-  run: { type: "string" },
-  help: { type: "boolean" },
-}, "usage: deno run -A lib/bench/choice_cost.ts [--faces N] [--run DIR]");
-const n = Number(v.faces ?? 25_000);
-const set = syntheticClusters({
-  n,
-  dim: 512,
-  clusters: Math.round(n / 12),
-  spread: 0.8,
-  noiseShare: 0.1,
-  seed: 1,
+/** The flags of `deno run -A lib/bench/choice_cost.ts`. */
+export const CHOICE_COST_COMMAND = defineCommand({
+  name: "deno run -A lib/bench/choice_cost.ts",
+  summary: "Benchmark: what the automatic choice of clustering costs at 25,000 faces, beside the face stage",
+  flags: {
+    faces: { type: "integer", min: 2, default: 25_000, placeholder: "n", help: "synthetic faces" },
+    run: {
+      type: "path",
+      placeholder: "dir",
+      help: "a run folder whose run.json gives the face stage's time per face",
+    },
+  },
 });
-// The k-NN graph is what the chosen clustering (Chinese whispers) needs anyway: timed apart.
-const tg = performance.now();
-await prepareKnn(set.x, 64);
-const graphSeconds = (performance.now() - tg) / 1000;
-const t0 = performance.now();
-const c = await chooseClustering(set.x);
-const all = (performance.now() - t0) / 1000;
-// The chosen run itself would be made anyway: the choice costs the other runs and the estimates.
-const tr = performance.now();
-runClusterer(getClusterer(c.method), { x: set.x }, c.params, { random: seededRandom(1) });
-const seconds = all - (performance.now() - tr) / 1000;
-console.log(
-  `at ${n} faces: k-NN graph ${graphSeconds.toFixed(1)} s (needed by the clustering); the choice ${
-    seconds.toFixed(1)
-  } s beyond the chosen run (${c.evidence.scanned.length} thresholds scanned; ${c.summary})`,
-);
-if (v.run) {
-  const run = JSON.parse(await Deno.readTextFile(`${v.run}/run.json`));
-  const total = run.timings.total as number, faces = run.counts.faces as number;
-  const face = (total / faces) * n;
-  console.log(
-    `face stage of ${v.run}: ${total.toFixed(0)} s for ${faces} faces, so ~${face.toFixed(0)} s for ${n}; ` +
-      `the choice is ${(100 * seconds / face).toFixed(1)}% of it`,
-  );
+
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(CHOICE_COST_COMMAND, args, io, async (v, io) => {
+    const n = v.faces;
+    const set = syntheticClusters({
+      n,
+      dim: 512,
+      clusters: Math.round(n / 12),
+      spread: 0.8,
+      noiseShare: 0.1,
+      seed: 1,
+    });
+    // The k-NN graph is what the chosen clustering (Chinese whispers) needs anyway: timed apart.
+    const tg = performance.now();
+    const graph = await prepareKnn(set.x, 64);
+    const graphSeconds = (performance.now() - tg) / 1000;
+    const t0 = performance.now();
+    const c = await chooseClustering(set.x, { graph });
+    const all = (performance.now() - t0) / 1000;
+    // The chosen run itself would be made anyway: the choice costs the other runs and the estimates.
+    const tr = performance.now();
+    await runClusterer(getClusterer(c.method), { x: set.x, graph }, c.params, { random: seededRandom(1) });
+    const seconds = all - (performance.now() - tr) / 1000;
+    io.out(
+      `at ${n} faces: k-NN graph ${graphSeconds.toFixed(1)} s (needed by the clustering); the choice ${
+        seconds.toFixed(1)
+      } s beyond the chosen run (${c.evidence.scanned.length} thresholds scanned; ${c.summary})`,
+    );
+    if (v.run) {
+      const run = JSON.parse(await Deno.readTextFile(`${v.run}/run.json`));
+      const total = run.timings.total as number, faces = run.counts.faces as number;
+      const face = (total / faces) * n;
+      io.out(
+        `face stage of ${v.run}: ${total.toFixed(0)} s for ${faces} faces, so ~${
+          face.toFixed(0)
+        } s for ${n}; ` +
+          `the choice is ${(100 * seconds / face).toFixed(1)}% of it`,
+      );
+    }
+    return 0;
+  });
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -92,7 +92,7 @@ async function compare(set: EmbeddingSet, truth: Int32Array): Promise<Scored[]> 
   const seconds = (performance.now() - t0) / 1000;
   // One average-linkage dendrogram for every threshold (faces of one photo never merge).
   const dg = buildDendrogram(
-    await cosineDistances(set.x, 0, false),
+    await cosineDistances(set.x),
     set.x.rows,
     "average",
     samePhotoPairs(set.faces),

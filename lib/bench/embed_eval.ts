@@ -94,7 +94,7 @@ export async function averageLinkageScores(
 ): Promise<ClusterScore[]> {
   const n = f.paths.length;
   const dg = buildDendrogram(
-    await cosineDistances({ data: f.x, rows: n, cols: f.dim }, 0, false),
+    await cosineDistances({ data: f.x, rows: n, cols: f.dim }),
     n,
     "average",
   );

@@ -99,7 +99,7 @@ async function clusterEval(keep: (f: FaceMeta) => boolean, allPaths: string[]) {
   const sub = { data: new Float32Array(idx.length * dim), rows: idx.length, cols: dim };
   idx.forEach((i, k) => sub.data.set(x.data.subarray(i * dim, (i + 1) * dim), k * dim));
   const t = performance.now();
-  const dg = buildDendrogram(await cosineDistances(sub, 0, false), sub.rows, "average");
+  const dg = buildDendrogram(await cosineDistances(sub), sub.rows, "average");
   const buildSeconds = (performance.now() - t) / 1000;
   const detectedPaths = new Set(idx.map((i) => faces[i].path));
   const undetected = allPaths.filter((p) => !detectedPaths.has(p));

@@ -2,6 +2,7 @@
  * `deno task run --input <folder | drive:...> --out <dir>`: the whole pipeline with defaults.
  * @module
  */
+import { paramsFromText } from "../cluster/param_text.ts";
 import { getClusterer, resolveParams } from "../cluster/registry.ts";
 import {
   CREDENTIALS_FLAG,
@@ -41,6 +42,12 @@ export const RUN_COMMAND = defineCommand({
     },
     out: { type: "path", required: true, placeholder: "dir", help: "output folder (created)" },
     method: METHOD_FLAG,
+    param: {
+      type: "list",
+      placeholder: "name=value",
+      help: "a parameter of --method, repeatable (e.g. --param neighbours=32 --param threshold=0.5), " +
+        "checked against the method's declared parameters",
+    },
     threshold: THRESHOLD_FLAG,
     linkage: LINKAGE_FLAG,
     "min-cluster": MIN_CLUSTER_FLAG,
@@ -110,15 +117,20 @@ export function printSummary(s: RunSummary, out: string, io: Pick<Io, "out"> = {
 
 /**
  * The clustering overrides of the command line, checked against the chosen method's declared
- * parameters before any work (a flag the method does not take is refused).
+ * parameters before any work (a flag the method does not take is refused). `--param name=value`
+ * needs `--method`; without a method, `--threshold`/`--linkage` apply to agglomerative clustering.
  */
 export function clusterOverrides(
   method: string | undefined,
-  flags: { threshold?: number; linkage?: string },
+  flags: { threshold?: number; linkage?: string; param?: readonly (string | number)[] },
 ): Record<string, unknown> {
   const cluster: Record<string, unknown> = {};
   if (flags.threshold !== undefined) cluster.threshold = flags.threshold;
   if (flags.linkage !== undefined) cluster.linkage = flags.linkage;
+  const given = (flags.param ?? []).map(String);
+  if (given.length > 0 && method === undefined) {
+    throw new UsageError("--param needs --method (without it the clustering is chosen from the data)");
+  }
   if (method === undefined) return cluster;
   const c = getClusterer(method);
   for (const key of Object.keys(cluster)) {
@@ -128,6 +140,16 @@ export function clusterOverrides(
       );
     }
   }
+  let fromText: Record<string, unknown>;
+  try {
+    fromText = paramsFromText(c, given);
+  } catch (e) {
+    throw new UsageError(`--param: ${errorMessage(e)}`);
+  }
+  for (const key of Object.keys(fromText)) {
+    if (key in cluster) throw new UsageError(`--param ${key} and --${key} both given`);
+  }
+  Object.assign(cluster, fromText);
   try {
     resolveParams(c, cluster);
   } catch (e) {

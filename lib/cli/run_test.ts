@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ensureDemoPhotos } from "../util/demo_photos.ts";
-import { main } from "./run.ts";
+import { UsageError } from "../flags/usage_error.ts";
+import { clusterOverrides, main } from "./run.ts";
 
 Deno.test("deno task run with only --input and --out uses every default (flags not given stay unset)", async () => {
   const demo = await ensureDemoPhotos();
@@ -45,3 +46,62 @@ Deno.test("deno task run with only --input and --out uses every default (flags n
   );
   for (const d of [input, out, `${store}-0`, `${store}-2`]) await Deno.remove(d, { recursive: true });
 });
+
+Deno.test("clusterOverrides: --param name=value typed and checked by the method's declared parameters", () => {
+  assert.deepEqual(clusterOverrides("louvain", { param: ["neighbours=8", "threshold=0.4"] }), {
+    neighbours: 8,
+    threshold: 0.4,
+  });
+  assert.deepEqual(clusterOverrides("agglomerative", { threshold: 0.6, param: ["linkage=single"] }), {
+    threshold: 0.6,
+    linkage: "single",
+  });
+  assert.deepEqual(clusterOverrides("graph-agglomerative", { param: ["rerank=10"] }), { rerank: 10 });
+  assert.deepEqual(clusterOverrides(undefined, { threshold: 0.5 }), { threshold: 0.5 });
+  const bad: [string | undefined, Parameters<typeof clusterOverrides>[1], RegExp][] = [
+    [undefined, { param: ["neighbours=8"] }, /--param needs --method/],
+    ["louvain", { param: ["neighbours=0"] }, /--param: louvain: parameter "neighbours".*>= 1/],
+    ["louvain", { param: ["linkage=single"] }, /unknown parameter "linkage"/],
+    ["louvain", { param: ["neighbours"] }, /not name=value/],
+    ["agglomerative", { threshold: 0.6, param: ["threshold=0.5"] }, /--param threshold and --threshold/],
+    ["dbscan", { linkage: "single" }, /--linkage does not apply to --method dbscan/],
+  ];
+  for (const [method, flags, message] of bad) {
+    assert.throws(
+      () => clusterOverrides(method, flags),
+      (e: Error) => e instanceof UsageError && message.test(e.message),
+    );
+  }
+});
+
+Deno.test("deno task run --method <name> --param ...: that clusterer runs; a bad --param is exit 2 before any work", async () => {
+  const demo = await ensureDemoPhotos();
+  const input = await Deno.makeTempDir({ prefix: "facegroup-cli-method-" });
+  for (const n of ["sample2.jpg", "sample5.jpg"]) await Deno.copyFile(`${demo}/${n}`, `${input}/${n}`);
+  const out = `${input}-out`, store = `${input}-store`;
+  const base = ["--input", input, "--out", out, "--store", store, "--workers", "0", "--quiet"];
+  const err: string[] = [];
+  const io = { stderr: (t: string) => void err.push(t) };
+  assert.equal(await main([...base, "--method", "louvain", "--param", "neighbours=0"], io), 2);
+  assert.match(err.join(""), /neighbours/);
+  assert.equal(await exists(out), false, "nothing written on a usage error");
+  assert.equal(
+    await main([...base, "--method", "louvain", "--param", "neighbours=8", "--param", "threshold=0.4"]),
+    0,
+  );
+  const run = JSON.parse(await Deno.readTextFile(`${out}/run.json`));
+  assert.equal(run.method, "louvain");
+  assert.equal(run.params.neighbours, 8);
+  assert.equal(run.params.threshold, 0.4);
+  assert.match(run.choice.summary, /louvain, parameters given \(--method\)/);
+  for (const d of [input, out, store]) await Deno.remove(d, { recursive: true });
+});
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -9,7 +9,8 @@
  */
 import type { Matrix } from "../matrix.ts";
 import { type Clusterer, validateParams } from "./types.ts";
-import { cosineDistances, cosineDistancesSync, hasCosineDistances } from "../graph/distance_matrix.ts";
+import { cosineDistances } from "../graph/distance_matrix.ts";
+import { distancesOf } from "./input.ts";
 
 /** Linkage: how the distance between two clusters follows from their members'. */
 export type Linkage = "single" | "average" | "complete";
@@ -171,11 +172,11 @@ export async function agglomerate(
     ...DEFAULT_AGGLOMERATIVE,
     ...params,
   });
-  const d = hasCosineDistances(x) ? (await cosineDistances(x)).slice() : await cosineDistances(x, 0, false);
+  const d = await cosineDistances(x);
   return cutDendrogram(buildDendrogram(d, x.rows, p.linkage, cannotLink), p);
 }
 
-/** Agglomerative clustering as a registry {@link Clusterer} (synchronous). */
+/** Exact agglomerative clustering as a registry {@link Clusterer}, on the dense distance matrix. */
 export const agglomerative: Clusterer<AgglomerativeParams> = {
   name: "agglomerative",
   defaults: DEFAULT_AGGLOMERATIVE,
@@ -184,9 +185,12 @@ export const agglomerative: Clusterer<AgglomerativeParams> = {
     threshold: { type: "number", min: 0, max: 2, description: "cosine distance at which merging stops" },
     k: { type: "int", min: 0, description: "target number of clusters (0: use threshold)" },
   },
-  run(input, params) {
+  needs: "distances",
+  enforcesCannotLink: true,
+  // deno-lint-ignore require-await -- async by the Clusterer contract; this method computes in place
+  async run(input, params) {
     const p = validateParams<AgglomerativeParams>(this.name, this.params, params);
-    const d = cosineDistancesSync(input.x).slice();
+    const d = distancesOf(input, this.name).data.slice();
     return { labels: cutDendrogram(buildDendrogram(d, input.x.rows, p.linkage, input.cannotLink), p) };
   },
 };

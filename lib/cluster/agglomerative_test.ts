@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { agglomerate, agglomerative, buildDendrogram, cutDendrogram, type Linkage } from "./agglomerative.ts";
-import { cosineDistancesSync } from "../graph/distance_matrix.ts";
+import { cosineDistancesJs } from "../graph/distance_matrix.ts";
 import { normalizeRows } from "../matrix.ts";
 import { seededRandom } from "../util/random.ts";
 
@@ -47,7 +47,7 @@ function samePartition(a: Int32Array, b: Int32Array): boolean {
 for (const linkage of ["single", "average", "complete"] as const) {
   Deno.test(`${linkage} linkage matches the textbook algorithm at several thresholds`, () => {
     const x = randomUnit(40, 6, 7);
-    const dist = cosineDistancesSync(x);
+    const dist = cosineDistancesJs(x);
     for (const t of [0.3, 0.6, 0.9, 1.2]) {
       const dg = buildDendrogram(dist.slice(), 40, linkage);
       const got = cutDendrogram(dg, { threshold: t });
@@ -58,7 +58,7 @@ for (const linkage of ["single", "average", "complete"] as const) {
 
 Deno.test("the dendrogram is sorted, cut by k gives k clusters, and every cut is nested", () => {
   const x = randomUnit(60, 8, 3);
-  const dg = buildDendrogram(cosineDistancesSync(x).slice(), 60, "average");
+  const dg = buildDendrogram(cosineDistancesJs(x).slice(), 60, "average");
   assert.equal(dg.dist.length, 59);
   for (let m = 1; m < dg.dist.length; m++) assert.ok(dg.dist[m] >= dg.dist[m - 1]);
   for (const k of [1, 5, 17, 60]) assert.equal(new Set(cutDendrogram(dg, { k })).size, k);
@@ -73,7 +73,7 @@ Deno.test("cannot-link pairs never share a cluster under average and complete li
   });
   const cl = new Int32Array([0, 2]);
   for (const linkage of ["average", "complete"] as const) {
-    const dg = buildDendrogram(cosineDistancesSync(x).slice(), 4, linkage, cl);
+    const dg = buildDendrogram(cosineDistancesJs(x).slice(), 4, linkage, cl);
     const labels = cutDendrogram(dg, { threshold: 2 });
     assert.notEqual(labels[0], labels[2]);
     assert.equal(labels[0], labels[1]);
@@ -85,11 +85,11 @@ Deno.test("cannot-link pairs never share a cluster under average and complete li
 Deno.test("agglomerate (onnxruntime distances) equals the synchronous clusterer", async () => {
   const x = randomUnit(120, 16, 11);
   const a = await agglomerate(x, { threshold: 0.8 });
-  const b = agglomerative.run({ x }, { linkage: "average", threshold: 0.8, k: 0 }, {
+  const b = await agglomerative.run({ x }, { linkage: "average", threshold: 0.8, k: 0 }, {
     random: seededRandom(1),
   });
   assert.ok(samePartition(a, b.labels));
-  assert.throws(
+  await assert.rejects(
     () =>
       agglomerative.run({ x }, { linkage: "ward" as Linkage, threshold: 0.8, k: 0 }, { random: Math.random }),
     /agglomerative: parameter "linkage".*must be one of/,

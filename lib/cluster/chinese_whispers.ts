@@ -5,8 +5,8 @@
  * one of its cannot-link partners.
  * @module
  */
+import { graphOf } from "./input.ts";
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "../graph/graph_cache.ts";
 import { relabel } from "./labels.ts";
 import { thresholdedGraph } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
@@ -34,11 +34,15 @@ export const chineseWhispers: Clusterer<ChineseWhispersParams> = {
     iterations: { type: "int", min: 1, max: 1000, description: "maximum passes" },
     weighting: { type: "enum", values: ["sim", "unit"], description: "edge weight" },
   },
-  run(input, params, ctx) {
+  needs: "graph",
+  graphK: (p) => p.neighbours,
+  enforcesCannotLink: true,
+  // deno-lint-ignore require-await -- async by the Clusterer contract; this method computes in place
+  async run(input, params, ctx) {
     const p = validateParams<ChineseWhispersParams>(this.name, this.params, params);
     const { x } = input;
     const n = x.rows;
-    const g = thresholdedGraph(neighbours(x, p.neighbours), p.threshold);
+    const g = thresholdedGraph(graphOf(input, p.neighbours, this.name), p.threshold);
     const uf = new UnionFind(n, input.cannotLink); // only for its partner lists
     const label = Int32Array.from({ length: n }, (_, i) => i);
     const score = new Float64Array(n);

@@ -6,8 +6,8 @@
  * closest first and a link that would join two cannot-linked rows is skipped.
  * @module
  */
+import { graphOf } from "./input.ts";
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "../graph/graph_cache.ts";
 import { relabel } from "./labels.ts";
 import { argsortAscending, radiusGraph } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
@@ -36,12 +36,15 @@ export const dbscan: Clusterer<DbscanParams> = {
     },
     neighbours: { type: "int", min: 1, max: 1000, description: "k of the k-NN graph" },
   },
-  run(input, params) {
+  needs: "graph",
+  graphK: (p) => Math.max(p.neighbours, p.minSamples - 1),
+  enforcesCannotLink: true,
+  async run(input, params) {
     const p = validateParams<DbscanParams>(this.name, this.params, params);
     const { x } = input;
     const n = x.rows;
-    const g = neighbours(x, Math.max(p.neighbours, p.minSamples - 1));
-    const r = radiusGraph(x, g, p.eps);
+    const g = graphOf(input, Math.max(p.neighbours, p.minSamples - 1), this.name);
+    const r = await radiusGraph(x, g, p.eps);
     const core = new Uint8Array(n);
     for (let i = 0; i < n; i++) core[i] = r.offsets[i + 1] - r.offsets[i] + 1 >= p.minSamples ? 1 : 0;
     // Core-core edges, closest first.

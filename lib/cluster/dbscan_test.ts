@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import clustering from "density-clustering";
 import { seededRandom } from "../util/random.ts";
-import { rememberKnn } from "../graph/graph_cache.ts";
 import { dbscan } from "./dbscan.ts";
 import { knnBruteForce } from "../graph/knn.ts";
 import { radiusGraph } from "../graph/sparse.ts";
@@ -14,11 +13,11 @@ const rows = Array.from(
 );
 const cosine = (a: number[], b: number[]) => 1 - a.reduce((s, v, c) => s + v * b[c], 0);
 
-Deno.test("radiusGraph from a small k-NN graph equals brute-force pairs within eps", () => {
+Deno.test("radiusGraph from a small k-NN graph equals brute-force pairs within eps", async () => {
   const g = knnBruteForce(data.x, 4); // small k: many rows are saturated
   for (const eps of [0.3, 0.6]) {
-    const r = radiusGraph(data.x, g, eps);
-    const viaOnnx = radiusGraph(data.x, g, eps, { onnxAboveFlops: 0 });
+    const r = await radiusGraph(data.x, g, eps);
+    const viaOnnx = await radiusGraph(data.x, g, eps, { onnxAboveFlops: 0 });
     assert.deepEqual(viaOnnx.offsets, r.offsets, "onnxruntime path finds the same pairs");
     assert.deepEqual(viaOnnx.targets, r.targets);
     let expected = 0, found = 0;
@@ -37,12 +36,13 @@ Deno.test("radiusGraph from a small k-NN graph equals brute-force pairs within e
   }
 });
 
-Deno.test("dbscan over a k-NN graph matches density-clustering's DBSCAN (up to border rows)", () => {
+Deno.test("dbscan over a k-NN graph matches density-clustering's DBSCAN (up to border rows)", async () => {
   for (const [eps, minSamples, k] of [[0.4, 4, 3], [0.5, 5, 8], [0.3, 2, 64]]) {
     // A deliberately small graph (k < minSamples for the first case is raised internally).
-    rememberKnn(data.x, knnBruteForce(data.x, k));
-    const mine =
-      dbscan.run({ x: data.x }, { eps, minSamples, neighbours: k }, { random: seededRandom(1) }).labels;
+    const graph = knnBruteForce(data.x, k);
+    const mine = (await dbscan.run({ x: data.x, graph }, { eps, minSamples, neighbours: k }, {
+      random: seededRandom(1),
+    })).labels;
     const ref = new clustering.DBSCAN().run(rows, eps, minSamples, cosine) as number[][];
     const refLabel = new Int32Array(data.x.rows).fill(-1);
     ref.forEach((members, c) => members.forEach((i) => refLabel[i] = c));

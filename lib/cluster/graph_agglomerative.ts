@@ -12,8 +12,8 @@
  * Stops at a distance threshold or a target cluster count.
  * @module
  */
+import { graphOf } from "./input.ts";
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "../graph/graph_cache.ts";
 import { thresholdedGraph } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
 
@@ -104,10 +104,14 @@ export const graphAgglomerative: Clusterer<GraphAgglomerativeParams> = {
       description: "how pairs missing from the graph count",
     },
   },
-  run(input, params, ctx) {
+  needs: "graph",
+  graphK: (p) => p.neighbours,
+  enforcesCannotLink: true,
+  // deno-lint-ignore require-await -- async by the Clusterer contract; this method computes in place
+  async run(input, params, ctx) {
     const p = validateParams<GraphAgglomerativeParams>(this.name, this.params, params);
     const n = input.x.rows;
-    const knn = neighbours(input.x, p.neighbours);
+    const knn = graphOf(input, p.neighbours, this.name);
     const g = thresholdedGraph(knn, -Infinity);
     // Per cluster: size, and the sum of its rows' k-th neighbour distances.
     const size = new Float64Array(n).fill(1);

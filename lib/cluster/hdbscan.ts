@@ -7,8 +7,8 @@
  * enforced afterwards by the registry's splitting step.
  * @module
  */
+import { graphOf } from "./input.ts";
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "../graph/graph_cache.ts";
 import { relabel } from "./labels.ts";
 import { argsortAscending } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
@@ -183,9 +183,13 @@ export const hdbscan: Clusterer<HdbscanParams> = {
     selection: { type: "enum", values: ["eom", "leaf"], description: "cluster selection method" },
     allowSingleCluster: { type: "boolean", description: "allow one cluster holding everything" },
   },
-  run(input, params) {
+  needs: "graph",
+  graphK: (p) => Math.max(p.neighbours, p.minSamples - 1),
+  enforcesCannotLink: false,
+  // deno-lint-ignore require-await -- async by the Clusterer contract; this method computes in place
+  async run(input, params) {
     const p = validateParams<HdbscanParams>(this.name, this.params, params);
-    const g = neighbours(input.x, Math.max(p.neighbours, p.minSamples - 1));
+    const g = graphOf(input, Math.max(p.neighbours, p.minSamples - 1), this.name);
     return { labels: hdbscanLabels(g.n, g.k, g.indices, g.sims, p) };
   },
 };

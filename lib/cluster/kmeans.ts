@@ -2,7 +2,7 @@
  * K-Means (Lloyd) with k-means++ initialisation (greedy, 2 + ln k local trials, as
  * scikit-learn), several seeded restarts, keeping the lowest inertia. Euclidean distance
  * on the (unit-norm) rows. The distance work (x·Cᵀ and nearest centres) runs in
- * onnxruntime for large inputs (synchronously, through {@link SyncOnnx}) and in plain
+ * onnxruntime for large inputs ({@link OnnxProducts}) and in plain
  * JavaScript for small ones. Cannot-link pairs are enforced afterwards by the registry.
  * @module
  */
@@ -10,7 +10,7 @@ import type { Matrix } from "../matrix.ts";
 import type { Random } from "../util/random.ts";
 import { type Clusterer, validateParams } from "./types.ts";
 import { relabel } from "./labels.ts";
-import { SyncOnnx } from "../graph/sync_onnx.ts";
+import { OnnxProducts } from "../graph/onnx_products.ts";
 
 /** Parameters of {@link kmeans}. */
 export type KmeansParams = {
@@ -29,16 +29,17 @@ export type KmeansParams = {
 /** The two products K-Means needs. */
 interface Backend {
   /** x · Bᵀ for m rows of b: n x m. */
-  dots(b: Float32Array, m: number): Float32Array;
+  dots(b: Float32Array, m: number): Promise<Float32Array>;
   /** Per row of x: argmax_j (x·b_j - bias_j) and the max. */
-  nearest(b: Float32Array, m: number, bias: Float32Array): { best: Int32Array; score: Float32Array };
-  close(): void;
+  nearest(b: Float32Array, m: number, bias: Float32Array): Promise<{ best: Int32Array; score: Float32Array }>;
+  close(): Promise<void>;
 }
 
 function jsBackend(x: Matrix): Backend {
   const { rows: n, cols: d, data } = x;
   return {
-    dots(b, m) {
+    // deno-lint-ignore require-await -- the Backend is async for onnxruntime's sake
+    async dots(b, m) {
       const out = new Float32Array(n * m);
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < m; j++) {
@@ -49,7 +50,8 @@ function jsBackend(x: Matrix): Backend {
       }
       return out;
     },
-    nearest(b, m, bias) {
+    // deno-lint-ignore require-await -- as dots
+    async nearest(b, m, bias) {
       const best = new Int32Array(n), score = new Float32Array(n);
       for (let i = 0; i < n; i++) {
         let bj = 0, bv = -Infinity;
@@ -64,7 +66,7 @@ function jsBackend(x: Matrix): Backend {
       }
       return { best, score };
     },
-    close() {},
+    async close() {},
   };
 }
 
@@ -79,14 +81,20 @@ function sqNorms(x: Matrix): Float64Array {
 }
 
 /** k-means++ seeding; returns k centre rows. */
-function plusPlus(x: Matrix, k: number, random: Random, be: Backend, xn: Float64Array): Float32Array {
+async function plusPlus(
+  x: Matrix,
+  k: number,
+  random: Random,
+  be: Backend,
+  xn: Float64Array,
+): Promise<Float32Array> {
   const n = x.rows, d = x.cols;
   const centres = new Float32Array(k * d);
   const first = Math.floor(random() * n);
   centres.set(x.data.subarray(first * d, (first + 1) * d), 0);
   const closest = new Float64Array(n);
   let pot = 0;
-  const d0 = be.dots(centres.subarray(0, d), 1);
+  const d0 = await be.dots(centres.subarray(0, d), 1);
   for (let i = 0; i < n; i++) pot += closest[i] = Math.max(0, xn[i] - 2 * d0[i] + xn[first]);
   const trials = 2 + Math.floor(Math.log(k));
   const cand = new Int32Array(trials);
@@ -98,7 +106,7 @@ function plusPlus(x: Matrix, k: number, random: Random, be: Backend, xn: Float64
       cand[t] = idx;
       candRows.set(x.data.subarray(idx * d, (idx + 1) * d), t * d);
     }
-    const dots = be.dots(candRows, trials);
+    const dots = await be.dots(candRows, trials);
     let bestPot = Infinity, bestT = 0;
     for (let t = 0; t < trials; t++) {
       let p = 0;
@@ -119,9 +127,16 @@ function plusPlus(x: Matrix, k: number, random: Random, be: Backend, xn: Float64
 }
 
 /** One Lloyd run from k-means++ seeds; returns labels and inertia. */
-function lloyd(x: Matrix, k: number, p: KmeansParams, random: Random, xn: Float64Array, be: Backend) {
+async function lloyd(
+  x: Matrix,
+  k: number,
+  p: KmeansParams,
+  random: Random,
+  xn: Float64Array,
+  be: Backend,
+): Promise<{ labels: Int32Array; inertia: number }> {
   const n = x.rows, d = x.cols, data = x.data;
-  const centres = plusPlus(x, k, random, be, xn);
+  const centres = await plusPlus(x, k, random, be, xn);
   let labels: Int32Array = new Int32Array(n);
   const sums = new Float64Array(k * d);
   const counts = new Int32Array(k);
@@ -140,7 +155,7 @@ function lloyd(x: Matrix, k: number, p: KmeansParams, random: Random, xn: Float6
       for (let c = 0; c < d; c++) s += centres[j * d + c] * centres[j * d + c];
       half[j] = s / 2;
     }
-    const { best, score } = be.nearest(centres, k, half);
+    const { best, score } = await be.nearest(centres, k, half);
     labels = best;
     inertia = 0;
     sums.fill(0);
@@ -176,24 +191,26 @@ export const kmeans: Clusterer<KmeansParams> = {
     tol: { type: "number", min: 0, description: "relative centre-shift tolerance" },
     backend: { type: "enum", values: ["auto", "js", "onnx"], description: "where distances are computed" },
   },
-  run(input, params, ctx) {
+  needs: "vectors",
+  enforcesCannotLink: false,
+  async run(input, params, ctx) {
     const p = validateParams<KmeansParams>(this.name, this.params, params);
     const { x } = input;
     const k = Math.min(p.k, x.rows);
     if (k === 0) return { labels: new Int32Array(0) };
     const useOnnx = p.backend === "onnx" || (p.backend === "auto" && x.rows * k * x.cols > 1e8);
-    const be = useOnnx ? new SyncOnnx(x) : jsBackend(x);
+    const be = useOnnx ? new OnnxProducts(x) : jsBackend(x);
     try {
       const xn = sqNorms(x);
       let best: { labels: Int32Array; inertia: number } | undefined;
       for (let r = 0; r < p.restarts; r++) {
         if (ctx.signal?.aborted) throw new Error("kmeans: aborted");
-        const run = lloyd(x, k, p, ctx.random, xn, be);
+        const run = await lloyd(x, k, p, ctx.random, xn, be);
         if (!best || run.inertia < best.inertia) best = run;
       }
       return { labels: relabel(best!.labels) };
     } finally {
-      be.close();
+      await be.close();
     }
   },
 };

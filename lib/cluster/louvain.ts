@@ -7,8 +7,8 @@
  * Moves into a community holding a cannot-link partner are never made.
  * @module
  */
+import { graphOf } from "./input.ts";
 import { type Clusterer, type RunContext, validateParams } from "./types.ts";
-import { neighbours } from "../graph/graph_cache.ts";
 import { relabel } from "./labels.ts";
 import { type SparseGraph, thresholdedGraph } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
@@ -153,10 +153,14 @@ export const louvain: Clusterer<LouvainParams> = {
     levels: { type: "int", min: 1, max: 100, description: "maximum aggregation levels" },
     quality: { type: "enum", values: ["modularity", "cpm"], description: "quality function" },
   },
-  run(input, params, ctx) {
+  needs: "graph",
+  graphK: (p) => p.neighbours,
+  enforcesCannotLink: true,
+  // deno-lint-ignore require-await -- async by the Clusterer contract; this method computes in place
+  async run(input, params, ctx) {
     const p = validateParams<LouvainParams>(this.name, this.params, params);
     const n = input.x.rows;
-    const g = thresholdedGraph(neighbours(input.x, p.neighbours), p.threshold);
+    const g = thresholdedGraph(graphOf(input, p.neighbours, this.name), p.threshold);
     const uf = new UnionFind(n, input.cannotLink);
     let lv: Level = {
       n,

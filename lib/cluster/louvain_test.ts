@@ -8,18 +8,19 @@ const { x, truth } = syntheticClusters({ n: 300, dim: 32, clusters: 10, spread: 
 const ctx = { random: seededRandom(2) };
 const base = { threshold: 0.2, neighbours: 40, levels: 10 };
 
-Deno.test("louvain (CPM): resolution is a similarity density; recovers clusters in between", () => {
-  const mid = louvain.run({ x }, { ...base, quality: "cpm", resolution: 0.3 }, ctx).labels;
+Deno.test("louvain (CPM): resolution is a similarity density; recovers clusters in between", async () => {
+  const mid = (await louvain.run({ x }, { ...base, quality: "cpm", resolution: 0.3 }, ctx)).labels;
   assert.ok(ari(truth, mid) > 0.95, `ARI ${ari(truth, mid)}`);
   // Above every similarity: nobody gains by joining anyone.
-  const high = louvain.run({ x }, { ...base, quality: "cpm", resolution: 1.01 }, ctx).labels;
+  const high = (await louvain.run({ x }, { ...base, quality: "cpm", resolution: 1.01 }, ctx)).labels;
   assert.equal(new Set(high).size, x.rows);
   // Near zero: whole connected components.
-  const low = louvain.run({ x }, { ...base, quality: "cpm", resolution: 1e-6 }, ctx).labels;
+  const low = (await louvain.run({ x }, { ...base, quality: "cpm", resolution: 1e-6 }, ctx)).labels;
   assert.ok(new Set(low).size < new Set(mid).size);
 });
 
-Deno.test("louvain (modularity): communities are connected and recover clusters", () => {
-  const l = louvain.run({ x }, { ...base, threshold: 0.4, quality: "modularity", resolution: 1 }, ctx).labels;
+Deno.test("louvain (modularity): communities are connected and recover clusters", async () => {
+  const l =
+    (await louvain.run({ x }, { ...base, threshold: 0.4, quality: "modularity", resolution: 1 }, ctx)).labels;
   assert.ok(ari(truth, l) > 0.9, `ARI ${ari(truth, l)}`);
 });

@@ -6,8 +6,8 @@
  * `cluster_optics_dbscan`). Cannot-link pairs are enforced afterwards by the registry.
  * @module
  */
+import { graphOf } from "./input.ts";
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "../graph/graph_cache.ts";
 import { relabel } from "./labels.ts";
 import { radiusGraph, type SparseGraph } from "../graph/sparse.ts";
 
@@ -137,14 +137,17 @@ export const optics: Clusterer<OpticsParams> = {
     eps: { type: "number", min: 0, max: 2, exclusiveMin: true, description: "extraction radius (<= maxEps)" },
     neighbours: { type: "int", min: 1, max: 1000, description: "k of the k-NN graph" },
   },
-  run(input, params) {
+  needs: "graph",
+  graphK: (p) => Math.max(p.neighbours, p.minSamples - 1),
+  enforcesCannotLink: false,
+  async run(input, params) {
     const p = validateParams<OpticsParams>(this.name, this.params, params);
     if (p.eps > p.maxEps) {
       throw new RangeError(`optics: parameter "eps" (${p.eps}) must be <= parameter "maxEps" (${p.maxEps})`);
     }
     const { x } = input;
-    const g = neighbours(x, Math.max(p.neighbours, p.minSamples - 1));
-    const r = radiusGraph(x, g, p.maxEps);
+    const g = graphOf(input, Math.max(p.neighbours, p.minSamples - 1), this.name);
+    const r = await radiusGraph(x, g, p.maxEps);
     const core = new Float64Array(x.rows).fill(Infinity);
     for (let i = 0; i < x.rows; i++) {
       const cd = p.minSamples <= 1 ? 0 : Math.max(0, 1 - g.sims[i * g.k + p.minSamples - 2]);

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { seededRandom } from "../util/random.ts";
 import { dbscan } from "./dbscan.ts";
-import { rememberKnn } from "../graph/graph_cache.ts";
 import { knnBruteForce } from "../graph/knn.ts";
 import { optics } from "./optics.ts";
 import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 
-Deno.test("optics with DBSCAN-style extraction gives DBSCAN's clusters on core rows", () => {
+Deno.test("optics with DBSCAN-style extraction gives DBSCAN's clusters on core rows", async () => {
   const { x } = syntheticClusters({
     n: 300,
     dim: 32,
@@ -16,11 +15,11 @@ Deno.test("optics with DBSCAN-style extraction gives DBSCAN's clusters on core r
     noiseShare: 0.1,
     seed: 12,
   });
-  rememberKnn(x, knnBruteForce(x, 6)); // small graph: the radius graph must fill in the rest
+  const graph = knnBruteForce(x, 6); // small graph: the radius graph must fill in the rest
   const ctx = { random: seededRandom(1) };
   for (const [eps, minSamples] of [[0.35, 3], [0.45, 5]]) {
-    const o = optics.run({ x }, { minSamples, maxEps: 0.6, eps, neighbours: 6 }, ctx).labels;
-    const d = dbscan.run({ x }, { eps, minSamples, neighbours: 6 }, ctx).labels;
+    const o = (await optics.run({ x, graph }, { minSamples, maxEps: 0.6, eps, neighbours: 6 }, ctx)).labels;
+    const d = (await dbscan.run({ x, graph }, { eps, minSamples, neighbours: 6 }, ctx)).labels;
     // Core rows: at least minSamples rows (incl. self) within eps.
     const core = (i: number) => {
       let c = 0;
@@ -46,9 +45,9 @@ Deno.test("optics with DBSCAN-style extraction gives DBSCAN's clusters on core r
   }
 });
 
-Deno.test("optics rejects eps above maxEps, naming both", () => {
+Deno.test("optics rejects eps above maxEps, naming both", async () => {
   const { x } = syntheticClusters({ n: 10, dim: 4, clusters: 2, seed: 1 });
-  assert.throws(
+  await assert.rejects(
     () =>
       optics.run({ x }, { minSamples: 2, maxEps: 0.3, eps: 0.5, neighbours: 4 }, { random: seededRandom(1) }),
     /"eps".*"maxEps"/,

@@ -9,8 +9,8 @@
  * skipped (closest first), and must-link pairs are linked first.
  * @module
  */
+import { graphOf } from "./input.ts";
 import { type Clusterer, validateParams } from "./types.ts";
-import { neighbours } from "../graph/graph_cache.ts";
 import { argsortAscending } from "../graph/sparse.ts";
 import { UnionFind } from "./union_find.ts";
 
@@ -33,9 +33,13 @@ export const rankOrder: Clusterer<RankOrderParams> = {
     threshold: { type: "number", min: 0, exclusiveMin: true, description: "rank-order distance cut-off" },
     minSim: { type: "number", min: -1, max: 1, description: "minimum cosine similarity of a link" },
   },
-  run(input, params) {
+  needs: "graph",
+  graphK: (p) => p.neighbours,
+  enforcesCannotLink: true,
+  // deno-lint-ignore require-await -- async by the Clusterer contract; this method computes in place
+  async run(input, params) {
     const p = validateParams<RankOrderParams>(this.name, this.params, params);
-    const g = neighbours(input.x, p.neighbours);
+    const g = graphOf(input, p.neighbours, this.name);
     const { n, k, indices, sims } = g;
     // rank[i] maps neighbour -> 1-based rank in i's list.
     const rank: Map<number, number>[] = Array.from({ length: n }, () => new Map());

@@ -1,19 +1,19 @@
 /**
  * Every clustering method by name, with one way to run any of them: defaults filled in,
- * parameters validated, shared precomputation (k-NN graph, distance matrix) prepared, and
- * constraints enforced after the fact for methods that cannot respect them while running.
+ * parameters validated, the k-NN graph re-ranked when asked, and constraints enforced after the
+ * fact for methods that do not enforce them while running. What a method reads besides the
+ * vectors (its declared `needs`) comes in its input, computed once by the caller (prepare.ts).
  * @module
  */
-import type { Matrix } from "../matrix.ts";
 import { agglomerative } from "./agglomerative.ts";
 import { chineseWhispers } from "./chinese_whispers.ts";
 import { enforceConstraints, violations } from "./constraints.ts";
 import { dbscan } from "./dbscan.ts";
-import { cosineDistances, MAX_DENSE_ROWS } from "../graph/distance_matrix.ts";
+import { distanceMatrix } from "../graph/distance_matrix.ts";
 import { graphAgglomerative } from "./graph_agglomerative.ts";
-import { prepareKnn } from "../graph/graph_cache.ts";
 import { hdbscan } from "./hdbscan.ts";
-import type { KnnOptions } from "../graph/knn.ts";
+import { knnGraph } from "../graph/knn.ts";
+import { MAX_ROWS_UNPREPARED } from "./input.ts";
 import { kmeans } from "./kmeans.ts";
 import { louvain } from "./louvain.ts";
 import { optics } from "./optics.ts";
@@ -21,7 +21,7 @@ import { rankOrder } from "./rank_order.ts";
 import {
   RERANK_DEFAULTS,
   RERANK_SPECS,
-  rerankedView,
+  rerankGraph,
   type RerankParams,
   splitRerank,
 } from "./rerank_params.ts";
@@ -42,16 +42,6 @@ export const CLUSTERERS: readonly AnyClusterer[] = [
   graphAgglomerative,
   agglomerative,
 ] as unknown as AnyClusterer[];
-
-/** Methods that respect cannot-link pairs while clustering (others are split afterwards). */
-export const NATIVE_CANNOT_LINK: ReadonlySet<string> = new Set([
-  "dbscan",
-  "chinese-whispers",
-  "louvain",
-  "rank-order",
-  "graph-agglomerative",
-  "agglomerative",
-]);
 
 /** The method called `name`; throws a RangeError listing the known names otherwise. */
 export function getClusterer(name: string): AnyClusterer {
@@ -75,37 +65,40 @@ export function resolveParams(
   const { rerank, rest } = splitRerank(params);
   const p = validateParams(c.name, c.params, { ...c.defaults, ...rest });
   if (!rerank) return p;
-  if (!("neighbours" in c.params)) {
+  if (c.needs !== "graph") {
     throw new RangeError(`${c.name}: re-ranking (rerank, rerankK2, rerankLambda) needs a graph method`);
   }
   return { ...p, ...validateParams(c.name, RERANK_SPECS, { ...RERANK_DEFAULTS, ...rerank }) };
 }
 
-/** The k-NN graph size a run needs (0 when it uses none). */
+/** The k-NN graph size a run needs (0 when it uses none): the method's own, or re-ranking's k1. */
 export function neighboursNeeded(c: AnyClusterer, params: Record<string, unknown>): number {
-  const p = resolveParams(c, params);
-  if (typeof p.neighbours !== "number") return 0;
-  const ms = typeof p.minSamples === "number" ? p.minSamples - 1 : 0;
-  return Math.max(p.neighbours, ms, typeof p.rerank === "number" ? p.rerank : 0);
+  if (c.needs !== "graph") return 0;
+  const { rerank, rest } = splitRerank(resolveParams(c, params));
+  const own = c.graphK ? c.graphK(rest) : 0;
+  return Math.max(own, typeof rerank?.rerank === "number" ? rerank.rerank : 0);
 }
 
 /**
- * Computes, once, what the runs of `c` with `params` share: the k-NN graph with
- * onnxruntime, or the dense distance matrix for exact agglomerative clustering.
+ * The input with what `c` needs added where missing on a large input (the k-NN graph with
+ * onnxruntime, the distance matrix), so that a run given only `x` still works; small inputs are
+ * left to the clusterer (brute force). Callers of many runs compute these once instead
+ * (`prepareInputs` in prepare.ts).
  */
-export async function prepare(
-  x: Matrix,
-  runs: readonly { method: string; params: Record<string, unknown> }[],
-  opts: KnnOptions = {},
-): Promise<void> {
-  let k = 0, dense = false;
-  for (const r of runs) {
-    const c = getClusterer(r.method);
-    k = Math.max(k, neighboursNeeded(c, r.params));
-    if (c.name === "agglomerative") dense = true;
+async function completeInput(
+  c: AnyClusterer,
+  input: ClusterInput,
+  params: Record<string, unknown>,
+): Promise<ClusterInput> {
+  const x = input.x;
+  if (x.rows <= MAX_ROWS_UNPREPARED) return input;
+  if (c.needs === "graph") {
+    const k = neighboursNeeded(c, params);
+    const want = Math.min(k, Math.max(0, x.rows - 1));
+    if (k > 0 && (!input.graph || input.graph.k < want)) return { ...input, graph: await knnGraph(x, k) };
   }
-  if (k > 0) await prepareKnn(x, k, opts);
-  if (dense && x.rows <= MAX_DENSE_ROWS) await cosineDistances(x, opts.threads ?? 0);
+  if (c.needs === "distances" && !input.distances) return { ...input, distances: await distanceMatrix(x) };
+  return input;
 }
 
 /** Result of {@link runClusterer}. */
@@ -117,20 +110,22 @@ export interface ClusterRun {
 }
 
 /**
- * Runs `c` with defaults overlaid by `params` (validated), then enforces must-link and
- * cannot-link constraints after the fact where the method left them unmet.
+ * Runs `c` with defaults overlaid by `params` (validated) on `input` (its `graph` re-ranked first
+ * when the parameters ask for it), then enforces must-link and cannot-link constraints after the
+ * fact where the method left them unmet.
  */
-export function runClusterer(
+export async function runClusterer(
   c: AnyClusterer,
   input: ClusterInput,
   params: Record<string, unknown>,
   ctx: RunContext,
-): ClusterRun {
+): Promise<ClusterRun> {
   const { rerank, rest: p } = splitRerank(resolveParams(c, params));
+  const ready = await completeInput(c, input, params);
   const view = rerank && rerank.rerank! > 0
-    ? { ...input, x: rerankedView(input.x, rerank as RerankParams, neighboursNeeded(c, p)) }
-    : input;
-  const { labels } = c.run(view, p, ctx);
+    ? { ...ready, graph: rerankGraph(ready.x, ready.graph, rerank as RerankParams, neighboursNeeded(c, p)) }
+    : ready;
+  const { labels } = await c.run(view, p, ctx);
   if (labels.length !== input.x.rows) {
     throw new RangeError(`${c.name}: returned ${labels.length} labels for ${input.x.rows} rows`);
   }

@@ -1,12 +1,13 @@
 /**
  * The re-ranking parameters every graph method accepts (`rerank` = k1, `rerankK2`, `rerankLambda`),
- * declared once, and the re-ranked view of a matrix that a graph method then clusters
+ * declared once, and the re-ranked graph that a graph method then clusters
  * (k-reciprocal re-ranking itself is lib/graph/rerank.ts).
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { neighbours, rememberKnn } from "../graph/graph_cache.ts";
+import type { KnnGraph } from "../graph/knn.ts";
 import { rerankKnn } from "../graph/rerank.ts";
+import { graphOf } from "./input.ts";
 import type { ParamSpec } from "./types.ts";
 
 /** The parameters a registered method accepts to re-rank its graph first; `rerank` 0 = off. */
@@ -32,33 +33,27 @@ export function isRerankParam(key: string): key is keyof RerankParams {
   return key in RERANK_SPECS;
 }
 
-const aliases = new WeakMap<Float32Array, Map<string, Matrix>>();
+const reranked = new WeakMap<KnnGraph, Map<string, KnnGraph>>();
 
 /**
- * A view of `x` (same rows, no copy) whose registered k-NN graph is `x`'s graph of `k` (at least
- * k1) neighbours re-ranked with `p`: a graph method run on it clusters the re-ranked graph.
- * Cached per matrix and parameters, so a sweep re-ranks once.
+ * The graph `g` of `x` (at least `K = max(k, k1)` neighbours, else brute force on small inputs)
+ * re-ranked with `p`, as a graph method then clusters it. Memoised per given graph object and
+ * parameters, so that the runs of a sweep that share a graph and re-ranking parameters re-rank once.
  */
-export function rerankedView(x: Matrix, p: RerankParams, k: number): Matrix {
+export function rerankGraph(x: Matrix, g: KnnGraph | undefined, p: RerankParams, k: number): KnnGraph {
   const K = Math.max(k, p.rerank);
+  const base = graphOf({ x, graph: g }, K, "re-ranking");
   const key = `${p.rerank}/${p.rerankK2}/${p.rerankLambda}/${K}`;
-  let byKey = aliases.get(x.data);
-  if (!byKey) aliases.set(x.data, byKey = new Map());
+  const memoKey = g ?? base;
+  let byKey = reranked.get(memoKey);
+  if (!byKey) reranked.set(memoKey, byKey = new Map());
   const hit = byKey.get(key);
   if (hit) return hit;
-  const view: Matrix = {
-    rows: x.rows,
-    cols: x.cols,
-    data: new Float32Array(x.data.buffer, x.data.byteOffset, x.data.length),
-  };
-  if (x.rows > 1) {
-    rememberKnn(
-      view,
-      rerankKnn(x, neighbours(x, K), { k1: p.rerank, k2: p.rerankK2, lambda: p.rerankLambda }),
-    );
-  }
-  byKey.set(key, view);
-  return view;
+  const out = x.rows > 1
+    ? rerankKnn(x, base, { k1: p.rerank, k2: p.rerankK2, lambda: p.rerankLambda })
+    : base;
+  byKey.set(key, out);
+  return out;
 }
 
 /** Splits `params` into the re-ranking ones (undefined when none is given) and the rest. */

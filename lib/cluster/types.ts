@@ -2,6 +2,8 @@
  * The contract every clustering method follows.
  * @module
  */
+import type { DistanceMatrix } from "../graph/distance_matrix.ts";
+import type { KnnGraph } from "../graph/knn.ts";
 import type { Matrix } from "../matrix.ts";
 import type { Random } from "../util/random.ts";
 
@@ -23,7 +25,24 @@ export interface ClusterInput {
   cannotLink?: Int32Array;
   /** Pairs that should share a cluster (from manual review), flat like `cannotLink`. */
   mustLink?: Int32Array;
+  /**
+   * The k-NN graph of `x`, for a clusterer that `needs: "graph"`: at least the neighbours its
+   * parameters ask for ({@link Clusterer.graphK}); it uses the first ones of each row. Computed
+   * once by the caller (`prepareInputs` in lib/cluster/prepare.ts) and shared by every run.
+   */
+  graph?: KnnGraph;
+  /**
+   * The full cosine-distance matrix of `x`, for a clusterer that `needs: "distances"`. Computed
+   * once by the caller, read-only.
+   */
+  distances?: DistanceMatrix;
 }
+
+/**
+ * What a clusterer reads besides the vectors, declared so that callers compute it once
+ * (as scikit-learn's precomputed inputs): the k-NN graph, the dense distances, or nothing.
+ */
+export type ClusterNeeds = "graph" | "distances" | "vectors";
 
 /** Run-time context: the only source of randomness, and a way to stop. */
 export interface RunContext {
@@ -41,8 +60,20 @@ export interface Clusterer<P extends Record<string, unknown>> {
   readonly defaults: P;
   /** One constraint per parameter. */
   readonly params: { readonly [K in keyof P]: ParamSpec };
-  /** Clusters the input: one label per row, -1 for noise / unassigned. */
-  run(input: ClusterInput, params: P, ctx: RunContext): { labels: Int32Array };
+  /** What the input must carry besides `x` (see {@link ClusterInput}). */
+  readonly needs: ClusterNeeds;
+  /** For `needs: "graph"`: the neighbours per row that a run with `params` (validated) reads. */
+  graphK?(params: P): number;
+  /**
+   * True when the method keeps cannot-link pairs apart while clustering; the registry splits
+   * the clusters of the others afterwards.
+   */
+  readonly enforcesCannotLink: boolean;
+  /**
+   * Clusters the input: one label per row, -1 for noise / unassigned. A missing `graph` or
+   * `distances` is computed for small inputs and refused for large ones.
+   */
+  run(input: ClusterInput, params: P, ctx: RunContext): Promise<{ labels: Int32Array }>;
 }
 
 /**

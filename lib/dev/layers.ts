@@ -63,9 +63,6 @@ export const LAYERS: readonly (readonly string[])[] = [
  * list can only shrink.
  */
 export const ALLOWED: readonly string[] = [
-  // graph/sync_onnx.ts loads ONNX Runtime on the main thread (models/ort_env.ts) before its worker; it goes
-  // when clusterers run async (issue 14 point 3).
-  "graph -> models",
   // bench uses cli/args.ts (parseCli); cli lists the bench commands.
   "bench -> cli",
   // faces/aligned_input_test.ts lists photos with sources/local.ts.

@@ -21,17 +21,21 @@ function check(x: Matrix): void {
   }
 }
 
-const cache = new WeakMap<Float32Array, Float32Array>();
-
 /**
- * Cosine distances `1 - <xi, xj>` of the (L2-normalised) rows of `x`, with onnxruntime.
- * With `remember`, the result is kept for {@link cosineDistancesSync} on the same matrix
- * (the caller must then not modify it).
+ * A full cosine-distance matrix, passed explicitly to a clusterer that needs one
+ * (`ClusterInput.distances`): `data[i * n + j] = 1 - <xi, xj>`, zero diagonal. Read-only for
+ * its users (a clusterer that merges in place works on a copy).
  */
-export async function cosineDistances(x: Matrix, threads = 0, remember = true): Promise<Float32Array> {
+export interface DistanceMatrix {
+  /** Rows (and columns). */
+  readonly n: number;
+  /** n x n distances, row-major. */
+  readonly data: Float32Array;
+}
+
+/** Cosine distances `1 - <xi, xj>` of the (L2-normalised) rows of `x`, with onnxruntime. */
+export async function cosineDistances(x: Matrix, threads = 0): Promise<Float32Array> {
   check(x);
-  const hit = cache.get(x.data);
-  if (hit) return hit;
   const n = x.rows, d = x.cols;
   const out = new Float32Array(n * n);
   if (n === 0) return out;
@@ -64,20 +68,17 @@ export async function cosineDistances(x: Matrix, threads = 0, remember = true): 
     await session.release();
   }
   for (let i = 0; i < n; i++) out[i * n + i] = 0;
-  if (remember) cache.set(x.data, out);
   return out;
 }
 
-/** True when the distances of `x` are already computed and remembered. */
-export function hasCosineDistances(x: Matrix): boolean {
-  return cache.has(x.data);
+/** The {@link DistanceMatrix} of `x`, with onnxruntime ({@link cosineDistances}). */
+export async function distanceMatrix(x: Matrix, threads = 0): Promise<DistanceMatrix> {
+  return { n: x.rows, data: await cosineDistances(x, threads) };
 }
 
-/** The same distances in plain JavaScript (or from the cache of {@link cosineDistances}). */
-export function cosineDistancesSync(x: Matrix): Float32Array {
+/** The same distances in plain JavaScript (O(n² d); the reference for small inputs and tests). */
+export function cosineDistancesJs(x: Matrix): Float32Array {
   check(x);
-  const hit = cache.get(x.data);
-  if (hit) return hit;
   const n = x.rows, d = x.cols, v = x.data;
   const out = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -87,6 +88,5 @@ export function cosineDistancesSync(x: Matrix): Float32Array {
       out[i * n + j] = out[j * n + i] = 1 - s;
     }
   }
-  cache.set(x.data, out);
   return out;
 }

@@ -7,7 +7,7 @@
 import { ToolkitError } from "../errors.ts";
 import type { Matrix } from "../matrix.ts";
 import type { KnnGraph } from "./knn.ts";
-import { SyncOnnx } from "./sync_onnx.ts";
+import { OnnxProducts } from "./onnx_products.ts";
 
 /** An undirected graph in CSR form; each edge appears once per endpoint. */
 export interface SparseGraph {
@@ -125,12 +125,12 @@ export function thresholdedGraph(g: KnnGraph, minSim: number): SparseGraph {
  * neighbours, and a pair is only missing from the k-NN lists when both ends are
  * saturated, so those pairs are checked by brute force (with onnxruntime when many).
  */
-export function radiusGraph(
+export async function radiusGraph(
   x: Matrix,
   g: KnnGraph,
   eps: number,
   opts: { onnxAboveFlops?: number } = {},
-): SparseGraph {
+): Promise<SparseGraph> {
   const minSim = 1 - eps;
   const base = thresholdedGraph(g, minSim);
   if (g.k === 0 || g.k >= g.n - 1) return base;
@@ -144,12 +144,12 @@ export function radiusGraph(
     // Large: the saturated rows' Gram matrix with onnxruntime, in column blocks.
     const xs = new Float32Array(S * d);
     saturated.forEach((i, p) => xs.set(data.subarray(i * d, (i + 1) * d), p * d));
-    const sync = new SyncOnnx({ data: xs, rows: S, cols: d });
+    const products = new OnnxProducts({ data: xs, rows: S, cols: d });
     try {
       const block = Math.max(1, Math.floor((16 << 20) / S));
       for (let q0 = 0; q0 < S; q0 += block) {
         const m = Math.min(block, S - q0);
-        const dots = sync.dots(xs.subarray(q0 * d, (q0 + m) * d), m);
+        const dots = await products.dots(xs.subarray(q0 * d, (q0 + m) * d), m);
         for (let p = 0; p < Math.min(S, q0 + m); p++) {
           for (let t = Math.max(0, p + 1 - q0); t < m; t++) {
             const s = dots[p * m + t];
@@ -158,7 +158,7 @@ export function radiusGraph(
         }
       }
     } finally {
-      sync.close();
+      await products.close();
     }
   } else {
     for (let p = 0; p < S; p++) {

@@ -113,7 +113,11 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
 
   const t = performance.now();
   const step = reviewClustering(review, x, faces);
-  const clustering = await clusterFaces(step.x, step.faces, opts.method, opts.cluster);
+  // The decisions' must-link and cannot-link pairs go into the clustering (the choice included).
+  const clustering = await clusterFaces(step.x, step.faces, opts.method, opts.cluster, {
+    cannotLink: step.cannotLink,
+    mustLink: step.mustLink,
+  });
   const { params } = clustering;
   log(`clustering: ${clustering.summary}`);
 

@@ -113,7 +113,7 @@ export async function runFromEmbeddings(
   const labels = set.x.rows === 0
     ? new Int32Array(0)
     : set.x.rows <= 2000
-    ? agglomerative.run({ x: set.x, cannotLink }, params, { random: seededRandom(1) }).labels
+    ? (await agglomerative.run({ x: set.x, cannotLink }, params, { random: seededRandom(1) })).labels
     : await agglomerate(set.x, params, cannotLink);
   const seconds = (performance.now() - t0) / 1000;
   log(`clustering: ${seconds.toFixed(1)} s`);

@@ -10,7 +10,8 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { prepareKnn } from "../graph/graph_cache.ts";
+import type { KnnGraph } from "../graph/knn.ts";
+import { prepareKnn } from "../graph/prepare_knn.ts";
 import { getClusterer, runClusterer } from "../cluster/registry.ts";
 import { seededRandom } from "../util/random.ts";
 import { estimatedPrecision } from "./estimated_precision.ts";
@@ -28,6 +29,10 @@ export interface ChooseOptions {
   imageOf?: ArrayLike<number>;
   /** Faces that must not share a cluster (flat pairs). */
   cannotLink?: Int32Array;
+  /** Faces that must share a cluster (flat pairs), e.g. from review decisions. */
+  mustLink?: Int32Array;
+  /** The k-NN graph of `x` when already computed (used when it has at least `neighbours`). */
+  graph?: KnnGraph;
 }
 
 /** Default grid of similarity thresholds. */
@@ -68,17 +73,20 @@ export async function chooseClustering(x: Matrix, opts: ChooseOptions = {}): Pro
   const grid = [...(opts.thresholds ?? DEFAULT_THRESHOLDS)].sort((a, b) => b - a);
   if (grid.length === 0) throw new RangeError("chooseClustering: no thresholds to scan");
   const stats = pairStats(x, { imageOf: opts.imageOf });
-  if (x.rows > 1) await prepareKnn(x, neighbours);
+  // One k-NN graph for every threshold tried.
+  const given = opts.graph && opts.graph.n === x.rows && opts.graph.k >= Math.min(neighbours, x.rows - 1);
+  const graph = given ? opts.graph : x.rows > 1 ? await prepareKnn(x, neighbours) : undefined;
   const cw = getClusterer("chinese-whispers");
   const scanned: Choice["evidence"]["scanned"] = [];
   let strictest = 1;
   const runs = new Map<number, { params: Record<string, unknown>; labels: Int32Array; p: number }>();
-  const evaluate = (k: number) => {
+  const input = { x, graph, cannotLink: opts.cannotLink, mustLink: opts.mustLink };
+  const evaluate = async (k: number) => {
     const hit = runs.get(k);
     if (hit) return hit;
     const params = { neighbours, threshold: grid[k], iterations: 20, weighting: "sim" };
     const { labels } = x.rows > 0
-      ? runClusterer(cw, { x, cannotLink: opts.cannotLink }, params, { random: seededRandom(1) })
+      ? await runClusterer(cw, input, params, { random: seededRandom(1) })
       : { labels: new Int32Array(0) };
     // Relative to the strictest threshold's, which is nearly pure on every set measured: a set whose
     // people vary a lot in how alike their photos are scores below 1 even when clustered perfectly.
@@ -94,11 +102,11 @@ export async function chooseClustering(x: Matrix, opts: ChooseOptions = {}): Pro
   };
   // Precision falls as the threshold falls: binary search for the loosest threshold that passes
   // (the strictest passes by definition), a handful of runs instead of the whole grid.
-  evaluate(0);
+  await evaluate(0);
   let lo = 0, hi = grid.length;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (evaluate(mid).p >= minPrecision) lo = mid;
+    if ((await evaluate(mid)).p >= minPrecision) lo = mid;
     else hi = mid;
   }
   scanned.sort((a, b) => b.threshold - a.threshold);

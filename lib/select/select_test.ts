@@ -69,3 +69,36 @@ Deno.test("clusterFaces: automatic without flags; any registered method with giv
   assert.equal(lv.labels.length, set.x.rows);
   await assert.rejects(() => clusterFaces(set.x, faces, "nope"), /unknown clustering method/);
 });
+
+Deno.test("clusterFaces: a review's cannot-link decision separates two faces the choice would join; must-link joins two", async () => {
+  // One face per photo, so that only the decisions constrain the choice.
+  const faces: FaceMeta[] = Array.from({ length: set.x.rows }, (_, i) => ({
+    path: `p${i}.jpg`,
+    face: 0,
+    imageId: `h${i}`,
+  }));
+  const auto = await clusterFaces(set.x, faces);
+  // Two faces the choice put together, and two of different clusters.
+  let a = -1, b = -1;
+  for (let i = 0; i < faces.length && b < 0; i++) {
+    for (let j = i + 1; j < faces.length; j++) {
+      if (auto.labels[i] >= 0 && auto.labels[i] === auto.labels[j]) {
+        a = i, b = j;
+        break;
+      }
+    }
+  }
+  assert.ok(a >= 0, "the choice joins some faces");
+  const apart = await clusterFaces(set.x, faces, undefined, {}, { cannotLink: Int32Array.from([a, b]) });
+  assert.ok(apart.summary.includes("chosen from the data"));
+  assert.notEqual(apart.labels[a], apart.labels[b], "the cannot-link decision keeps them apart");
+  const c = auto.labels.findIndex((l) => l >= 0 && l !== auto.labels[a]);
+  assert.ok(c >= 0);
+  const together = await clusterFaces(set.x, faces, undefined, {}, { mustLink: Int32Array.from([a, c]) });
+  assert.equal(together.labels[a], together.labels[c], "the must-link decision joins them");
+  // A given method takes the decisions too.
+  const lv0 = await clusterFaces(set.x, faces, "louvain", {});
+  assert.equal(lv0.labels[a], lv0.labels[b], "louvain joins them too");
+  const lv = await clusterFaces(set.x, faces, "louvain", {}, { cannotLink: Int32Array.from([a, b]) });
+  assert.notEqual(lv.labels[a], lv.labels[b]);
+});

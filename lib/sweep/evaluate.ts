@@ -6,7 +6,9 @@
 import type { Matrix } from "../matrix.ts";
 import { externalMetrics, internalMetrics } from "../metrics/mod.ts";
 import { seededRandom } from "../util/random.ts";
-import { getClusterer, prepare, runClusterer } from "../cluster/registry.ts";
+import { getClusterer, runClusterer } from "../cluster/registry.ts";
+import type { DistanceMatrix } from "../graph/distance_matrix.ts";
+import type { KnnGraph } from "../graph/knn.ts";
 import type { RunSpec } from "./config.ts";
 import { type FaceMeta, labelIds } from "../store/embedding_set.ts";
 import type { RunRow } from "./selection.ts";
@@ -26,6 +28,10 @@ export interface SweepData {
   mustLink?: Int32Array;
   /** Rows sampled for the silhouette. */
   sample: number;
+  /** The k-NN graph every graph run reads (computed once, `prepareInputs` in lib/cluster/prepare.ts). */
+  graph?: KnnGraph;
+  /** The dense distances exact agglomerative runs read (computed once). */
+  distances?: DistanceMatrix;
 }
 
 /** Runs and scores one run; failures become a row with `error` set and empty labels. */
@@ -35,11 +41,16 @@ export async function evaluateRun(
 ): Promise<{ row: RunRow; labels: Int32Array }> {
   const base = { id: run.id, method: run.method, params: run.params, seed: run.seed };
   try {
-    await prepare(data.x, [run]);
     const t0 = performance.now();
-    const { labels, violationsFixed } = runClusterer(
+    const { labels, violationsFixed } = await runClusterer(
       getClusterer(run.method),
-      { x: data.x, cannotLink: data.cannotLink, mustLink: data.mustLink },
+      {
+        x: data.x,
+        cannotLink: data.cannotLink,
+        mustLink: data.mustLink,
+        graph: data.graph,
+        distances: data.distances,
+      },
       run.params,
       { random: seededRandom(run.seed) },
     );

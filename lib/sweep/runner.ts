@@ -7,9 +7,7 @@
  */
 import { readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
 import type { Matrix } from "../matrix.ts";
-import { prepareKnn } from "../graph/graph_cache.ts";
-import type { KnnGraph } from "../graph/knn.ts";
-import { getClusterer, neighboursNeeded } from "../cluster/registry.ts";
+import { type PreparedInputs, prepareInputs } from "../cluster/prepare.ts";
 import { loadConfig, type RunSpec } from "./config.ts";
 import { labelledTruth, type SweepData } from "./evaluate.ts";
 import { appendLog, cutTornTail, readLabels, readLog, toCsv, toJson, writeLabels } from "./output.ts";
@@ -74,6 +72,14 @@ function shared<T extends Float32Array | Int32Array>(a: T): T {
   return out;
 }
 
+/** The prepared inputs in shared memory (the originals are then dropped). */
+function sharedInputs({ graph: g, distances: d }: PreparedInputs): PreparedInputs {
+  return {
+    ...(g ? { graph: { n: g.n, k: g.k, indices: shared(g.indices), sims: shared(g.sims) } } : {}),
+    ...(d ? { distances: { n: d.n, data: shared(d.data) } } : {}),
+  };
+}
+
 function pairs(list: unknown, what: string): Int32Array {
   if (!Array.isArray(list)) throw new RangeError(`constraints: "${what}" must be an array of [a, b] pairs`);
   return Int32Array.from(list.flat());
@@ -117,15 +123,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
   if (todo.length > 0) {
     // Not shared memory: onnxruntime rejects SharedArrayBuffer-backed tensors.
     const x: Matrix = set.x;
-    const k = Math.max(0, ...todo.map((r) => neighboursNeeded(getClusterer(r.method), r.params)));
-    let graph: KnnGraph | undefined;
-    if (k > 0) {
-      const t0 = performance.now();
-      const g = await prepareKnn(x, k);
-      graph = { n: g.n, k: g.k, indices: shared(g.indices), sims: shared(g.sims) };
-      log(`sweep: k-NN graph k=${g.k} over ${g.n} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    }
+    // What the runs read besides the vectors, computed once for all of them and shared with the workers.
     const data: SweepData = {
+      ...sharedInputs(await prepareInputs(x, todo, { log: (l) => log(`sweep: ${l}`) })),
       x,
       truth: truth ? shared(truth) : undefined,
       cannotLink: cannotLink.length ? shared(cannotLink) : undefined,
@@ -134,7 +134,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
     };
     await runInWorkers(
       data,
-      graph,
       todo,
       opts.workers ?? navigator.hardwareConcurrency ?? 1,
       (row, labels) => {
@@ -193,7 +192,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepSummary> {
 /** Dispatches runs to `workers` workers, one at a time each, calling `onDone` as they finish. */
 async function runInWorkers(
   data: SweepData,
-  graph: KnnGraph | undefined,
   runs: RunSpec[],
   workers: number,
   onDone: (row: RunRow, labels: Int32Array) => void,
@@ -220,6 +218,6 @@ async function runInWorkers(
         w.terminate();
         reject(new Error(`sweep worker failed: ${e.message}`));
       };
-      w.postMessage({ type: "init", data, graph } satisfies InitMessage);
+      w.postMessage({ type: "init", data } satisfies InitMessage);
     })));
 }

@@ -1,10 +1,9 @@
 /**
- * Sweep worker: receives the shared data once (embeddings and k-NN graph in shared
- * memory), then runs one {@link RunSpec} per message and posts back its row and labels.
+ * Sweep worker: receives the shared data once (embeddings, and the k-NN graph and distance
+ * matrix the runs need, in shared memory), then runs one {@link RunSpec} per message and posts
+ * back its row and labels.
  * @module
  */
-import { rememberKnn } from "../graph/graph_cache.ts";
-import type { KnnGraph } from "../graph/knn.ts";
 import type { RunSpec } from "./config.ts";
 import { evaluateRun, type SweepData } from "./evaluate.ts";
 
@@ -12,10 +11,8 @@ import { evaluateRun, type SweepData } from "./evaluate.ts";
 export interface InitMessage {
   /** Kind. */
   type: "init";
-  /** Shared data. */
+  /** Shared data, with the inputs the runs need. */
   data: SweepData;
-  /** Precomputed k-NN graph, if any. */
-  graph?: KnnGraph;
 }
 
 /** Message asking for one run. */
@@ -37,7 +34,6 @@ scope.onmessage = (e) => {
   const msg = e.data;
   if (msg.type === "init") {
     data = msg.data;
-    if (msg.graph) rememberKnn(data.x, msg.graph);
     scope.postMessage({ type: "ready" });
     return;
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import { UMAP } from "umap-js";
-import { prepareKnn } from "../graph/graph_cache.ts";
+import { prepareKnn } from "../graph/prepare_knn.ts";
 import type { KnnGraph } from "../graph/knn.ts";
 import type { Matrix } from "../matrix.ts";
 import { seededRandom } from "../util/random.ts";
