@@ -9,6 +9,12 @@ import { writeSite } from "./site.ts";
 import { bundleOf } from "../../notebook/display.ts";
 import { clusterHeading, clusterPairTitle } from "../../notebook/views.ts";
 import type { MapData } from "./map_script.ts";
+import { findChromium, withBrowser } from "../_testing/browser.ts";
+
+const chromium = await findChromium();
+if (!chromium) {
+  console.log("names browser test skipped: chromium not found (Debian: apt-get install chromium)");
+}
 
 /** Names a review could give: markup, an event handler, a script end, bidi controls. */
 const ADA = "<img src=x onerror=alert(1)>\u202Eevil\u2066";
@@ -126,4 +132,72 @@ Deno.test("names of a review: shown by name, escaped, in every site page, the ma
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "browser: the map's tooltip and box selection name a named person's cluster, as text",
+  ignore: !chromium,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "site-names-browser-" });
+    try {
+      const runDir = join(dir, "run");
+      const { a } = await namedRun(runDir);
+      const run = await loadRun(runDir);
+      // Faces on a grid, well apart, so that the pointer finds the face it is put on.
+      const n = run.faces.length, xy = new Float32Array(2 * n);
+      for (let i = 0; i < n; i++) xy.set([i % 16, Math.floor(i / 16)], 2 * i);
+      const out = join(dir, "site");
+      await writeSite(out, run, { seed: 2, layout: { xy, n } });
+      const row = run.clusters.indexOf(a);
+      await withBrowser(async (b) => {
+        const r = await b.open(`file://${out}/map.html`, {}, async (s) => {
+          await b.evaluate(s, "new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))");
+          const [x, y] = await b.evaluate<[number, number]>(
+            s,
+            `(() => { const d = JSON.parse(document.getElementById("map-data").textContent);
+              const r = document.getElementById("atlas").getBoundingClientRect(); const f = r.width / d.w;
+              return [r.left + d.xy[${2 * row}] * f, r.top + d.xy[${2 * row + 1}] * f]; })()`,
+          );
+          await b.send("Input.dispatchMouseEvent", { type: "mouseMoved", x, y }, s);
+          const tip = await b.evaluate<string>(s, `document.querySelector("#map-tip .meta").textContent`);
+          const press = { button: "left", clickCount: 1, modifiers: 8 };
+          await b.send("Input.dispatchMouseEvent", {
+            type: "mousePressed",
+            x: x - 3,
+            y: y - 3,
+            buttons: 1,
+            ...press,
+          }, s);
+          await b.send("Input.dispatchMouseEvent", {
+            type: "mouseMoved",
+            x: x + 3,
+            y: y + 3,
+            buttons: 1,
+            ...press,
+          }, s);
+          await b.send("Input.dispatchMouseEvent", {
+            type: "mouseReleased",
+            x: x + 3,
+            y: y + 3,
+            buttons: 0,
+            ...press,
+          }, s);
+          const listed = await b.evaluate<{ where: string[]; imgs: number }>(
+            s,
+            `(() => { const l = document.getElementById("atlas-list");
+              return { where: [...l.querySelectorAll("li .where")].map((e) => e.textContent),
+                       imgs: l.querySelectorAll("img").length }; })()`,
+          );
+          return { tip, listed };
+        });
+        assert.deepEqual(r.errors, []);
+        const { tip, listed } = r.inspected!;
+        assert.ok(tip.startsWith(`${ADA_SHOWN} · cluster ${a}`), tip);
+        assert.deepEqual(listed.where, [`${ADA_SHOWN} · cluster ${a}`]);
+        assert.equal(listed.imgs, 0, "no element made of a name");
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
