@@ -33,6 +33,8 @@ import { main as report, REPORT_COMMAND } from "./report.ts";
 import { main as review, REVIEW_COMMAND } from "../review/server.ts";
 import { main as measureReview, MEASURE_LOAD_COMMAND } from "../review/measure_load.ts";
 import { main as run, RUN_COMMAND } from "./run.ts";
+import { LEARN_COMMAND, main as learn } from "../learn/cli.ts";
+import { LEARN_BENCH_COMMAND, main as learnBench } from "../learn/bench.ts";
 
 /** One command. */
 export interface CommandEntry {
@@ -74,6 +76,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     main: smallFaces,
   },
   { file: "lib/store/bench.ts", task: "bench:store", spec: STORE_BENCH_COMMAND, main: storeBench },
+  { file: "lib/learn/cli.ts", task: "learn", spec: LEARN_COMMAND, main: learn },
+  { file: "lib/learn/bench.ts", task: "bench:learn", spec: LEARN_BENCH_COMMAND, main: learnBench },
   { file: "lib/bench/repeat_memory.ts", spec: REPEAT_MEMORY_COMMAND, main: repeatMemory },
   { file: "lib/review/bench_decisions.ts", spec: BENCH_DECISIONS_COMMAND, main: benchDecisions },
   { file: "lib/bench/cluster/knn_bench.ts", spec: KNN_BENCH_COMMAND, main: knnBench },

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Tensor, Tensor2D } from "@tensorflow/tfjs";
-import type { tf as TF } from "./tf.ts";
+import { matMul, type tf as TF } from "./tf.ts";
 import type { Triplets } from "./mining.ts";
 
 type Tf = typeof TF;
@@ -71,7 +71,7 @@ function rowDots(tf: Tf, e: Tensor2D, a: Int32Array, b: Int32Array): Tensor {
   const select = (idx: Int32Array) => {
     const m = new Float32Array(idx.length * n);
     for (let i = 0; i < idx.length; i++) m[i * n + idx[i]] = 1;
-    return tf.matMul(tf.tensor2d(m, [idx.length, n]), e);
+    return matMul(tf.tensor2d(m, [idx.length, n]), e);
   };
   return tf.sum(tf.mul(select(a), select(b)), 1);
 }
@@ -102,7 +102,7 @@ export function supconLoss(tf: Tf, e: Tensor2D, labels: Int32Array, temperature:
   }
   if (anchors === 0) return tf.scalar(0);
   for (let i = 0; i < n; i++) weight[i] = 1 / anchors;
-  const logits = tf.sub(tf.div(tf.matMul(e, e, false, true), temperature), tf.tensor2d(self, [n, n]));
+  const logits = tf.sub(tf.div(matMul(e, tf.transpose(e)), temperature), tf.tensor2d(self, [n, n]));
   const logZ = tf.logSumExp(logits, 1, true);
   const logProb = tf.sub(logits, logZ);
   const perAnchor = tf.sum(tf.mul(logProb, tf.tensor2d(pos, [n, n])), 1);
@@ -125,7 +125,7 @@ export function contrastiveLoss(
   const n = e.shape[0];
   const pull = new Float32Array(n * n), push = new Float32Array(n * n);
   for (let i = 0; i < a.length; i++) (same[i] ? pull : push)[a[i] * n + b[i]] += 1 / a.length;
-  const c = tf.matMul(e, e, false, true);
+  const c = matMul(e, tf.transpose(e));
   const pullCost = tf.mul(tf.tensor2d(pull, [n, n]), tf.square(tf.sub(1, c)));
   const pushCost = tf.mul(tf.tensor2d(push, [n, n]), tf.square(tf.relu(tf.sub(c, margin))));
   return tf.add(tf.sum(pullCost), tf.sum(pushCost));

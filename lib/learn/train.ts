@@ -15,7 +15,7 @@ import { type AdapterWeights, applyAdapter } from "./head.ts";
 import { contrastiveLoss, supconLoss, tripletLoss } from "./losses.ts";
 import { cosineMatrix, mineBatchHard, mineSemiHard } from "./mining.ts";
 import { type PairFigures, pairFigures } from "./pair_figures.ts";
-import { loadTf } from "./tf.ts";
+import { loadTf, matMul, tfBackend } from "./tf.ts";
 import type { HeadKind, LossKind, TrainingSet } from "./types.ts";
 
 /** Every loss, for flags and checks. */
@@ -107,6 +107,8 @@ export type ResolvedTrainOptions = Required<Omit<TrainOptions, "onProgress" | "q
 export interface TrainedAdapter {
   /** Its weights (those of the best epoch when `keepBest`). */
   weights: AdapterWeights;
+  /** The weights after the last epoch (the same as `weights` without `keepBest`). */
+  lastWeights: AdapterWeights;
   /** Output length. */
   outDim: number;
   /** Applies it to `rows x dim` vectors (pure TypeScript): unit rows of `outDim`. */
@@ -306,8 +308,8 @@ export async function trainAdapter(set: TrainingSet, opts: TrainOptions = {}): P
   const W2 = o.head === "mlp-residual" ? v(init.w2!, [o.hidden, o.outDim], "w2") : undefined;
   const B2 = o.head === "mlp-residual" ? v(init.b2!, [o.outDim], "b2") : undefined;
   const forward = (x: Tensor2D): Tensor2D => {
-    let y: Tensor2D = tf.add(tf.matMul(x, W1 as Tensor2D), B1);
-    if (W2 && B2) y = tf.add(x, tf.add(tf.matMul(tf.relu(y), W2 as Tensor2D), B2));
+    let y: Tensor2D = tf.add(matMul(x, W1 as Tensor2D), B1);
+    if (W2 && B2) y = tf.add(x, tf.add(matMul(tf.relu(y), W2 as Tensor2D), B2));
     const norm = tf.maximum(tf.norm(y, 2, 1, true), 1e-12);
     return tf.div(y, norm);
   };
@@ -343,6 +345,7 @@ export async function trainAdapter(set: TrainingSet, opts: TrainOptions = {}): P
   const write = opts.quiet ? () => {} : opts.onProgress ?? ((line: string) => console.error(line));
   const pairBatch = o.p * o.k;
   const trainStart = performance.now();
+  let lastWeights: AdapterWeights | undefined;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const e0 = performance.now();
     let lossSum = 0, rowsDone = 0;
@@ -405,6 +408,7 @@ export async function trainAdapter(set: TrainingSet, opts: TrainOptions = {}): P
       rowsDone += allRows.length;
     }
     const weights = readWeights();
+    lastWeights = weights;
     const validation = figures(weights);
     const seconds = (performance.now() - t0) / 1000;
     const perEpoch = (performance.now() - trainStart) / 1000 / epoch;
@@ -430,6 +434,7 @@ export async function trainAdapter(set: TrainingSet, opts: TrainOptions = {}): P
   const weights = best.weights;
   return {
     weights,
+    lastWeights: history.length ? lastWeights! : weights,
     outDim: o.outDim,
     apply: (vectors, dim) => applyAdapter(weights, vectors, dim),
     history,
