@@ -24,6 +24,10 @@ import { main as syntheticRun, SYNTHETIC_RUN_COMMAND } from "../report/_testing/
 import { DRIVE_SYNC_COMMAND, main as driveSync } from "../sources/drive/cli.ts";
 import { main as storeBench, STORE_BENCH_COMMAND } from "../store/bench.ts";
 import { main as store, STORE_COMMAND } from "../store/cli.ts";
+import { COLLECT_COMMAND, main as collect } from "../distributed/collect.ts";
+import { ENQUEUE_COMMAND, main as enqueue } from "../distributed/enqueue.ts";
+import { main as queue, QUEUE_COMMAND } from "../distributed/status.ts";
+import { main as worker, WORKER_COMMAND } from "../distributed/worker.ts";
 import { main as sweep, SWEEP_COMMAND } from "../sweep/cli.ts";
 import { main as umapBench, UMAP_BENCH_COMMAND } from "../viz/umap_bench.ts";
 import { DEMO_COMMAND, main as demo } from "./demo.ts";
@@ -57,6 +61,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/sweep/cli.ts", task: "sweep", spec: SWEEP_COMMAND, main: sweep },
   { file: "lib/cli/export.ts", task: "export", spec: EXPORT_COMMAND, main: exportPeople },
   { file: "lib/store/cli.ts", task: "store", spec: STORE_COMMAND, main: store },
+  { file: "lib/distributed/enqueue.ts", task: "enqueue", spec: ENQUEUE_COMMAND, main: enqueue },
+  { file: "lib/distributed/worker.ts", task: "worker", spec: WORKER_COMMAND, main: worker },
+  { file: "lib/distributed/status.ts", task: "queue", spec: QUEUE_COMMAND, main: queue },
+  { file: "lib/distributed/collect.ts", task: "collect", spec: COLLECT_COMMAND, main: collect },
   { file: "lib/models/cli.ts", task: "models", spec: MODELS_COMMAND, main: models },
   { file: "lib/sources/drive/cli.ts", task: "drive:sync", spec: DRIVE_SYNC_COMMAND, main: driveSync },
   { file: "lib/notebook/run_notebooks.ts", task: "notebooks", spec: NOTEBOOKS_COMMAND, main: notebooks },

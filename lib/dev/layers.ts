@@ -29,6 +29,8 @@ import { defineCommand } from "../flags/types.ts";
  * - `select` (label-free choice) < `sweep` (grid runs and their selection) < `viz` (figures of
  *   clusters and sweeps).
  * - `run`: the run folder (run.json, CSV files, pick); written by the pipeline, read by reports.
+ * - `distributed` (embedding jobs on many machines: queue, workers, collect) sits above
+ *   `pipeline`, whose face workers and runs it uses.
  * - `pipeline` (photos to a run) < `report` (HTML of a run) < `review` (browser review, which shows
  *   report pages) < `notebook` (helpers that show all of these).
  * - `cli`, `bench`, `dev`: entry points (commands, benchmarks, development tools); nothing imports
@@ -51,6 +53,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["viz"],
   ["run"],
   ["pipeline"],
+  ["distributed"],
   ["report"],
   ["review"],
   ["notebook"],
