@@ -33,6 +33,8 @@ import { defineCommand } from "../flags/types.ts";
  *   `pipeline`, whose face workers and runs it uses.
  * - `pipeline` (photos to a run) < `report` (HTML of a run) < `review` (browser review, which shows
  *   report pages) < `notebook` (helpers that show all of these).
+ * - `learn` (metric learning: an adapter trained from labels and review decisions) sits above
+ *   `review`, whose decisions it learns from, and below `notebook`.
  * - `cli`, `bench`, `dev`: entry points (commands, benchmarks, development tools); nothing imports
  *   them except each other, and they must not form a cycle.
  */
@@ -56,6 +58,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["distributed"],
   ["report"],
   ["review"],
+  ["learn"],
   ["notebook"],
   ["cli", "bench", "dev"],
 ];
