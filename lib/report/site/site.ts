@@ -11,11 +11,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { prepareKnn } from "../../graph/prepare_knn.ts";
 import { knnBruteForce, type KnnGraph } from "../../graph/knn.ts";
-import { externalMetrics, getMetric, internalMetrics } from "../../metrics/mod.ts";
-import { clusterCounts } from "../../metrics/clusters.ts";
-import { clusterSizeFigure } from "../../viz/cluster_sizes.ts";
 import { defaultRadius, robustScaleLayout, scatterSvg } from "../../viz/scatter.ts";
-import { samplePairs, similarityFigure } from "../../viz/similarity.ts";
 import { type Layout, umapLayout } from "../../viz/umap.ts";
 import {
   clusterInfos,
@@ -25,14 +21,14 @@ import {
   type UnassignedFace,
 } from "../analysis/analysis.ts";
 import { writeFileAtomic } from "../../util/atomic_write.ts";
-import { metricWords } from "./words.ts";
 import type { Rgb } from "../contact_sheet.ts";
 import { markup } from "../../util/html.ts";
 import { planPages } from "../run/paginate.ts";
 import type { RunData } from "../run_data.ts";
 import { dataUri, linker, siteDocument, siteNav } from "./doc.ts";
-import type { MetricRow, SiteModel, SitePage } from "./model.ts";
+import type { SiteModel, SitePage } from "./model.ts";
 import { sitePages } from "./pages/mod.ts";
+import { siteFigures, siteScores } from "./scores.ts";
 import { atlasData } from "./pages/map.ts";
 import { type PlacedSheet, SheetSink } from "./sheets.ts";
 import type { SweepData } from "../sweep_data.ts";
@@ -92,19 +88,6 @@ const SMALL = 1500;
 const PREVIEW = 16;
 const PER_SHEET = 64;
 
-function metricRows(values: Record<string, number>, names: readonly string[], minSize: number): MetricRow[] {
-  return names.filter((n) => n in values).map((name) => {
-    const spec = getMetric(name);
-    return {
-      name,
-      ...metricWords(name, minSize),
-      value: values[name],
-      description: spec.description,
-      higherIsBetter: spec.higherIsBetter,
-    };
-  });
-}
-
 const ASSIGNMENTS = "assignments.csv";
 
 async function isFile(path: string): Promise<boolean> {
@@ -149,69 +132,10 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
     (n >= 4 ? await umapLayout(run.x, { knn, nNeighbors: neighbours, seed }) : undefined);
   lap("umap");
 
-  // Metrics and figures.
-  const external = run.truth && n > 0
-    ? metricRows(externalMetrics(run.truth, run.clusters), [
-      "bcubedF1",
-      "bcubedP",
-      "bcubedR",
-      "pairwiseF1",
-      "pairwiseP",
-      "pairwiseR",
-      "ari",
-      "nmi",
-      "purity",
-      "inversePurity",
-    ], run.minClusterSize)
-    : [];
-  const silhouetteSample = 500;
-  const internal = n > 0
-    ? metricRows(internalMetrics(run.x, run.clusters, { sample: silhouetteSample, seed }), [
-      "silhouette",
-      "daviesBouldin",
-      "calinskiHarabasz",
-      "clusters",
-      // Shown clusters have at least minClusterSize faces: with 2 or more no face is alone in one.
-      ...(run.minClusterSize < 2 ? ["singletonShare"] : []),
-      "noiseShare",
-    ], run.minClusterSize)
-    : [];
-  // One definition of a cluster (lib/metrics/clusters.ts), on the raw labels: the sweep's,
-  // the run's and this report's counts agree (people of a review always count).
-  const counts = clusterCounts(run.raw, { minSize: run.minClusterSize, keep: run.peopleLabels });
-  const clusterRow = internal.find((r) => r.name === "clusters");
-  if (clusterRow) clusterRow.value = counts.clusters;
-  const sil = internal.find((r) => r.name === "silhouette");
-  if (sil && n > silhouetteSample) {
-    sil.description = `mean silhouette, cosine distance, estimated from ${silhouetteSample} sampled faces`;
-    sil.explain += ` Estimated from ${silhouetteSample} sampled faces.`;
-  }
+  // Metrics (in words) and the counts by the one definition of a cluster; figures.
+  const { external, internal, counts } = siteScores(run, seed);
   lap("metrics");
-  // The merge threshold as a similarity: agglomerative methods stop at a distance, Chinese whispers
-  // (the default chosen from the data) keeps edges above a similarity.
-  const t = run.meta.params.threshold;
-  const threshold = typeof t !== "number" || run.meta.params.rerank
-    ? undefined
-    : run.meta.method === "agglomerative" || run.meta.method === "graph-agglomerative"
-    ? 1 - t
-    : run.meta.method === "chinese-whispers"
-    ? t
-    : undefined;
-  const pairs = opts.pairs ?? 20000;
-  const figures = {
-    sizes: clusterSizeFigure(run.clusters),
-    simClusters: similarityFigure(samplePairs(run.x, run.clusters, pairs, seed), {
-      threshold,
-      thresholdLabel: "merge threshold",
-    }),
-    simPeople: run.truth
-      ? similarityFigure(samplePairs(run.x, run.truth, pairs, seed), {
-        names: ["same person", "different people"],
-        threshold,
-        thresholdLabel: "merge threshold",
-      })
-      : undefined,
-  };
+  const figures = siteFigures(run, seed, opts.pairs ?? 20000);
   lap("figures");
 
   // Contact sheets: every cluster (most typical first, other people framed), unassigned faces.
