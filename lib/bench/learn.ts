@@ -19,9 +19,15 @@ import { scoredMetrics } from "../sweep/evaluate.ts";
 import { type FaceMeta, readEmbeddingSet, writeEmbeddingSet } from "../store/embedding_set.ts";
 import { cacheDir } from "../util/cache_dir.ts";
 import { seededRandom } from "../util/random.ts";
-import { drawFoldPairs, foldAccuracy, parsePeopleFolds, type ScoredPair, splitPeople } from "./folds.ts";
-import { applyAdapter } from "./head.ts";
-import type { HeadKind, LossKind } from "./types.ts";
+import {
+  drawFoldPairs,
+  foldAccuracy,
+  parsePeopleFolds,
+  type ScoredPair,
+  splitPeople,
+} from "../learn/folds.ts";
+import { applyAdapter } from "../learn/head.ts";
+import type { HeadKind, LossKind } from "../learn/types.ts";
 
 const LOSSES = [
   "triplet-batch-hard",
@@ -116,7 +122,7 @@ async function loadFaces(set: (typeof SETS)[number], data: string, io: Io): Prom
   }
   const { embedPhotos } = await import("../pipeline/embed_photos.ts");
   const { LocalFolderSource } = await import("../sources/local.ts");
-  const { centreFace } = await import("../bench/lfw_protocol.ts");
+  const { centreFace } = await import("./lfw_protocol.ts");
   io.err(`${set}: reading the faces of ${images} (from the embedding store; photos it lacks are embedded)`);
   const res = await embedPhotos(new LocalFolderSource(images, { labelsFromFolders: true }), {
     storeDir: `${cacheDir()}/store`,
@@ -185,7 +191,7 @@ async function benchSet(
   v: { folds: number; loss: LossKind; head: HeadKind; epochs: number; seed: number; lr: number },
   io: Io,
 ) {
-  const { trainAdapter } = await import("./train.ts");
+  const { trainAdapter } = await import("../learn/train.ts");
   const { clusterFaces } = await import("../select/cluster_faces.ts");
   const dim = f.x.cols;
   const people = [...new Set(f.labelled.map((r) => f.faces[r].label!))];
@@ -203,7 +209,7 @@ async function benchSet(
   let pairs: { a: number; b: number; same: boolean; fold: number }[];
   let missingPairs = 0, crossFold = 0;
   if (set === "lfw") {
-    const { parsePairs } = await import("../bench/lfw_protocol.ts");
+    const { parsePairs } = await import("./lfw_protocol.ts");
     const rowOfPath = new Map(f.labelled.map((r) => [f.faces[r].path, r]));
     pairs = [];
     for (const p of parsePairs(await Deno.readTextFile(`${data}/lfw/pairs.txt`))) {
@@ -347,7 +353,7 @@ async function benchScale(
   v: { loss: LossKind; head: HeadKind; seed: number },
   io: Io,
 ) {
-  const { trainAdapter } = await import("./train.ts");
+  const { trainAdapter } = await import("../learn/train.ts");
   const dim = sources[0].x.cols;
   const all = sources.flatMap((s) =>
     Array.from({ length: s.x.rows }, (_, i) => s.x.data.subarray(i * dim, (i + 1) * dim))

@@ -7,6 +7,12 @@
 import { CLUSTER_BENCH_COMMAND, main as clusterBench } from "../bench/cluster/bench.ts";
 import { KNN_BENCH_COMMAND, main as knnBench } from "../bench/cluster/knn_bench.ts";
 import { main as repeatMemory, REPEAT_MEMORY_COMMAND } from "../bench/repeat_memory.ts";
+import { ALIGNED_CROPS_COMMAND, main as alignedCrops } from "../bench/aligned_crops.ts";
+import { CHOICE_COST_COMMAND, main as choiceCost } from "../bench/choice_cost.ts";
+import { DEVSETS_BENCH_COMMAND, main as devsets } from "../bench/devsets.ts";
+import { LFW_BENCH_COMMAND, main as lfwBench } from "../bench/lfw.ts";
+import { main as ttaBench, TTA_BENCH_COMMAND } from "../bench/tta.ts";
+import { CONCURRENT_BENCH_COMMAND, main as concurrentBench } from "../store/bench_concurrent.ts";
 import { main as smallFaces, SMALL_FACES_COMMAND } from "../bench/small_faces.ts";
 import { main as throughput, THROUGHPUT_COMMAND } from "../bench/throughput.ts";
 import { main as runTests, TEST_COMMAND } from "../dev/run_tests.ts";
@@ -38,7 +44,7 @@ import { main as review, REVIEW_COMMAND } from "../review/server.ts";
 import { main as measureReview, MEASURE_LOAD_COMMAND } from "../review/measure_load.ts";
 import { main as run, RUN_COMMAND } from "./run.ts";
 import { LEARN_COMMAND, main as learn } from "../learn/cli.ts";
-import { LEARN_BENCH_COMMAND, main as learnBench } from "../learn/bench.ts";
+import { LEARN_BENCH_COMMAND, main as learnBench } from "../bench/learn.ts";
 
 /** One command. */
 export interface CommandEntry {
@@ -85,7 +91,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   { file: "lib/store/bench.ts", task: "bench:store", spec: STORE_BENCH_COMMAND, main: storeBench },
   { file: "lib/learn/cli.ts", task: "learn", spec: LEARN_COMMAND, main: learn },
-  { file: "lib/learn/bench.ts", task: "bench:learn", spec: LEARN_BENCH_COMMAND, main: learnBench },
+  { file: "lib/bench/learn.ts", task: "bench:learn", spec: LEARN_BENCH_COMMAND, main: learnBench },
+  { file: "lib/bench/lfw.ts", task: "bench:lfw", spec: LFW_BENCH_COMMAND, main: lfwBench },
+  { file: "lib/bench/devsets.ts", task: "bench:devsets", spec: DEVSETS_BENCH_COMMAND, main: devsets },
+  { file: "lib/bench/tta.ts", spec: TTA_BENCH_COMMAND, main: ttaBench },
+  { file: "lib/bench/aligned_crops.ts", spec: ALIGNED_CROPS_COMMAND, main: alignedCrops },
+  { file: "lib/bench/choice_cost.ts", spec: CHOICE_COST_COMMAND, main: choiceCost },
+  { file: "lib/store/bench_concurrent.ts", spec: CONCURRENT_BENCH_COMMAND, main: concurrentBench },
   { file: "lib/bench/repeat_memory.ts", spec: REPEAT_MEMORY_COMMAND, main: repeatMemory },
   { file: "lib/review/bench_decisions.ts", spec: BENCH_DECISIONS_COMMAND, main: benchDecisions },
   { file: "lib/bench/cluster/knn_bench.ts", spec: KNN_BENCH_COMMAND, main: knnBench },
