@@ -5,6 +5,8 @@ import { loadRun } from "../report/run_data.ts";
 import { HOSTILE_NAMES, writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
 import type { RunRow } from "../sweep/selection.ts";
 import { bundleOf } from "./display.ts";
+import { clusterHeading, clusterPairTitle, clusterTitle } from "./views.ts";
+import { parseHTML } from "linkedom";
 import { NOTEBOOKS_DIR, REPO_ROOT } from "./settings.ts";
 import type { SourceSurvey } from "./survey.ts";
 import {
@@ -151,4 +153,27 @@ Deno.test("metricGlossary: the report's plain words for each score, the registry
     "no words written: the definition",
   );
   assert.equal(html.split("bcubedP").length - 1, 1, "each score once");
+});
+
+Deno.test("clusterHeading: a named person's cluster by name, as escaped HTML; pairs as the report says them", () => {
+  const names = ["", "<img src=x onerror=alert(1)>\u202Eevil", "</script><script>alert(5)</script>Bob"];
+  const run = { names };
+  const shown = "<img src=x onerror=alert(1)><U+202E>evil · cluster 1";
+  assert.equal(clusterTitle(run, 1), shown);
+  assert.equal(clusterTitle(run, 0), "Cluster 0");
+  assert.equal(clusterTitle(run, 0, true), "cluster 0");
+  const b = bundleOf(clusterHeading(run, 1, ": 12 faces"));
+  const html = b["text/html"];
+  assert.ok(!html.toLowerCase().includes("<img"), html);
+  assert.ok(!/[\u202A-\u202E\u2066-\u2069]/.test(html), "no raw bidi control");
+  const doc = (parseHTML(`<body>${html}</body>`) as unknown as {
+    document: { querySelector(s: string): { textContent: string } };
+  })
+    .document;
+  assert.equal(doc.querySelector("b").textContent, shown);
+  assert.equal(b["text/plain"], `${shown}: 12 faces`);
+  const bob = bundleOf(clusterHeading(run, 2))["text/html"];
+  assert.ok(!bob.includes("</script><script>"), bob);
+  assert.equal(clusterPairTitle(run, 1, 7), `${shown} and cluster 7`);
+  assert.equal(clusterPairTitle(run, 0, 7), "Clusters 0 and 7");
 });

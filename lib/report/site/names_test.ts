@@ -6,8 +6,6 @@ import { readRunLabels, writeRunLabels } from "../../run/labels.ts";
 import { readRunJson, type RunPerson, writeRunJson } from "../../run/run_json.ts";
 import { writeSyntheticRun } from "../_testing/synthetic_run.ts";
 import { writeSite } from "./site.ts";
-import { bundleOf } from "../../notebook/display.ts";
-import { clusterHeading, clusterPairTitle } from "../../notebook/views.ts";
 import type { MapData } from "./map_script.ts";
 import { findChromium, withBrowser } from "../_testing/browser.ts";
 
@@ -70,7 +68,7 @@ async function namedRun(dir: string): Promise<{ a: number; b: number }> {
   return { a: people[0].cluster, b: people[1].cluster };
 }
 
-Deno.test("names of a review: shown by name, escaped, in every site page, the map data and the notebook views", async () => {
+Deno.test("names of a review: shown by name, escaped, in every site page and the map data", async () => {
   const dir = await Deno.makeTempDir({ prefix: "site-names-" });
   try {
     const runDir = join(dir, "run");
@@ -121,14 +119,6 @@ Deno.test("names of a review: shown by name, escaped, in every site page, the ma
     const one = await Deno.readTextFile(single);
     assertSafe("single file", one);
     assert.ok(domOf(one).getElementById(`cluster-${a}`)!.textContent.includes(titleA));
-
-    // Notebook views: escaped HTML, the same words.
-    const h = bundleOf(clusterHeading(run, a, ": 12 faces"));
-    assertSafe("notebook heading", h["text/html"]);
-    assert.equal(domOf(h["text/html"]).querySelector("b")!.textContent, titleA);
-    assert.equal(h["text/plain"], `${titleA}: 12 faces`);
-    assert.equal(clusterPairTitle(run, a, 7), `${titleA} and cluster 7`);
-    assert.equal(clusterPairTitle({ names: [] }, 3, 7), "Clusters 3 and 7");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseCsv } from "../../util/csv.ts";
-import { writeSyntheticRun } from "../_testing/synthetic_run.ts";
-import { runSweep } from "../../sweep/runner.ts";
-import { applyPick } from "../../notebook/pick.ts";
-import { loadRun } from "../run_data.ts";
-import { buildSite } from "./site.ts";
-import { CLUSTER_WORDS, clusterCounts } from "../../metrics/clusters.ts";
+import { parseCsv } from "../util/csv.ts";
+import { writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
+import { runSweep } from "../sweep/runner.ts";
+import { applyPick } from "./pick.ts";
+import { loadRun } from "../report/run_data.ts";
+import { buildSite } from "../report/site/site.ts";
+import { CLUSTER_WORDS, clusterCounts } from "../metrics/clusters.ts";
 
 /** The number in the stat box labelled `label` of a page (`<b>12</b><span>clusters</span>`). */
 function statOf(html: string, label: string): number {
