@@ -5,6 +5,7 @@
 import { paramsFromText } from "../cluster/param_text.ts";
 import { getClusterer, resolveParams } from "../cluster/registry.ts";
 import {
+  ADAPTER_FLAG,
   CREDENTIALS_FLAG,
   DEVICE_FLAG,
   LABELS_FLAG,
@@ -25,6 +26,7 @@ import { defineCommand } from "../flags/types.ts";
 import { UsageError } from "../flags/usage_error.ts";
 import { errorMessage } from "../errors.ts";
 import { runPipeline, type RunSummary } from "../pipeline/run.ts";
+import { checkAdapter } from "../models/adapters.ts";
 import { openSource } from "../sources/open.ts";
 
 /** The flags of `deno task run`. */
@@ -100,6 +102,7 @@ export const RUN_COMMAND = defineCommand({
     },
     credentials: CREDENTIALS_FLAG,
     "oauth-client": OAUTH_CLIENT_FLAG,
+    adapter: ADAPTER_FLAG,
     quiet: QUIET_FLAG,
   },
   epilog: "Relative paths are taken from the directory you run the command in.",
@@ -162,6 +165,11 @@ export function clusterOverrides(
 export function main(args: string[], io?: CommandIo): Promise<number> {
   return runCommand(RUN_COMMAND, args, io, async (v, io) => {
     const cluster = clusterOverrides(v.method, v);
+    if (v.adapter !== undefined) {
+      await checkAdapter(v.adapter).catch((e) => {
+        throw new UsageError(`--adapter ${v.adapter}: ${errorMessage(e)}`);
+      });
+    }
     const log = (l: string) => io.err(l);
     const source = await openSource(v.input, {
       labelsFromFolders: v.labels,
@@ -186,6 +194,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       method: v.method,
       cluster,
       progress: !v.quiet,
+      adapter: v.adapter,
       log,
     });
     printSummary(summary, v.out, io);

@@ -162,3 +162,12 @@ export const PICK_FLAG = flag({
 
 /** `--quiet`: no progress lines. */
 export const QUIET_FLAG = flag({ type: "boolean", help: "no progress lines" });
+
+/** `--adapter`: a trained embedding adapter of the catalogue (`deno task learn`), applied to the embeddings. */
+export const ADAPTER_FLAG = flag({
+  type: "string",
+  placeholder: "id",
+  defaultText: "none",
+  help: "apply this trained adapter (models/catalogue.json `adapters`, made by `deno task learn`) to the " +
+    "embedder's vectors before clustering; the store keeps the embedder's own vectors",
+});

@@ -5,6 +5,7 @@
  * @module
  */
 import { ToolkitError } from "../errors.ts";
+import type { Matrix } from "../matrix.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { type Catalogue, findAdapter, loadCatalogue, weightsDir } from "./catalogue.ts";
 import { type AdapterSpec, embeddingAdapter } from "./families/embedding_adapter.ts";
@@ -30,8 +31,15 @@ export interface OpenAdapterOptions {
   device?: Device;
 }
 
-/** Opens adapter `id` of the catalogue; errors say what is missing and how to make it. */
-export async function openAdapter(id: string, opts: OpenAdapterOptions = {}): Promise<OpenAdapter> {
+/**
+ * Checks adapter `id` before any work: in the catalogue, its weights present and the bytes the
+ * catalogue names. Returns its spec and the weights' path; errors say what is missing and how to
+ * make it.
+ */
+export async function checkAdapter(
+  id: string,
+  opts: Pick<OpenAdapterOptions, "catalogue" | "dir"> = {},
+): Promise<{ spec: AdapterSpec; path: string }> {
   const cat = opts.catalogue ?? await loadCatalogue();
   const spec = findAdapter(cat, id);
   const path = `${opts.dir ?? weightsDir()}/${spec.file}`;
@@ -51,6 +59,12 @@ export async function openAdapter(id: string, opts: OpenAdapterOptions = {}): Pr
         `(retrain with: ${spec.source.trained})`,
     );
   }
+  return { spec, path };
+}
+
+/** Opens adapter `id` of the catalogue (checked by {@link checkAdapter}). */
+export async function openAdapter(id: string, opts: OpenAdapterOptions = {}): Promise<OpenAdapter> {
+  const { spec, path } = await checkAdapter(id, opts);
   const model = await createSession(path, { device: opts.device ?? "cpu", dynamicBatch: false });
   return {
     spec,
@@ -79,4 +93,24 @@ export async function applyAdapterById(
   } finally {
     await a.close();
   }
+}
+
+/**
+ * A matrix of embedder vectors through adapter `id` (or as it is when `id` is undefined): the
+ * one call that runs, sweeps and notebooks make after reading the vectors.
+ */
+export async function adaptMatrix(
+  id: string | undefined,
+  x: Matrix,
+  opts: OpenAdapterOptions & { log?: (line: string) => void } = {},
+): Promise<Matrix> {
+  if (id === undefined) return x;
+  const t = performance.now();
+  const r = await applyAdapterById(id, x.data, x.cols, opts);
+  opts.log?.(
+    `adapter ${id}: ${x.rows} vectors ${x.cols} -> ${r.dim} in ${
+      ((performance.now() - t) / 1000).toFixed(2)
+    } s`,
+  );
+  return { data: r.vectors, rows: x.rows, cols: r.dim };
 }

@@ -13,6 +13,7 @@ import type { ImageSource } from "../sources/types.ts";
 import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";
 import { clusterFaces } from "../select/cluster_faces.ts";
 import { cacheDir } from "../util/cache_dir.ts";
+import { adaptMatrix } from "../models/adapters.ts";
 import { type EmbedOptions, embedPhotos, type EmbedResult } from "./embed_photos.ts";
 import { joinThreshold, openReview, reviewClustering } from "../review/run_hook.ts";
 
@@ -37,6 +38,11 @@ export interface RunOptions extends Partial<EmbedOptions> {
   minClusterSize?: number;
   /** Title of the report. */
   title?: string;
+  /**
+   * A trained adapter of the catalogue (`deno task learn`) applied to the vectors read from the
+   * store (which keeps the embedder's own); `embeddings/` then holds the adapted vectors.
+   */
+  adapter?: string;
 }
 
 /** What a run produced. */
@@ -104,7 +110,9 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   // Review decisions of this run folder (read before embeddings/ is rewritten).
   const review = await openReview(opts.out, log);
   const res = await embedPhotos(source, { ...opts, storeDir: opts.storeDir ?? `${cacheDir()}/store`, log });
-  const { x, faces } = await facesOf(res);
+  const read = await facesOf(res);
+  const faces = read.faces;
+  const x = await adaptMatrix(opts.adapter, read.x, { device: opts.device, log });
   // In the order of `faces`.
   const thumbs = await res.store.thumbnails(
     res.photos.flatMap((p) => (p.record && !p.failure ? [p.hash!] : [])),
@@ -147,7 +155,7 @@ export async function runPipeline(source: ImageSource, opts: RunOptions): Promis
   const report: RunReport = {
     title: opts.title ?? "Faces grouped by person",
     source: source.description,
-    models: res.models,
+    models: opts.adapter ? [...res.models, opts.adapter] : res.models,
     createdAt: new Date().toISOString(),
     method: clustering.method,
     params: {
