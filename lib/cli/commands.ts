@@ -39,6 +39,7 @@ import { main as umapBench, UMAP_BENCH_COMMAND } from "../viz/umap_bench.ts";
 import { DEMO_COMMAND, main as demo } from "./demo.ts";
 import { EXPORT_COMMAND, main as exportPeople } from "./export.ts";
 import { BENCH_DECISIONS_COMMAND, main as benchDecisions } from "../review/bench_decisions.ts";
+import { LEARN_REVIEW_COMMAND, main as learnReview } from "../bench/learn_review.ts";
 import { main as report, REPORT_COMMAND } from "./report.ts";
 import { main as review, REVIEW_COMMAND } from "../review/server.ts";
 import { main as measureReview, MEASURE_LOAD_COMMAND } from "../review/measure_load.ts";
@@ -100,6 +101,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/store/bench_concurrent.ts", spec: CONCURRENT_BENCH_COMMAND, main: concurrentBench },
   { file: "lib/bench/repeat_memory.ts", spec: REPEAT_MEMORY_COMMAND, main: repeatMemory },
   { file: "lib/review/bench_decisions.ts", spec: BENCH_DECISIONS_COMMAND, main: benchDecisions },
+  { file: "lib/bench/learn_review.ts", task: "bench:learn-review", spec: LEARN_REVIEW_COMMAND, main: learnReview },
   { file: "lib/bench/cluster/knn_bench.ts", spec: KNN_BENCH_COMMAND, main: knnBench },
   { file: "lib/viz/umap_bench.ts", spec: UMAP_BENCH_COMMAND, main: umapBench },
   { file: "lib/metrics/bench.ts", spec: METRICS_BENCH_COMMAND, main: metricsBench },
