@@ -101,7 +101,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/store/bench_concurrent.ts", spec: CONCURRENT_BENCH_COMMAND, main: concurrentBench },
   { file: "lib/bench/repeat_memory.ts", spec: REPEAT_MEMORY_COMMAND, main: repeatMemory },
   { file: "lib/review/bench_decisions.ts", spec: BENCH_DECISIONS_COMMAND, main: benchDecisions },
-  { file: "lib/bench/learn_review.ts", task: "bench:learn-review", spec: LEARN_REVIEW_COMMAND, main: learnReview },
+  {
+    file: "lib/bench/learn_review.ts",
+    task: "bench:learn-review",
+    spec: LEARN_REVIEW_COMMAND,
+    main: learnReview,
+  },
   { file: "lib/bench/cluster/knn_bench.ts", spec: KNN_BENCH_COMMAND, main: knnBench },
   { file: "lib/viz/umap_bench.ts", spec: UMAP_BENCH_COMMAND, main: umapBench },
   { file: "lib/metrics/bench.ts", spec: METRICS_BENCH_COMMAND, main: metricsBench },
