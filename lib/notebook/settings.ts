@@ -9,6 +9,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { Device } from "../models/session.ts";
 import type { TilingMode } from "../faces/types.ts";
 import {
+  ADAPTER_FLAG,
   CREDENTIALS_FLAG,
   DEVICE_FLAG,
   LABELS_FLAG,
@@ -70,6 +71,7 @@ export const SETTINGS = {
   }),
   FACEGROUP_WORKERS: WORKERS_FLAG,
   FACEGROUP_SEED: SEED_FLAG,
+  FACEGROUP_ADAPTER: ADAPTER_FLAG,
 } as const;
 
 function shownDefault(spec: FlagSpec): string {
@@ -114,6 +116,8 @@ export interface NotebookSettings {
   workers?: number;
   /** Seed of samples and layouts. */
   seed: number;
+  /** Trained adapter applied to the embeddings (`deno task learn`), or none. */
+  adapter?: string;
 }
 
 /** A path from the environment, made absolute against the repository root. */
@@ -151,6 +155,7 @@ export function notebookSettings(
     probe: read("FACEGROUP_PROBE"),
     workers: read("FACEGROUP_WORKERS"),
     seed: read("FACEGROUP_SEED"),
+    adapter: read("FACEGROUP_ADAPTER"),
   };
 }
 
@@ -198,6 +203,7 @@ export function equivalentCommands(s: NotebookSettings, input: string): Record<s
       s.device,
       ...(s.tiles === "off" ? ["--tiles", "off"] : []),
       ...(s.labels ? ["--labels"] : []),
+      ...(s.adapter ? ["--adapter", q(s.adapter)] : []),
       ...drive,
     ].join(" "),
     "03_sweep": `deno task sweep --embeddings ${q(join(s.run, "embeddings"))} --config ${q(s.sweepConfig)} ` +
