@@ -18,7 +18,9 @@
  * --no-sweep.
  * @module
  */
-import { parseCli } from "../cli/args.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 import { buildDendrogram, cutDendrogram } from "../cluster/agglomerative.ts";
 import { cosineDistances } from "../graph/distance_matrix.ts";
 import type { Matrix } from "../matrix.ts";
@@ -37,197 +39,230 @@ import { runSweep } from "../sweep/runner.ts";
 import { lfwRoot } from "../util/lfw_data.ts";
 import { seededRandom } from "../util/random.ts";
 
-const USAGE =
-  "usage: deno task bench:devsets [--sets lfw,pins] [--config FILE] [--out DIR] [--regimes] [--no-sweep]";
-const v = parseCli(Deno.args, {
-  sets: { type: "string" },
-  config: { type: "string" },
-  out: { type: "string" },
-  regimes: { type: "boolean" },
-  "no-sweep": { type: "boolean" },
-  help: { type: "boolean" },
-}, USAGE);
+/** The flags of `deno task bench:devsets`. */
+export const DEVSETS_BENCH_COMMAND = defineCommand({
+  name: "deno task bench:devsets",
+  summary:
+    "Benchmark: the default clustering (chosen from the data) on every development set (LFW, pins), beside the earlier fixed default, the best labelled sweep run and the sweep's label-free pick",
+  flags: {
+    sets: {
+      type: "list",
+      choices: ["lfw", "pins"],
+      placeholder: "a,b",
+      defaultText: "lfw,pins",
+      help: "development sets",
+    },
+    config: {
+      type: "path",
+      placeholder: "file",
+      defaultText: "configs/sweep-devsets.json",
+      help: "sweep configuration",
+    },
+    out: { type: "path", placeholder: "dir", defaultText: "reports/bench/devsets", help: "output folder" },
+    regimes: {
+      type: "boolean",
+      help:
+        "also simulated regimes from the same embeddings: LFW people with 10+ photos, pins with 8 per person, " +
+        "pins with 2,000 one-photo LFW people as bystanders",
+    },
+    "no-sweep": { type: "boolean", help: "skip the sweeps" },
+  },
+});
 
-const repo = new URL("../..", import.meta.url).pathname;
-const shared = new URL("../../../shared/datasets", import.meta.url).pathname;
-const out = v.out ?? `${repo}reports/bench/devsets`;
-const config = v.config ?? `${repo}configs/sweep-devsets.json`;
-const SETS: Record<string, string> = {
-  lfw: `${lfwRoot()}/images_deepfunneled`,
-  pins: `${shared}/pins/images`,
-};
-const names = (v.sets ?? "lfw,pins").split(",").map((s) => s.trim()).filter(Boolean);
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(DEVSETS_BENCH_COMMAND, args, io, async (v, io) => {
+    const repo = new URL("../..", import.meta.url).pathname;
+    const shared = new URL("../../../shared/datasets", import.meta.url).pathname;
+    const out = v.out ?? `${repo}reports/bench/devsets`;
+    const config = v.config ?? `${repo}configs/sweep-devsets.json`;
+    const SETS: Record<string, string> = {
+      lfw: `${lfwRoot()}/images_deepfunneled`,
+      pins: `${shared}/pins/images`,
+    };
+    const names: string[] = v.sets.length ? [...v.sets] : ["lfw", "pins"];
 
-/** One scored clustering. */
-interface Scored {
-  what: string;
-  bcubedF1: number;
-  bcubedP: number;
-  bcubedR: number;
-  clusters: number;
-}
-
-function score(what: string, truth: Int32Array, labels: Int32Array): Scored {
-  const m = scoredMetrics(truth, labels);
-  let clusters = 0;
-  for (const l of labels) if (l + 1 > clusters) clusters = l + 1;
-  return { what, bcubedF1: m.bcubedF1, bcubedP: m.bcubedP, bcubedR: m.bcubedR, clusters };
-}
-
-const f4 = (n: number) => n.toFixed(4);
-function show(set: string, rows: Scored[]): void {
-  for (const r of rows) {
-    console.log(
-      `${set.padEnd(12)} ${r.what.padEnd(72)} BCubed F1 ${f4(r.bcubedF1)} (P ${f4(r.bcubedP)}, R ${
-        f4(r.bcubedR)
-      }), ${r.clusters} clusters`,
-    );
-  }
-}
-
-/** Default after, before, and the best labelled point of both grids, on one embedding set. */
-async function compare(set: EmbeddingSet, truth: Int32Array): Promise<Scored[]> {
-  const t0 = performance.now();
-  const auto = await clusterFaces(set.x, set.faces);
-  const seconds = (performance.now() - t0) / 1000;
-  // One average-linkage dendrogram for every threshold (faces of one photo never merge).
-  const dg = buildDendrogram(
-    await cosineDistances(set.x),
-    set.x.rows,
-    "average",
-    samePhotoPairs(set.faces),
-  );
-  const rows = [
-    score(`choice: ${auto.summary.split(":")[0]} (${seconds.toFixed(1)} s)`, truth, auto.labels),
-    score("before: average linkage 0.55", truth, cutDendrogram(dg, { threshold: 0.55 })),
-  ];
-  let best: Scored | undefined;
-  for (const threshold of DEFAULT_THRESHOLDS) {
-    const r = await clusterFaces(set.x, set.faces, "chinese-whispers", { threshold, neighbours: 64 });
-    const s = score(`best labelled: chinese-whispers ${threshold}`, truth, r.labels);
-    if (!best || s.bcubedF1 > best.bcubedF1) best = s;
-  }
-  for (const threshold of [0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]) {
-    const s = score(`best labelled: average linkage ${threshold}`, truth, cutDendrogram(dg, { threshold }));
-    if (s.bcubedF1 > best!.bcubedF1) best = s;
-  }
-  rows.push(best!);
-  return rows;
-}
-
-function subset(set: EmbeddingSet, keep: (f: FaceMeta, i: number) => boolean): EmbeddingSet {
-  const rows = set.faces.flatMap((f, i) => (keep(f, i) ? [i] : []));
-  const d = set.x.cols;
-  const x: Matrix = { rows: rows.length, cols: d, data: new Float32Array(rows.length * d) };
-  rows.forEach((r, k) => x.data.set(set.x.data.subarray(r * d, (r + 1) * d), k * d));
-  return { x, faces: rows.map((r) => set.faces[r]) };
-}
-
-function concat(a: EmbeddingSet, b: EmbeddingSet): EmbeddingSet {
-  const data = new Float32Array(a.x.data.length + b.x.data.length);
-  data.set(a.x.data);
-  data.set(b.x.data, a.x.data.length);
-  return { x: { rows: a.x.rows + b.x.rows, cols: a.x.cols, data }, faces: [...a.faces, ...b.faces] };
-}
-
-const photosPerPerson = (faces: readonly FaceMeta[]) => {
-  const m = new Map<string, Set<string>>();
-  for (const f of faces) {
-    const s = m.get(f.label!) ?? new Set();
-    s.add(f.path);
-    m.set(f.label!, s);
-  }
-  return m;
-};
-
-const result: Record<string, unknown> = { date: new Date().toISOString(), config };
-const embedded: Record<string, EmbeddingSet> = {};
-for (const name of names) {
-  const root = SETS[name];
-  if (!root) {
-    console.error(`error: unknown development set "${name}" (known: ${Object.keys(SETS).join(", ")})`);
-    Deno.exit(2);
-  }
-  try {
-    await Deno.stat(root);
-  } catch {
-    console.log(`skipped ${name}: not at ${root} (see ../shared/datasets/README.md)`);
-    continue;
-  }
-  const dir = `${out}/${name}`;
-  const source = new LocalFolderSource(root, { labelsFromFolders: true });
-  const run = await runPipeline(source, { out: `${dir}/run`, progress: false, log: () => {} });
-  const set = await readEmbeddingSet(`${dir}/run/embeddings`);
-  embedded[name] = set;
-  const truth = labelledTruth(set.faces)!;
-  const runJson = JSON.parse(await Deno.readTextFile(`${dir}/run/run.json`));
-  const rows = await compare(set, truth);
-  // The default run itself (what `deno task run` wrote), scored the same way.
-  rows.unshift(score(`deno task run (no flags): ${runJson.choice.summary.split(":")[0]}`, truth, run.labels));
-  if (!v["no-sweep"]) {
-    const sweep = await runSweep({
-      embeddings: `${dir}/run/embeddings`,
-      config,
-      out: `${dir}/sweep`,
-      ifStale: "clear",
-    });
-    const pick = (r: typeof sweep.best, what: string): Scored | undefined =>
-      r && {
-        what: `${what}: ${r.method} ${JSON.stringify(r.params)}`.slice(0, 72),
-        bcubedF1: r.metrics.bcubedF1,
-        bcubedP: r.metrics.bcubedP,
-        bcubedR: r.metrics.bcubedR,
-        clusters: r.metrics.clusters,
-      };
-    const b = pick(sweep.best, "sweep best (labels)");
-    const l = pick(sweep.labelFree?.row, "sweep label-free (consensus)");
-    if (b) rows.push(b);
-    if (l) rows.push(l);
-  }
-  result[name] = { photos: run.photos, faces: run.faces, choice: runJson.choice, rows };
-  show(name, rows);
-}
-
-if (v.regimes) {
-  const regimes: [string, () => EmbeddingSet | undefined][] = [
-    ["lfw-10+", () => {
-      const s = embedded.lfw;
-      if (!s) return undefined;
-      const per = photosPerPerson(s.faces);
-      return subset(s, (f) => per.get(f.label!)!.size >= 10);
-    }],
-    ["pins-8/person", () => {
-      const s = embedded.pins;
-      if (!s) return undefined;
-      const random = seededRandom(2);
-      const keep = new Set<string>();
-      for (const paths of photosPerPerson(s.faces).values()) {
-        const list = [...paths].sort();
-        for (let i = 0; i < 8 && list.length > 0; i++) {
-          keep.add(list.splice(Math.floor(random() * list.length), 1)[0]);
-        }
-      }
-      return subset(s, (f) => keep.has(f.path));
-    }],
-    ["pins+2000", () => {
-      const p = embedded.pins, l = embedded.lfw;
-      if (!p || !l) return undefined;
-      const per = photosPerPerson(l.faces);
-      let n = 0;
-      return concat(p, subset(l, (f) => per.get(f.label!)!.size === 1 && f.face === 0 && n++ < 2000));
-    }],
-  ];
-  for (const [name, make] of regimes) {
-    const s = make();
-    if (!s) {
-      console.log(`skipped regime ${name}: its development set was not run`);
-      continue;
+    /** One scored clustering. */
+    interface Scored {
+      what: string;
+      bcubedF1: number;
+      bcubedP: number;
+      bcubedR: number;
+      clusters: number;
     }
-    const rows = await compare(s, labelledTruth(s.faces)!);
-    result[name] = { faces: s.x.rows, rows };
-    show(name, rows);
-  }
+
+    function score(what: string, truth: Int32Array, labels: Int32Array): Scored {
+      const m = scoredMetrics(truth, labels);
+      let clusters = 0;
+      for (const l of labels) if (l + 1 > clusters) clusters = l + 1;
+      return { what, bcubedF1: m.bcubedF1, bcubedP: m.bcubedP, bcubedR: m.bcubedR, clusters };
+    }
+
+    const f4 = (n: number) => n.toFixed(4);
+    function show(set: string, rows: Scored[]): void {
+      for (const r of rows) {
+        io.out(
+          `${set.padEnd(12)} ${r.what.padEnd(72)} BCubed F1 ${f4(r.bcubedF1)} (P ${f4(r.bcubedP)}, R ${
+            f4(r.bcubedR)
+          }), ${r.clusters} clusters`,
+        );
+      }
+    }
+
+    /** Default after, before, and the best labelled point of both grids, on one embedding set. */
+    async function compare(set: EmbeddingSet, truth: Int32Array): Promise<Scored[]> {
+      const t0 = performance.now();
+      const auto = await clusterFaces(set.x, set.faces);
+      const seconds = (performance.now() - t0) / 1000;
+      // One average-linkage dendrogram for every threshold (faces of one photo never merge).
+      const dg = buildDendrogram(
+        await cosineDistances(set.x),
+        set.x.rows,
+        "average",
+        samePhotoPairs(set.faces),
+      );
+      const rows = [
+        score(`choice: ${auto.summary.split(":")[0]} (${seconds.toFixed(1)} s)`, truth, auto.labels),
+        score("before: average linkage 0.55", truth, cutDendrogram(dg, { threshold: 0.55 })),
+      ];
+      let best: Scored | undefined;
+      for (const threshold of DEFAULT_THRESHOLDS) {
+        const r = await clusterFaces(set.x, set.faces, "chinese-whispers", { threshold, neighbours: 64 });
+        const s = score(`best labelled: chinese-whispers ${threshold}`, truth, r.labels);
+        if (!best || s.bcubedF1 > best.bcubedF1) best = s;
+      }
+      for (const threshold of [0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]) {
+        const s = score(
+          `best labelled: average linkage ${threshold}`,
+          truth,
+          cutDendrogram(dg, { threshold }),
+        );
+        if (s.bcubedF1 > best!.bcubedF1) best = s;
+      }
+      rows.push(best!);
+      return rows;
+    }
+
+    function subset(set: EmbeddingSet, keep: (f: FaceMeta, i: number) => boolean): EmbeddingSet {
+      const rows = set.faces.flatMap((f, i) => (keep(f, i) ? [i] : []));
+      const d = set.x.cols;
+      const x: Matrix = { rows: rows.length, cols: d, data: new Float32Array(rows.length * d) };
+      rows.forEach((r, k) => x.data.set(set.x.data.subarray(r * d, (r + 1) * d), k * d));
+      return { x, faces: rows.map((r) => set.faces[r]) };
+    }
+
+    function concat(a: EmbeddingSet, b: EmbeddingSet): EmbeddingSet {
+      const data = new Float32Array(a.x.data.length + b.x.data.length);
+      data.set(a.x.data);
+      data.set(b.x.data, a.x.data.length);
+      return { x: { rows: a.x.rows + b.x.rows, cols: a.x.cols, data }, faces: [...a.faces, ...b.faces] };
+    }
+
+    const photosPerPerson = (faces: readonly FaceMeta[]) => {
+      const m = new Map<string, Set<string>>();
+      for (const f of faces) {
+        const s = m.get(f.label!) ?? new Set();
+        s.add(f.path);
+        m.set(f.label!, s);
+      }
+      return m;
+    };
+
+    const result: Record<string, unknown> = { date: new Date().toISOString(), config };
+    const embedded: Record<string, EmbeddingSet> = {};
+    for (const name of names) {
+      const root = SETS[name];
+      if (!root) {
+        io.err(`error: unknown development set "${name}" (known: ${Object.keys(SETS).join(", ")})`);
+        return 2;
+      }
+      try {
+        await Deno.stat(root);
+      } catch {
+        io.out(`skipped ${name}: not at ${root} (see ../shared/datasets/README.md)`);
+        continue;
+      }
+      const dir = `${out}/${name}`;
+      const source = new LocalFolderSource(root, { labelsFromFolders: true });
+      const run = await runPipeline(source, { out: `${dir}/run`, progress: false, log: () => {} });
+      const set = await readEmbeddingSet(`${dir}/run/embeddings`);
+      embedded[name] = set;
+      const truth = labelledTruth(set.faces)!;
+      const runJson = JSON.parse(await Deno.readTextFile(`${dir}/run/run.json`));
+      const rows = await compare(set, truth);
+      // The default run itself (what `deno task run` wrote), scored the same way.
+      rows.unshift(
+        score(`deno task run (no flags): ${runJson.choice.summary.split(":")[0]}`, truth, run.labels),
+      );
+      if (!v["no-sweep"]) {
+        const sweep = await runSweep({
+          embeddings: `${dir}/run/embeddings`,
+          config,
+          out: `${dir}/sweep`,
+          ifStale: "clear",
+        });
+        const pick = (r: typeof sweep.best, what: string): Scored | undefined =>
+          r && {
+            what: `${what}: ${r.method} ${JSON.stringify(r.params)}`.slice(0, 72),
+            bcubedF1: r.metrics.bcubedF1,
+            bcubedP: r.metrics.bcubedP,
+            bcubedR: r.metrics.bcubedR,
+            clusters: r.metrics.clusters,
+          };
+        const b = pick(sweep.best, "sweep best (labels)");
+        const l = pick(sweep.labelFree?.row, "sweep label-free (consensus)");
+        if (b) rows.push(b);
+        if (l) rows.push(l);
+      }
+      result[name] = { photos: run.photos, faces: run.faces, choice: runJson.choice, rows };
+      show(name, rows);
+    }
+
+    if (v.regimes) {
+      const regimes: [string, () => EmbeddingSet | undefined][] = [
+        ["lfw-10+", () => {
+          const s = embedded.lfw;
+          if (!s) return undefined;
+          const per = photosPerPerson(s.faces);
+          return subset(s, (f) => per.get(f.label!)!.size >= 10);
+        }],
+        ["pins-8/person", () => {
+          const s = embedded.pins;
+          if (!s) return undefined;
+          const random = seededRandom(2);
+          const keep = new Set<string>();
+          for (const paths of photosPerPerson(s.faces).values()) {
+            const list = [...paths].sort();
+            for (let i = 0; i < 8 && list.length > 0; i++) {
+              keep.add(list.splice(Math.floor(random() * list.length), 1)[0]);
+            }
+          }
+          return subset(s, (f) => keep.has(f.path));
+        }],
+        ["pins+2000", () => {
+          const p = embedded.pins, l = embedded.lfw;
+          if (!p || !l) return undefined;
+          const per = photosPerPerson(l.faces);
+          let n = 0;
+          return concat(p, subset(l, (f) => per.get(f.label!)!.size === 1 && f.face === 0 && n++ < 2000));
+        }],
+      ];
+      for (const [name, make] of regimes) {
+        const s = make();
+        if (!s) {
+          io.out(`skipped regime ${name}: its development set was not run`);
+          continue;
+        }
+        const rows = await compare(s, labelledTruth(s.faces)!);
+        result[name] = { faces: s.x.rows, rows };
+        show(name, rows);
+      }
+    }
+    await Deno.mkdir(`${repo}reports/bench`, { recursive: true });
+    await Deno.writeTextFile(`${repo}reports/bench/devsets.json`, JSON.stringify(result, null, 2));
+    io.out(`written: ${repo}reports/bench/devsets.json`);
+    return 0;
+  });
 }
-await Deno.mkdir(`${repo}reports/bench`, { recursive: true });
-await Deno.writeTextFile(`${repo}reports/bench/devsets.json`, JSON.stringify(result, null, 2));
-console.log(`written: ${repo}reports/bench/devsets.json`);
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

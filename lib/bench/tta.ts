@@ -15,7 +15,9 @@
  * the same batch; prints the median over rounds.
  * @module
  */
-import { parseCli } from "../cli/args.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { alignFace, FaceEmbedder } from "../faces/embedder.ts";
 import { flipHorizontal } from "../images/augment.ts";
@@ -39,152 +41,173 @@ import {
 import { lfwOrSkip } from "../util/lfw_data.ts";
 import { centreFace, parsePairs } from "./lfw_protocol.ts";
 
-const USAGE =
-  "usage: deno run -A lib/bench/tta.ts [--set lfw|pins|cost] [--workers N] [--limit N] [--rounds R] [--data DIR]";
-const v = parseCli(Deno.args, {
-  set: { type: "string" },
-  workers: { type: "string" },
-  limit: { type: "string" },
-  rounds: { type: "string" },
-  data: { type: "string" },
-  help: { type: "boolean" },
-}, USAGE);
-const set = v.set ?? "lfw";
-if (set !== "lfw" && set !== "pins" && set !== "cost") {
-  console.error(USAGE);
-  Deno.exit(2);
-}
-if (set === "cost") {
-  const root = await lfwOrSkip(v.data);
-  if (!root) Deno.exit(0);
-  await measureCost(root, v.limit ? Number(v.limit) : 300, v.rounds ? Number(v.rounds) : 6);
-  Deno.exit(0);
-}
-
-/** The embedder's ms per face, alone and with the mirror, interleaved rounds (see the module doc). */
-async function measureCost(root: string, photos: number, rounds: number): Promise<void> {
-  const analyzer = await FaceAnalyzer.create({ thumbnailSize: 0, log: () => {} });
-  const crops: RgbImage[] = [];
-  const src = new LocalFolderSource(`${root}/images_deepfunneled`);
-  for await (const r of src.list()) {
-    if (crops.length >= photos) break;
-    const img = await decodeImage(await src.read(r));
-    const faces = await analyzer.analyze(img);
-    const i = centreFace(faces.map((f) => [f.box.x, f.box.y, f.box.w, f.box.h]), img.width, img.height);
-    if (i >= 0) crops.push(alignFace(img, faces[i].landmarks));
-  }
-  await analyzer.release();
-  const spec = pipelineModels(await loadCatalogue()).embedder;
-  const session = await createSession((await ensureModels([spec])).get(spec.id)!);
-  const embedder = new FaceEmbedder(spec, session);
-  // Alone; with the mirror in one batch (TTA); with the mirror as a second single run.
-  const ways = [
-    (c: RgbImage) => embedder.embed([c]),
-    (c: RgbImage) => embedder.embedWithMirror([c]),
-    async (c: RgbImage) => (await embedder.embed([c]), await embedder.embed([flipHorizontal(c)])),
-  ];
-  const ms: number[][] = ways.map(() => []);
-  for (let k = 0; k < rounds; k++) {
-    const order = k % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
-    for (const w of order) {
-      const t = performance.now();
-      for (const c of crops) await ways[w](c);
-      ms[w].push((performance.now() - t) / crops.length);
-    }
-  }
-  await session.session.release();
-  const [a, b, c] = ms.map(median);
-  const rows = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(" ");
-  console.log(
-    `embedder, one thread, ${crops.length} faces, ${rounds} rounds (median ms/face): alone ${
-      a.toFixed(2)
-    }, ` +
-      `TTA (crop and mirror in one batch) ${b.toFixed(2)} (x${(b / a).toFixed(2)}), ` +
-      `crop and mirror as two single runs ${c.toFixed(2)} (x${(c / a).toFixed(2)}); ` +
-      `per round: ${rows(ms[0])} | ${rows(ms[1])} | ${rows(ms[2])}`,
-  );
-}
-
-/** A source over the listed files that `keep` accepts, at most `limit`. */
-function filtered(base: ImageSource, keep: (r: ImageRef) => boolean, limit: number): ImageSource {
-  return {
-    description: base.description,
-    async *list(signal?: AbortSignal) {
-      let n = 0;
-      for await (const r of base.list(signal)) {
-        if (!keep(r)) continue;
-        if (n++ >= limit) break;
-        yield r;
-      }
+/** The flags of `deno run -A lib/bench/tta.ts`. */
+export const TTA_BENCH_COMMAND = defineCommand({
+  name: "deno run -A lib/bench/tta.ts",
+  summary:
+    "Benchmark: test-time augmentation (mirrored faces averaged) against none, on LFW or pins, or its cost",
+  flags: {
+    set: {
+      type: "enum",
+      choices: ["lfw", "pins", "cost"],
+      default: "lfw",
+      help: "lfw: verification and clustering; pins: clustering; cost: time per face",
     },
-    read: base.read.bind(base),
-  };
-}
+    workers: {
+      type: "integer",
+      min: 0,
+      placeholder: "n",
+      defaultText: "the pipeline's",
+      help: "face workers",
+    },
+    limit: { type: "integer", min: 1, placeholder: "n", defaultText: "all (cost: 300)", help: "photos" },
+    rounds: { type: "integer", min: 1, placeholder: "r", defaultText: "6", help: "timing rounds (cost)" },
+    data: { type: "path", placeholder: "dir", defaultText: "the data set's folder", help: "the data set" },
+  },
+});
 
-const limit = v.limit ? Number(v.limit) : Infinity;
-let source: ImageSource;
-let pairs: ReturnType<typeof parsePairs> = [];
-let twoPlus = (_: string) => true;
-if (set === "lfw") {
-  const root = await lfwOrSkip(v.data);
-  if (!root) Deno.exit(0);
-  pairs = parsePairs(await Deno.readTextFile(`${root}/pairs.txt`));
-  const inPairs = new Set(pairs.flatMap((p) => [p.a, p.b]));
-  const perPerson = new Map<string, number>();
-  const base = new LocalFolderSource(`${root}/images_deepfunneled`, { labelsFromFolders: true });
-  for await (const r of base.list()) {
-    const person = r.path.split("/")[0];
-    perPerson.set(person, (perPerson.get(person) ?? 0) + 1);
-  }
-  twoPlus = (path) => (perPerson.get(path.split("/")[0]) ?? 0) >= 2;
-  source = filtered(base, (r) => inPairs.has(r.path) || twoPlus(r.path), limit);
-} else {
-  const root = v.data ?? new URL("../../../shared/datasets/pins/images", import.meta.url).pathname;
-  if (!(await Deno.stat(root).then(() => true, () => false))) {
-    console.log(`skipped: the pins data set is not at ${root} (see ../shared/datasets/README.md)`);
-    Deno.exit(0);
-  }
-  source = filtered(new LocalFolderSource(root, { labelsFromFolders: true }), () => true, limit);
-}
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(TTA_BENCH_COMMAND, args, io, async (v, io) => {
+    const set = v.set;
+    if (set === "cost") {
+      const root = await lfwOrSkip(v.data);
+      if (!root) return 0;
+      await measureCost(root, v.limit ? Number(v.limit) : 300, v.rounds ? Number(v.rounds) : 6);
+      return 0;
+    }
 
-const f4 = (n: number) => n.toFixed(4);
-for (const tta of [false, true]) {
-  const storeDir = await Deno.makeTempDir({ prefix: `tta-store-${tta ? "on" : "off"}-` });
-  try {
-    const res = await embedPhotos(source, {
-      storeDir,
-      tta,
-      aligned: "off",
-      thumbnailSize: 0,
-      workers: v.workers ? Number(v.workers) : undefined,
-      progress: false,
-    });
-    const picked = await pickFaces(res, set === "lfw" ? centreFace : largestFace);
-    const line = [`${set} tta ${tta ? "on " : "off"}: ${res.photos.length} photos, ${picked.faces} faces`];
-    if (set === "lfw" && limit === Infinity) {
-      const ver = verification(picked, pairs);
-      line.push(
-        `verification ${(100 * ver.mean).toFixed(2)}% ± ${
-          (100 * ver.std).toFixed(2)
-        } (${ver.missing} pairs missing a face)`,
+    /** The embedder's ms per face, alone and with the mirror, interleaved rounds (see the module doc). */
+    async function measureCost(root: string, photos: number, rounds: number): Promise<void> {
+      const analyzer = await FaceAnalyzer.create({ thumbnailSize: 0, log: () => {} });
+      const crops: RgbImage[] = [];
+      const src = new LocalFolderSource(`${root}/images_deepfunneled`);
+      for await (const r of src.list()) {
+        if (crops.length >= photos) break;
+        const img = await decodeImage(await src.read(r));
+        const faces = await analyzer.analyze(img);
+        const i = centreFace(faces.map((f) => [f.box.x, f.box.y, f.box.w, f.box.h]), img.width, img.height);
+        if (i >= 0) crops.push(alignFace(img, faces[i].landmarks));
+      }
+      await analyzer.release();
+      const spec = pipelineModels(await loadCatalogue()).embedder;
+      const session = await createSession((await ensureModels([spec])).get(spec.id)!);
+      const embedder = new FaceEmbedder(spec, session);
+      // Alone; with the mirror in one batch (TTA); with the mirror as a second single run.
+      const ways = [
+        (c: RgbImage) => embedder.embed([c]),
+        (c: RgbImage) => embedder.embedWithMirror([c]),
+        async (c: RgbImage) => (await embedder.embed([c]), await embedder.embed([flipHorizontal(c)])),
+      ];
+      const ms: number[][] = ways.map(() => []);
+      for (let k = 0; k < rounds; k++) {
+        const order = k % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+        for (const w of order) {
+          const t = performance.now();
+          for (const c of crops) await ways[w](c);
+          ms[w].push((performance.now() - t) / crops.length);
+        }
+      }
+      await session.session.release();
+      const [a, b, c] = ms.map(median);
+      const rows = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(" ");
+      io.out(
+        `embedder, one thread, ${crops.length} faces, ${rounds} rounds (median ms/face): alone ${
+          a.toFixed(2)
+        }, ` +
+          `TTA (crop and mirror in one batch) ${b.toFixed(2)} (x${(b / a).toFixed(2)}), ` +
+          `crop and mirror as two single runs ${c.toFixed(2)} (x${(c / a).toFixed(2)}); ` +
+          `per round: ${rows(ms[0])} | ${rows(ms[1])} | ${rows(ms[2])}`,
       );
     }
-    const clusterSet = subset(picked, twoPlus, res.photos.map((p) => p.ref.path));
-    const { best, at } = bestAndAt(await averageLinkageScores(clusterSet, THRESHOLDS), 0.55);
-    line.push(
-      `BCubed F1 (${clusterSet.photos} photos, ${new Set(clusterSet.allLabels).size} people) ` +
-        `best ${f4(best.bcubedF1)} at ${best.threshold}, ${f4(at.bcubedF1)} at ${at.threshold}`,
-    );
-    const t = res.timings;
-    line.push(
-      `embedder ${(1000 * t.embed / picked.faces).toFixed(2)} ms/face, whole face stage ` +
-        `${
-          (1000 * (t.decode + t.detect + t.landmarks + t.align + t.embed) / res.photos.length).toFixed(2)
-        } ` +
-        `ms/photo (summed over workers), wall ${t.total.toFixed(1)} s`,
-    );
-    console.log(line.join(", "));
-  } finally {
-    await Deno.remove(storeDir, { recursive: true });
-  }
+
+    /** A source over the listed files that `keep` accepts, at most `limit`. */
+    function filtered(base: ImageSource, keep: (r: ImageRef) => boolean, limit: number): ImageSource {
+      return {
+        description: base.description,
+        async *list(signal?: AbortSignal) {
+          let n = 0;
+          for await (const r of base.list(signal)) {
+            if (!keep(r)) continue;
+            if (n++ >= limit) break;
+            yield r;
+          }
+        },
+        read: base.read.bind(base),
+      };
+    }
+
+    const limit = v.limit ? Number(v.limit) : Infinity;
+    let source: ImageSource;
+    let pairs: ReturnType<typeof parsePairs> = [];
+    let twoPlus = (_: string) => true;
+    if (set === "lfw") {
+      const root = await lfwOrSkip(v.data);
+      if (!root) return 0;
+      pairs = parsePairs(await Deno.readTextFile(`${root}/pairs.txt`));
+      const inPairs = new Set(pairs.flatMap((p) => [p.a, p.b]));
+      const perPerson = new Map<string, number>();
+      const base = new LocalFolderSource(`${root}/images_deepfunneled`, { labelsFromFolders: true });
+      for await (const r of base.list()) {
+        const person = r.path.split("/")[0];
+        perPerson.set(person, (perPerson.get(person) ?? 0) + 1);
+      }
+      twoPlus = (path) => (perPerson.get(path.split("/")[0]) ?? 0) >= 2;
+      source = filtered(base, (r) => inPairs.has(r.path) || twoPlus(r.path), limit);
+    } else {
+      const root = v.data ?? new URL("../../../shared/datasets/pins/images", import.meta.url).pathname;
+      if (!(await Deno.stat(root).then(() => true, () => false))) {
+        io.out(`skipped: the pins data set is not at ${root} (see ../shared/datasets/README.md)`);
+        return 0;
+      }
+      source = filtered(new LocalFolderSource(root, { labelsFromFolders: true }), () => true, limit);
+    }
+
+    const f4 = (n: number) => n.toFixed(4);
+    for (const tta of [false, true]) {
+      const storeDir = await Deno.makeTempDir({ prefix: `tta-store-${tta ? "on" : "off"}-` });
+      try {
+        const res = await embedPhotos(source, {
+          storeDir,
+          tta,
+          aligned: "off",
+          thumbnailSize: 0,
+          workers: v.workers,
+          progress: false,
+        });
+        const picked = await pickFaces(res, set === "lfw" ? centreFace : largestFace);
+        const line = [
+          `${set} tta ${tta ? "on " : "off"}: ${res.photos.length} photos, ${picked.faces} faces`,
+        ];
+        if (set === "lfw" && limit === Infinity) {
+          const ver = verification(picked, pairs);
+          line.push(
+            `verification ${(100 * ver.mean).toFixed(2)}% ± ${
+              (100 * ver.std).toFixed(2)
+            } (${ver.missing} pairs missing a face)`,
+          );
+        }
+        const clusterSet = subset(picked, twoPlus, res.photos.map((p) => p.ref.path));
+        const { best, at } = bestAndAt(await averageLinkageScores(clusterSet, THRESHOLDS), 0.55);
+        line.push(
+          `BCubed F1 (${clusterSet.photos} photos, ${new Set(clusterSet.allLabels).size} people) ` +
+            `best ${f4(best.bcubedF1)} at ${best.threshold}, ${f4(at.bcubedF1)} at ${at.threshold}`,
+        );
+        const t = res.timings;
+        line.push(
+          `embedder ${(1000 * t.embed / picked.faces).toFixed(2)} ms/face, whole face stage ` +
+            `${
+              (1000 * (t.decode + t.detect + t.landmarks + t.align + t.embed) / res.photos.length).toFixed(2)
+            } ` +
+            `ms/photo (summed over workers), wall ${t.total.toFixed(1)} s`,
+        );
+        io.out(line.join(", "));
+      } finally {
+        await Deno.remove(storeDir, { recursive: true });
+      }
+    }
+    return 0;
+  });
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

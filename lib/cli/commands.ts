@@ -34,7 +34,7 @@ import { COLLECT_COMMAND, main as collect } from "../distributed/collect.ts";
 import { ENQUEUE_COMMAND, main as enqueue } from "../distributed/enqueue.ts";
 import { main as queue, QUEUE_COMMAND } from "../distributed/status.ts";
 import { main as worker, WORKER_COMMAND } from "../distributed/worker.ts";
-import { main as sweep, SWEEP_COMMAND } from "../sweep/cli.ts";
+import { main as sweep, SWEEP_COMMAND } from "./sweep.ts";
 import { main as umapBench, UMAP_BENCH_COMMAND } from "../viz/umap_bench.ts";
 import { DEMO_COMMAND, main as demo } from "./demo.ts";
 import { EXPORT_COMMAND, main as exportPeople } from "./export.ts";
@@ -65,7 +65,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/cli/demo.ts", task: "demo", spec: DEMO_COMMAND, main: demo },
   { file: "lib/cli/report.ts", task: "report", spec: REPORT_COMMAND, main: report },
   { file: "lib/review/server.ts", task: "review", spec: REVIEW_COMMAND, main: review },
-  { file: "lib/sweep/cli.ts", task: "sweep", spec: SWEEP_COMMAND, main: sweep },
+  { file: "lib/cli/sweep.ts", task: "sweep", spec: SWEEP_COMMAND, main: sweep },
   { file: "lib/cli/export.ts", task: "export", spec: EXPORT_COMMAND, main: exportPeople },
   { file: "lib/store/cli.ts", task: "store", spec: STORE_COMMAND, main: store },
   { file: "lib/distributed/enqueue.ts", task: "enqueue", spec: ENQUEUE_COMMAND, main: enqueue },

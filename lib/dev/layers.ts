@@ -69,8 +69,6 @@ export const LAYERS: readonly (readonly string[])[] = [
  * list can only shrink.
  */
 export const ALLOWED: readonly string[] = [
-  // bench uses cli/args.ts (parseCli); cli lists the bench commands.
-  "bench -> cli",
   // faces/aligned_input_test.ts lists photos with sources/local.ts.
   "faces -> sources",
   // flags/common_flags.ts takes its defaults and choices from the clusterers, detector and sessions.
@@ -87,13 +85,11 @@ export const ALLOWED: readonly string[] = [
   "review -> cli",
   // review/sample.ts and review/precision.ts use notebook/survey.ts and notebook/validation.ts.
   "review -> notebook",
-  // store/bench_concurrent.ts uses cli/args.ts; store/test_embed.ts embeds photos with the pipeline.
-  "store -> cli",
+  // store/test_embed.ts embeds photos with the pipeline.
   "store -> pipeline",
   "store -> sources",
-  // sweep/provenance_test.ts uses report/_testing/synthetic_run.ts; sweep/cli.ts reads review constraints.
+  // sweep/provenance_test.ts uses report/_testing/synthetic_run.ts.
   "sweep -> report",
-  "sweep -> review",
 ];
 
 /** One relative import: the importing file, the imported file (both relative to the root), their folders. */

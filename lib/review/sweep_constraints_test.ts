@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { writeEmbeddingSet } from "../store/embedding_set.ts";
 import { readLabels } from "../sweep/output.ts";
-import { main as sweep } from "../sweep/cli.ts";
+import { main as sweep } from "../cli/sweep.ts";
 import { DecisionLog, faceKey } from "./decisions.ts";
 import { sweepDecisions } from "./sweep_constraints.ts";
 

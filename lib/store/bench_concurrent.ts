@@ -7,11 +7,12 @@
  * twin, and how the work was shared.
  * @module
  */
-import { parseCli } from "../cli/args.ts";
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
 import { FaceStore } from "./face_store.ts";
 import { verifyStore } from "./verify.ts";
 
-const USAGE = "usage: deno run -A lib/store/bench_concurrent.ts [--photos 200] [--processes 2]";
 const LFW = new URL("../../../shared/datasets/lfw/images_deepfunneled", import.meta.url).pathname;
 const helper = new URL("./test_embed.ts", import.meta.url).pathname;
 
@@ -34,64 +35,74 @@ async function open(root: string): Promise<FaceStore> {
   return await FaceStore.openKey(root, r.keys[0].id, { log: () => {} });
 }
 
+/** The flags of `deno run -A lib/store/bench_concurrent.ts`. */
+export const CONCURRENT_BENCH_COMMAND = defineCommand({
+  name: "deno run -A lib/store/bench_concurrent.ts",
+  summary:
+    "Benchmark: several processes embedding LFW photos into one store at once, against one process alone",
+  flags: {
+    photos: { type: "integer", min: 1, default: 200, placeholder: "n", help: "LFW photos (one per person)" },
+    processes: { type: "integer", min: 1, default: 2, placeholder: "n", help: "processes at once" },
+  },
+});
+
 /** Runs the comparison with command line `args`; returns the exit status (1: vectors differ). */
-export async function main(args: string[]): Promise<number> {
-  const v = parseCli(args, {
-    photos: { type: "string", default: "200" },
-    processes: { type: "string", default: "2" },
-    help: { type: "boolean" },
-  }, USAGE);
-  const want = Number(v.photos), procs = Number(v.processes);
-  try {
-    Deno.statSync(LFW);
-  } catch {
-    console.log(`${LFW} is absent: nothing to measure`);
-    return 0;
-  }
-  const dir = await Deno.makeTempDir({ prefix: "facegroup-bench-concurrent-" });
-  try {
-    await Deno.mkdir(`${dir}/in`);
-    let n = 0;
-    for (const name of [...Deno.readDirSync(LFW)].map((e) => e.name).sort()) {
-      if (n >= want) break;
-      const f = [...Deno.readDirSync(`${LFW}/${name}`)].map((e) => e.name).sort()[0];
-      await Deno.copyFile(`${LFW}/${name}/${f}`, `${dir}/in/${f}`), n++;
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(CONCURRENT_BENCH_COMMAND, args, io, async (v, io) => {
+    const want = v.photos, procs = v.processes;
+    try {
+      Deno.statSync(LFW);
+    } catch {
+      io.out(`${LFW} is absent: nothing to measure`);
+      return 0;
     }
-    let t = performance.now();
-    const runs = await Promise.all(Array.from({ length: procs }, () => embed(`${dir}/in`, `${dir}/shared`)));
-    const sharedS = (performance.now() - t) / 1000;
-    t = performance.now();
-    await embed(`${dir}/in`, `${dir}/solo`);
-    const soloS = (performance.now() - t) / 1000;
-    const shared = await open(`${dir}/shared`), solo = await open(`${dir}/solo`);
-    let faces = 0, differ = 0, minCos = 1;
-    for (const h of solo.hashes()) {
-      const a = await shared.vectors([h]), b = await solo.vectors([h]);
-      if (a.length !== b.length) differ += Math.max(a.length, b.length) / shared.dim;
-      for (let r = 0; r < Math.min(a.length, b.length) / shared.dim; r++) {
-        faces++;
-        let dot = 0, same = true;
-        for (let j = 0; j < shared.dim; j++) {
-          const x = a[r * shared.dim + j], y = b[r * shared.dim + j];
-          dot += x * y;
-          if (x !== y) same = false;
-        }
-        if (!same) differ++;
-        minCos = Math.min(minCos, dot);
+    const dir = await Deno.makeTempDir({ prefix: "facegroup-bench-concurrent-" });
+    try {
+      await Deno.mkdir(`${dir}/in`);
+      let n = 0;
+      for (const name of [...Deno.readDirSync(LFW)].map((e) => e.name).sort()) {
+        if (n >= want) break;
+        const f = [...Deno.readDirSync(`${LFW}/${name}`)].map((e) => e.name).sort()[0];
+        await Deno.copyFile(`${LFW}/${name}/${f}`, `${dir}/in/${f}`), n++;
       }
+      let t = performance.now();
+      const runs = await Promise.all(
+        Array.from({ length: procs }, () => embed(`${dir}/in`, `${dir}/shared`)),
+      );
+      const sharedS = (performance.now() - t) / 1000;
+      t = performance.now();
+      await embed(`${dir}/in`, `${dir}/solo`);
+      const soloS = (performance.now() - t) / 1000;
+      const shared = await open(`${dir}/shared`), solo = await open(`${dir}/solo`);
+      let faces = 0, differ = 0, minCos = 1;
+      for (const h of solo.hashes()) {
+        const a = await shared.vectors([h]), b = await solo.vectors([h]);
+        if (a.length !== b.length) differ += Math.max(a.length, b.length) / shared.dim;
+        for (let r = 0; r < Math.min(a.length, b.length) / shared.dim; r++) {
+          faces++;
+          let dot = 0, same = true;
+          for (let j = 0; j < shared.dim; j++) {
+            const x = a[r * shared.dim + j], y = b[r * shared.dim + j];
+            dot += x * y;
+            if (x !== y) same = false;
+          }
+          if (!same) differ++;
+          minCos = Math.min(minCos, dot);
+        }
+      }
+      io.out(
+        `${n} photos, ${faces} faces; ${procs} processes at once: ${sharedS.toFixed(1)} s, computed ` +
+          `${runs.map((r) => r.computed).join(" + ")}; solo: ${soloS.toFixed(1)} s. Records: shared store ` +
+          `${shared.size}, solo ${solo.size}. Vectors differing from the solo run: ${differ}; lowest cosine ` +
+          `${minCos.toFixed(6)}`,
+      );
+      const ok = differ === 0 && shared.size === solo.size && shared.size === n;
+      shared.close(), solo.close();
+      return ok ? 0 : 1;
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
-    console.log(
-      `${n} photos, ${faces} faces; ${procs} processes at once: ${sharedS.toFixed(1)} s, computed ` +
-        `${runs.map((r) => r.computed).join(" + ")}; solo: ${soloS.toFixed(1)} s. Records: shared store ` +
-        `${shared.size}, solo ${solo.size}. Vectors differing from the solo run: ${differ}; lowest cosine ` +
-        `${minCos.toFixed(6)}`,
-    );
-    const ok = differ === 0 && shared.size === solo.size && shared.size === n;
-    shared.close(), solo.close();
-    return ok ? 0 : 1;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -9,8 +9,8 @@ import { sweepDecisions } from "../review/sweep_constraints.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
 import { EXTERNAL_METRICS } from "../metrics/registry.ts";
-import { runSweep } from "./runner.ts";
-import { LABEL_FREE_RULES } from "./selection.ts";
+import { runSweep } from "../sweep/runner.ts";
+import { LABEL_FREE_RULES } from "../sweep/selection.ts";
 
 /** The flags of `deno task sweep`. */
 export const SWEEP_COMMAND = defineCommand({
