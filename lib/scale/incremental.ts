@@ -102,8 +102,15 @@ function searchRows(
   return { keys, sims };
 }
 
-/** Writes row `i`'s list from candidates (self and duplicates dropped), most similar first. */
-function fillRow(g: KnnGraph, i: number, keys: Int32Array, sims: Float32Array, o: number, kk: number): void {
+/** Writes row `i`'s list from candidates (self dropped), most similar first; empty slots -1. */
+export function fillRow(
+  g: KnnGraph,
+  i: number,
+  keys: Int32Array,
+  sims: Float32Array,
+  o: number,
+  kk: number,
+): void {
   let out = i * g.k;
   const end = out + g.k;
   for (let j = 0; j < kk && out < end; j++) {
@@ -116,7 +123,7 @@ function fillRow(g: KnnGraph, i: number, keys: Int32Array, sims: Float32Array, o
 }
 
 /** Puts `t` (similarity `s`) into row `i`'s sorted list if it beats the last entry; true if it did. */
-function offer(g: KnnGraph, i: number, t: number, s: number): boolean {
+export function offer(g: KnnGraph, i: number, t: number, s: number): boolean {
   const o = i * g.k;
   if (g.k === 0 || !(s > g.sims[o + g.k - 1])) return false;
   for (let j = 0; j < g.k; j++) if (g.indices[o + j] === t) return false;
@@ -132,7 +139,7 @@ function offer(g: KnnGraph, i: number, t: number, s: number): boolean {
 }
 
 /** `g` with room for `rows` rows (the old rows copied, new ones empty). */
-function widen(g: KnnGraph, rows: number, k: number): KnnGraph {
+export function widen(g: KnnGraph, rows: number, k: number): KnnGraph {
   const indices = new Int32Array(rows * k).fill(-1);
   const sims = new Float32Array(rows * k).fill(-Infinity);
   indices.set(g.indices);
@@ -199,8 +206,8 @@ export function growApprox(g: KnnGraph, x: Matrix, idx: ApproxIndex, threads = 0
   return { graph: out, changedOldRows: changed.reduce((a, b) => a + b, 0) };
 }
 
-/** Runs `a` (rows of `queries`) against `base` through the block model: top `kk` per row. */
-async function topK(
+/** Runs the rows of `queries` against `base` through the block model (lib/graph/knn.ts): top `kk` per row. */
+export async function topK(
   session: ort.InferenceSession,
   queries: Float32Array,
   base: Float32Array,

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
+import { knnGraph } from "../graph/knn.ts";
+import { knnRecall } from "../graph/knn_approx.ts";
+import type { Matrix } from "../matrix.ts";
+import { growIvf, ivfGraph, recallAbove } from "./knn_ivf.ts";
+
+const all = syntheticClusters({ n: 4040, dim: 48, clusters: 300, spread: 0.8, sizeSkew: 1, seed: 4 }).x;
+const old: Matrix = { data: all.data.subarray(0, 4000 * 48), rows: 4000, cols: 48 };
+
+Deno.test("ivfGraph: most exact neighbours, sorted, no self; seeded", async () => {
+  const { graph, index } = await ivfGraph(old, 10);
+  assert.equal(index.cells, 63);
+  const exact = await knnGraph(old, 10);
+  const r = knnRecall(exact, graph), close = recallAbove(exact, graph, 0.5);
+  assert.ok(r > 0.6, `recall ${r}`);
+  assert.ok(close > 0.9, `recall of the edges >= 0.5: ${close}`);
+  for (let i = 0; i < graph.n; i++) {
+    for (let t = 0; t < graph.k; t++) {
+      assert.notEqual(graph.indices[i * 10 + t], i);
+      if (t > 0) assert.ok(graph.sims[i * 10 + t] <= graph.sims[i * 10 + t - 1]);
+    }
+  }
+  assert.deepEqual((await ivfGraph(old, 10)).graph.indices, graph.indices);
+  // One probe (its own cell only), or rows listed in one cell only, find fewer.
+  assert.ok(knnRecall(exact, (await ivfGraph(old, 10, { probes: 1 })).graph) < r);
+  assert.ok(knnRecall(exact, (await ivfGraph(old, 10, { spill: 1 })).graph) < r);
+});
+
+Deno.test("growIvf: 1% new faces, as good as a rebuild, the old graph untouched", async () => {
+  const { graph, index } = await ivfGraph(old, 10);
+  const before = graph.indices.slice();
+  const grown = await growIvf(graph, all, index);
+  assert.deepEqual(graph.indices, before);
+  assert.equal(index.cellOf.length, 4040);
+  const exact = await knnGraph(all, 10);
+  const rebuilt = await ivfGraph(all, 10);
+  const rg = knnRecall(exact, grown.graph), rr = knnRecall(exact, rebuilt.graph);
+  assert.ok(rg > rr - 0.02, `grown ${rg}, rebuilt ${rr}`);
+  assert.ok(grown.changedOldRows > 0);
+  await assert.rejects(growIvf(graph, all, index), /index has 4040 rows/);
+});
