@@ -232,3 +232,101 @@ export function silhouetteSampled(
     : Math.sqrt(ss / (m - 1) / m) * Math.sqrt(1 - m / population);
   return { value: mean, standardError, sampleSize: m, population };
 }
+
+/**
+ * Sampled cosine silhouette for sets too large for {@link silhouetteSampled}'s clusters x d sums
+ * (past lib/scale/policy.ts's SILHOUETTE_EXACT_MAX_ROWS): `sampleSize` seeded non-noise items are
+ * scored, each against its own cluster exactly (its members' vectors) and against the clusters of
+ * its k-NN graph neighbours (2 hops when the first hop stays inside its cluster) as the candidates
+ * for the nearest other cluster. Work O(sampleSize x (candidate members) x d), memory O(n).
+ * Restricting the candidates can only miss a nearer cluster, so `b` is an upper bound and the value
+ * is at most slightly optimistic; items with no candidate cluster are left out (`unresolved`).
+ */
+export function silhouetteSampledGraph(
+  x: Matrix,
+  labels: Int32Array,
+  graph: { n: number; k: number; indices: Int32Array },
+  sampleSize: number,
+  seed = 0,
+): SilhouetteEstimate & { unresolved: number } {
+  checkInternal(x, labels, "silhouetteSampledGraph");
+  if (graph.n !== x.rows) {
+    throw new RangeError(`silhouetteSampledGraph: graph of ${graph.n} rows, ${x.rows} items`);
+  }
+  if (!Number.isInteger(sampleSize) || sampleSize < 1) {
+    throw new RangeError(`silhouetteSampledGraph: sampleSize must be a positive integer, got ${sampleSize}`);
+  }
+  const enc = encodeClusters(labels);
+  const population = enc.kept;
+  const none = { value: NaN, standardError: NaN, sampleSize: 0, population, unresolved: 0 };
+  if (!inInternalDomain(enc)) return none;
+  // Members of each cluster (CSR).
+  const start = new Int32Array(enc.k + 1);
+  for (const c of enc.ids) if (c >= 0) start[c + 1]++;
+  for (let c = 0; c < enc.k; c++) start[c + 1] += start[c];
+  const fill = start.slice(0, enc.k), rows = new Int32Array(population);
+  enc.ids.forEach((c, i) => {
+    if (c >= 0) rows[fill[c]++] = i;
+  });
+  const all = keptItems(enc);
+  const m = Math.min(sampleSize, population);
+  const random = seededRandom(seed);
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(random() * (population - i));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  const d = x.cols, data = x.data;
+  const meanSim = (i: number, c: number, skipSelf: boolean) => {
+    let s = 0, count = 0;
+    for (let t = start[c]; t < start[c + 1]; t++) {
+      const j = rows[t];
+      if (skipSelf && j === i) continue;
+      let v = 0;
+      for (let q = 0, oi = i * d, oj = j * d; q < d; q++) v += data[oi + q] * data[oj + q];
+      s += v;
+      count++;
+    }
+    return count > 0 ? s / count : NaN;
+  };
+  const scores: number[] = [];
+  let unresolved = 0;
+  for (let t = 0; t < m; t++) {
+    const i = all[t], own = enc.ids[i];
+    if (enc.sizes[own] === 1) {
+      scores.push(0);
+      continue;
+    }
+    const cands = new Set<number>();
+    const hop = (r: number) => {
+      for (let u = 0; u < graph.k; u++) {
+        const j = graph.indices[r * graph.k + u];
+        if (j >= 0 && enc.ids[j] >= 0 && enc.ids[j] !== own) cands.add(enc.ids[j]);
+      }
+    };
+    hop(i);
+    if (cands.size === 0) {
+      for (let u = 0; u < graph.k; u++) {
+        const j = graph.indices[i * graph.k + u];
+        if (j >= 0) hop(j);
+      }
+    }
+    if (cands.size === 0) {
+      unresolved++;
+      continue;
+    }
+    const a = Math.max(0, 1 - meanSim(i, own, true));
+    let best = -Infinity;
+    for (const c of cands) best = Math.max(best, meanSim(i, c, false));
+    const b = Math.max(0, 1 - best);
+    const den = Math.max(a, b);
+    scores.push(den > 0 ? (b - a) / den : 0);
+  }
+  const n = scores.length;
+  if (n === 0) return { ...none, unresolved };
+  const mean = scores.reduce((p, q) => p + q, 0) / n;
+  const ss = scores.reduce((p, q) => p + (q - mean) * (q - mean), 0);
+  const standardError = n < 2
+    ? NaN
+    : Math.sqrt(ss / (n - 1) / n) * Math.sqrt(Math.max(0, 1 - n / population));
+  return { value: mean, standardError, sampleSize: n, population, unresolved };
+}
