@@ -81,6 +81,7 @@ Deno.test("committed notebooks: numbered, Deno kernel, no outputs, and the kerne
     "03_sweep.ipynb",
     "04_inspect.ipynb",
     "05_report.ipynb",
+    "06_learn.ipynb",
   ]);
   for (const p of paths) {
     const text = await Deno.readTextFile(p);

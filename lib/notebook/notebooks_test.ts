@@ -42,7 +42,7 @@ Deno.test({
       const before = await hashes(committed);
       const { code, text } = await runner(["--keep", join(dir, "out")], { FACEGROUP_RUN: join(dir, "run") });
       assert.equal(code, 0, text);
-      assert.match(text, /5 notebooks passed, 0 failed in [\d.]+ s/);
+      assert.match(text, /6 notebooks passed, 0 failed in [\d.]+ s/);
       assert.deepEqual(await hashes(committed), before, "the committed notebooks are not touched");
 
       const kinds: Record<string, number> = {};
