@@ -81,9 +81,10 @@ export function shownClusters(raw: Int32Array, minSize: number, people = 0): Int
 
 /**
  * The shown clusters and their names from run.json's `people`: the people of a review are raw
- * labels 0..P-1 (lib/review/run_hook.ts); P is the smallest count from the number of people on
- * for which every person's cluster has its recorded size and a person's label. A person whose
- * entry does not match the labels (labels.npy changed by hand) gets no name.
+ * labels 0..P-1 (lib/review/run_hook.ts), always shown; P is the smallest count, from the number
+ * of people on, for which the most people's clusters have their recorded size and a person's
+ * label. A person whose entry does not match the labels (labels.npy changed by hand) gets no
+ * name rather than a wrong one.
  */
 export function namedClusters(
   raw: Int32Array,
@@ -106,13 +107,13 @@ export function namedClusters(
   const list = people ?? [];
   let top = 0;
   for (const l of raw) top = Math.max(top, l + 1);
-  let p = list.length;
-  let b = build(p);
-  for (let q = p + 1; list.length > 0 && !list.every(b.fits) && q <= Math.min(top, list.length + 64); q++) {
-    const next = build(q);
-    if (list.every(next.fits)) [p, b] = [q, next];
+  // A person with no face left takes a label too: try one more at a time, and keep the count
+  // that fits the most entries (all of them, unless some are stale).
+  let p = list.length, b = build(p), best = list.filter(b.fits).length;
+  for (let q = p + 1; best < list.length && q <= Math.min(top, list.length + 64); q++) {
+    const next = build(q), fit = list.filter(next.fits).length;
+    if (fit > best) [p, b, best] = [q, next, fit];
   }
-  if (list.length > 0 && !list.every(b.fits)) [p, b] = [list.length, build(list.length)];
   const names = new Array<string>(b.k).fill("");
   for (const e of list) if (e.name && b.fits(e)) names[e.cluster] = e.name;
   return { clusters: b.clusters, names, peopleLabels: p };

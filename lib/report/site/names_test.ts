@@ -191,3 +191,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test("namedClusters: people are always shown and named where the pipeline put them, stale entries unnamed", async () => {
+  const { namedClusters } = await import("../run_data.ts");
+  // Raw labels: person 0 (one face, under --min-cluster 2), person 1 left with no face, person 2,
+  // then clusters 3 (3 faces) and 4 (alone).
+  const raw = new Int32Array([0, 2, 2, 3, 3, 3, 4]);
+  const people: RunPerson[] = [
+    { cluster: 2, person: "p1", name: "Ada", faces: 1, decided: 1, added: 0 },
+    { cluster: 1, person: "p3", name: "Cy", faces: 2, decided: 2, added: 0 },
+  ];
+  const r = namedClusters(raw, 2, people);
+  assert.equal(r.peopleLabels, 3);
+  assert.deepEqual([...r.clusters], [2, 1, 1, 0, 0, 0, -1]);
+  assert.deepEqual(r.names, ["", "Cy", "Ada"]);
+  // An entry that no longer matches the labels gets no name.
+  const stale = namedClusters(raw, 2, [{ ...people[0], faces: 5 }, people[1]]);
+  assert.deepEqual(stale.names.filter((n) => n), ["Cy"]);
+  // Without people: clusters of 2 or more, largest first.
+  assert.deepEqual([...namedClusters(raw, 2, undefined).clusters], [-1, 1, 1, 0, 0, 0, -1]);
+});
