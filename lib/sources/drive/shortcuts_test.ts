@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { createDriveAuth, DRIVE_FILE_SCOPE, DRIVE_READONLY_SCOPE, loadTokenCache } from "./auth.ts";
 import { DriveApi, FOLDER_MIME, SHORTCUT_MIME } from "./api.ts";
 import { type EmuItem, startDriveEmulator } from "./emulator.ts";
 import { makeShortcuts, shortcutDestination } from "./shortcuts.ts";
@@ -82,4 +84,56 @@ Deno.test("makeShortcuts: clear errors for a read-only token, a file, an unknown
       makeShortcuts(api, "My Drive/x", [{ folder: "B", photos: [{ name: "z.jpg", targetId: "1Missing" }] }]),
     /creating a shortcut to 1Missing: HTTP 404/,
   );
+});
+
+Deno.test("the drive.file scope is asked for only when wanted: a read-only cached token is not reused for writing", async () => {
+  await using emu = await startDriveEmulator();
+  const dir = await Deno.makeTempDir();
+  try {
+    const clientFile = join(dir, "client_secret.json");
+    await Deno.writeTextFile(
+      clientFile,
+      JSON.stringify({
+        installed: {
+          client_id: "123-abc.apps.googleusercontent.com",
+          client_secret: "GOCSPX-emulated-client-secret",
+          auth_uri: `${emu.rootUrl}o/oauth2/auth`,
+          token_uri: emu.tokenUrl,
+          redirect_uris: ["http://localhost"],
+        },
+      }),
+    );
+    const cache = join(dir, "token.json");
+    const logs: string[] = [];
+    let consents = 0;
+    const options = (scopes?: string[]) => ({
+      ...(scopes ? { scopes } : {}),
+      log: (l: string) => logs.push(l),
+      openBrowser: async (url: string) => {
+        consents++;
+        await fetch(emu.consent(url)).then((r) => r.text());
+      },
+    });
+    const choice = { method: "oauth" as const, clientSecretFile: clientFile, tokenCachePath: cache };
+    await createDriveAuth(choice, options());
+    assert.equal(consents, 1);
+    assert.match(logs.join("\n"), /read-only access/);
+    // Writing needs drive.file too: the read-only token in the cache does not serve, a consent asks for both.
+    const write = [DRIVE_READONLY_SCOPE, DRIVE_FILE_SCOPE];
+    const auth = await createDriveAuth(choice, options(write));
+    assert.equal(consents, 2);
+    assert.equal(emu.stats.scopes.at(-1), write.join(" "));
+    assert.match(logs.join("\n"), /creation of folders and shortcuts/);
+    assert.deepEqual((await loadTokenCache(cache))!.scope!.split(" ").sort(), [...write].sort());
+    // Now this cache covers both (deno task export keeps its own cache file, so that the read-only
+    // commands never hold a token that may write).
+    await createDriveAuth(choice, options(write));
+    await createDriveAuth(choice, options());
+    assert.equal(consents, 2);
+    const api = new DriveApi({ auth, rootUrl: emu.rootUrl, retry: RETRY });
+    const made = await api.createFolder("root", "made");
+    assert.equal(emu.item(made.id).name, "made");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
