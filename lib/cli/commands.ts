@@ -40,6 +40,7 @@ import { DEMO_COMMAND, main as demo } from "./demo.ts";
 import { EXPORT_COMMAND, main as exportPeople } from "./export.ts";
 import { BENCH_DECISIONS_COMMAND, main as benchDecisions } from "../review/bench_decisions.ts";
 import { LEARN_REVIEW_COMMAND, main as learnReview } from "../bench/learn_review.ts";
+import { LEARN_AUGMENTED_COMMAND, main as learnAugmented } from "../bench/learn_augmented.ts";
 import { main as report, REPORT_COMMAND } from "./report.ts";
 import { main as review, REVIEW_COMMAND } from "../review/server.ts";
 import { main as measureReview, MEASURE_LOAD_COMMAND } from "../review/measure_load.ts";
@@ -107,6 +108,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     spec: LEARN_REVIEW_COMMAND,
     main: learnReview,
   },
+  { file: "lib/bench/learn_augmented.ts", spec: LEARN_AUGMENTED_COMMAND, main: learnAugmented },
   { file: "lib/bench/cluster/knn_bench.ts", spec: KNN_BENCH_COMMAND, main: knnBench },
   { file: "lib/viz/umap_bench.ts", spec: UMAP_BENCH_COMMAND, main: umapBench },
   { file: "lib/metrics/bench.ts", spec: METRICS_BENCH_COMMAND, main: metricsBench },
