@@ -128,7 +128,8 @@ export async function saveAdapter(
   await Deno.mkdir(cards, { recursive: true });
   const cardPath = `${cards}/${id}.card.json`;
   await Deno.writeTextFile(cardPath, JSON.stringify(card, null, 2) + "\n");
-  const raw = JSON.parse(await Deno.readTextFile(catalogue)) as Record<string, unknown>;
+  const text = await Deno.readTextFile(catalogue);
+  const raw = JSON.parse(text) as Record<string, unknown>;
   const spec: AdapterSpec = {
     id,
     task: "adapter",
@@ -147,7 +148,26 @@ export async function saveAdapter(
   list.push(spec);
   const next = { ...raw, adapters: list };
   parseCatalogue(next, catalogue); // never write a catalogue that does not load
-  await Deno.writeTextFile(`${catalogue}.part`, JSON.stringify(next, null, 2) + "\n");
+  await Deno.writeTextFile(`${catalogue}.part`, catalogueText(text, next));
   await Deno.rename(`${catalogue}.part`, catalogue);
   return { onnx, card: cardPath, catalogue, spec };
+}
+
+/**
+ * The catalogue's new text: the old text as it was (its formatting kept) with the `adapters`
+ * list written last; the whole file re-serialised only when that would not give `next`.
+ */
+export function catalogueText(old: string, next: Record<string, unknown>): string {
+  const block = `  "adapters": ${JSON.stringify(next.adapters, null, 2).replaceAll("\n", "\n  ")}`;
+  let body = old.trimEnd();
+  const at = body.search(/,\s*"adapters"\s*:\s*\[/);
+  if (at >= 0) body = body.slice(0, at) + "\n}";
+  const close = body.lastIndexOf("}");
+  const text = `${body.slice(0, close).trimEnd()},\n${block}\n}\n`;
+  try {
+    if (JSON.stringify(JSON.parse(text)) === JSON.stringify(next)) return text;
+  } catch {
+    // fall through
+  }
+  return JSON.stringify(next, null, 2) + "\n";
 }
