@@ -2,6 +2,7 @@
  * `deno task run --input <folder | drive:...> --out <dir>`: the whole pipeline with defaults.
  * @module
  */
+import { LINKAGE_FLAG, METHOD_FLAG, THRESHOLD_FLAG } from "../cluster/flags.ts";
 import { paramsFromText } from "../cluster/param_text.ts";
 import { getClusterer, resolveParams } from "../cluster/registry.ts";
 import {
@@ -9,14 +10,11 @@ import {
   CREDENTIALS_FLAG,
   DEVICE_FLAG,
   LABELS_FLAG,
-  LINKAGE_FLAG,
-  METHOD_FLAG,
   MIN_CLUSTER_FLAG,
   MIN_FACE_FLAG,
   OAUTH_CLIENT_FLAG,
   QUIET_FLAG,
   SCORE_FLAG,
-  THRESHOLD_FLAG,
   TILES_FLAG,
   WORKERS_FLAG,
 } from "../flags/common_flags.ts";

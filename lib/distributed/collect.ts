@@ -7,7 +7,8 @@
  * @module
  */
 import { ToolkitError } from "../errors.ts";
-import { METHOD_FLAG, MIN_CLUSTER_FLAG, WORKERS_FLAG } from "../flags/common_flags.ts";
+import { METHOD_FLAG } from "../cluster/flags.ts";
+import { MIN_CLUSTER_FLAG, WORKERS_FLAG } from "../flags/common_flags.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo, Io } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";

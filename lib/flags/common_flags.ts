@@ -1,10 +1,9 @@
 /**
  * Flags that several commands (and the notebooks' FACEGROUP_* settings) share, each declared
- * once with its default taken from the module that owns it.
+ * once with its default taken from the module that owns it. The clustering flags (`--method`,
+ * `--threshold`, `--linkage`) live with the clusterers, in lib/cluster/flags.ts.
  * @module
  */
-import { agglomerative, type AgglomerativeParams, DEFAULT_AGGLOMERATIVE } from "../cluster/agglomerative.ts";
-import { CLUSTERERS } from "../cluster/registry.ts";
 import { DETECTOR_DEFAULTS } from "../faces/detector.ts";
 import type { TilingMode } from "../faces/types.ts";
 import type { Device } from "../models/session.ts";
@@ -58,42 +57,6 @@ export const MIN_FACE_FLAG = flag({
   default: DETECTOR_DEFAULTS.minFaceSize,
   placeholder: "px",
   help: "faces smaller than this (in the photo's pixels) are ignored",
-});
-
-/** `--method`: a registered clustering method; absent: chosen automatically. */
-export const METHOD_FLAG = flag({
-  type: "enum",
-  choices: CLUSTERERS.map((c) => c.name),
-  placeholder: "name",
-  defaultText: "chosen automatically from the run's own embeddings, without labels",
-  help: `clustering method: ${CLUSTERERS.map((c) => c.name).join(" | ")}`,
-});
-
-const AGGLOMERATIVE_THRESHOLD = agglomerative.params.threshold;
-
-/**
- * `--threshold`: the cosine distance at which clusters stop merging; its range is the
- * agglomerative clusterer's declared one, without 0 (which would merge nothing).
- */
-export const THRESHOLD_FLAG = flag({
-  type: "number",
-  min: AGGLOMERATIVE_THRESHOLD.type === "number" ? AGGLOMERATIVE_THRESHOLD.min : 0,
-  max: AGGLOMERATIVE_THRESHOLD.type === "number" ? AGGLOMERATIVE_THRESHOLD.max : 2,
-  exclusiveMin: true,
-  placeholder: "d",
-  defaultText: `${DEFAULT_AGGLOMERATIVE.threshold} with agglomerative, else the method's own`,
-  help: "cosine distance at which clusters stop merging",
-});
-
-/** `--linkage`: how agglomerative clustering measures the distance between clusters. */
-export const LINKAGE_FLAG = flag({
-  type: "enum",
-  choices: agglomerative.params.linkage.type === "enum"
-    ? agglomerative.params.linkage.values as readonly AgglomerativeParams["linkage"][]
-    : [DEFAULT_AGGLOMERATIVE.linkage],
-  placeholder: "l",
-  defaultText: DEFAULT_AGGLOMERATIVE.linkage,
-  help: "agglomerative linkage",
 });
 
 /** `--min-cluster`: smaller clusters are reported as unassigned. */

@@ -16,7 +16,7 @@ import {
   type AgglomerativeParams,
   DEFAULT_AGGLOMERATIVE,
 } from "../cluster/agglomerative.ts";
-import { LINKAGE_FLAG, THRESHOLD_FLAG } from "../flags/common_flags.ts";
+import { LINKAGE_FLAG, THRESHOLD_FLAG } from "../cluster/flags.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
