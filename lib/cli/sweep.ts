@@ -3,7 +3,11 @@
  *  [--select metric] [--label-free rule] [--constraints file] [--decisions file] [--limit n] [--restart]`
  * @module
  */
-import { SWEEP_CONFIG_FLAG } from "../flags/common_flags.ts";
+import { ADAPTER_FLAG, SWEEP_CONFIG_FLAG } from "../flags/common_flags.ts";
+import { adaptMatrix, checkAdapter } from "../models/adapters.ts";
+import { readEmbeddingSet, writeEmbeddingSet } from "../store/embedding_set.ts";
+import { UsageError } from "../flags/usage_error.ts";
+import { errorMessage } from "../errors.ts";
 import { runCommand } from "../flags/command.ts";
 import { sweepDecisions } from "../review/sweep_constraints.ts";
 import type { CommandIo } from "../flags/io.ts";
@@ -65,6 +69,10 @@ export const SWEEP_COMMAND = defineCommand({
     },
     limit: { type: "integer", min: 1, placeholder: "n", help: "stop after this many new runs" },
     restart: { type: "boolean", help: "clear the output folder's earlier results first" },
+    adapter: {
+      ...ADAPTER_FLAG,
+      help: `${ADAPTER_FLAG.help} (the adapted set is kept in <out>/embeddings-<id>)`,
+    },
   },
   epilog: "A sweep resumes the runs its --out folder holds; a folder of another set of embeddings is " +
     "refused unless --restart (which clears its earlier results).",
@@ -73,6 +81,11 @@ export const SWEEP_COMMAND = defineCommand({
 /** Entry point; returns the exit code. */
 export function main(args: string[], io?: CommandIo): Promise<number> {
   return runCommand(SWEEP_COMMAND, args, io, async (v, io) => {
+    if (v.adapter !== undefined) {
+      await checkAdapter(v.adapter).catch((e) => {
+        throw new UsageError(`--adapter ${v.adapter}: ${errorMessage(e)}`);
+      });
+    }
     // Review decisions become constraints, passed to the sweep as a --constraints file.
     const decided = await sweepDecisions(v.embeddings, v.decisions, v.constraints);
     let constraints = v.constraints, temp: string | undefined;
@@ -82,8 +95,15 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       constraints = `${temp}/constraints.json`;
       await Deno.writeTextFile(constraints, JSON.stringify(decided.constraints));
     }
+    let embeddings = v.embeddings;
+    if (v.adapter !== undefined) {
+      const set = await readEmbeddingSet(v.embeddings);
+      embeddings = `${v.out}/embeddings-${v.adapter}`;
+      const x = await adaptMatrix(v.adapter, set.x, { log: (l) => io.err(l) });
+      await writeEmbeddingSet(embeddings, { x, faces: set.faces });
+    }
     const s = await runSweep({
-      embeddings: v.embeddings,
+      embeddings,
       config: v.config,
       out: v.out,
       workers: v.workers,
