@@ -34,6 +34,11 @@ export interface EmbedderOptions {
   device: Device;
   /** Embedder batch size. @default 32 */
   batchSize?: number;
+  /**
+   * A claim on a photo older than this belongs to a worker that died (its job comes back to the
+   * queue once its lock expires, so this is the queue's lock duration). @default 30 s
+   */
+  claimTtlMs?: number;
   /** Lines worth a person's attention. */
   log: (line: string) => void;
 }
@@ -111,8 +116,9 @@ export class PhotoEmbedder {
       const again = await e.store.record(hash);
       if (again) return this.#done("stored", hash, again.faces.length);
     }
-    if (!(await e.store.claim(hash))) {
-      const waited = await e.store.waitFor(hash);
+    const ttlMs = this.#opts.claimTtlMs ?? 30_000;
+    if (!(await e.store.claim(hash, ttlMs))) {
+      const waited = await e.store.waitFor(hash, { ttlMs, maxWaitMs: 2 * ttlMs });
       if (waited) return this.#done("stored", hash, waited.faces.length);
     }
     const r = await e.pool.analyze(bytes, job.ref.path, e.maxPixels, e.maxSide);

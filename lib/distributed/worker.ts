@@ -78,7 +78,13 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
     const mask = (t: string) => maskSecrets(maskSecrets(t, store), redis);
     const log = (l: string) => io.err(mask(l));
     const workers = v.workers ?? Math.max(1, navigator.hardwareConcurrency ?? 1);
-    const embedder = new PhotoEmbedder({ openStore: storeOpener(store), workers, device: v.device, log });
+    const embedder = new PhotoEmbedder({
+      openStore: storeOpener(store),
+      workers,
+      device: v.device,
+      log,
+      claimTtlMs: v["lock-ms"],
+    });
     const concurrency = v.concurrency ?? workers * (v.device === "cpu" ? 2 : 4);
     const info = await embedder.warm({ aligned: false, tta: false });
     const worker = new Worker<PhotoJob, PhotoJobResult>(v.queue, (job) => embedder.run(job.data), {
