@@ -47,6 +47,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["models"],
   ["faces"],
   ["store"],
+  ["scale"],
   ["sources"],
   ["metrics"],
   ["cluster"],
