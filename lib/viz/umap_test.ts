@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { knnBruteForce } from "../graph/knn.ts";
 import { syntheticClusters } from "../graph/_testing/synthetic.ts";
-import { umapLayout, umapNeighbours } from "./umap.ts";
+import { seededRandom } from "../util/random.ts";
+import { placeFromGraph, umapLayout, umapNeighbours } from "./umap.ts";
 
 Deno.test("umapNeighbours puts each point first at distance 0, then its neighbours by cosine distance", () => {
   const { x } = syntheticClusters({ n: 30, dim: 8, clusters: 3, seed: 1 });
@@ -46,4 +47,44 @@ Deno.test("umapLayout lays tiny inputs on a line", async () => {
   const { x } = syntheticClusters({ n: 3, dim: 4, clusters: 1, seed: 1 });
   const l = await umapLayout(x);
   assert.deepEqual(Array.from(l.xy), [0, 0, 1, 0, 2, 0]);
+});
+
+Deno.test("umapLayout past maxRows: a sample through umap-js, the rest placed from the graph, clusters kept apart", async () => {
+  const { x, truth } = syntheticClusters({ n: 900, dim: 16, clusters: 4, spread: 0.4, sizeSkew: 0, seed: 3 });
+  const g = knnBruteForce(x, 10);
+  const a = await umapLayout(x, { knn: g, nNeighbors: 10, seed: 5, nEpochs: 80, maxRows: 200 });
+  const b = await umapLayout(x, { knn: g, nNeighbors: 10, seed: 5, nEpochs: 80, maxRows: 200 });
+  assert.equal(a.n, 900);
+  assert.deepEqual(a.xy, b.xy);
+  assert.ok(a.xy.every(Number.isFinite));
+  let agree = 0;
+  for (let i = 0; i < a.n; i++) {
+    let best = -1, bd = Infinity;
+    for (let j = 0; j < a.n; j++) {
+      if (j === i) continue;
+      const d = (a.xy[2 * i] - a.xy[2 * j]) ** 2 + (a.xy[2 * i + 1] - a.xy[2 * j + 1]) ** 2;
+      if (d < bd) [bd, best] = [d, j];
+    }
+    if (truth[best] === truth[i]) agree++;
+  }
+  assert.ok(agree / a.n > 0.95, `only ${agree} of ${a.n} nearest points agree`);
+});
+
+Deno.test("placeFromGraph: weighted mean of placed neighbours, outward in rounds, unreachable rows near a placed one", () => {
+  // 0 placed at (0,0), 1 at (10,0); 2 links to both; 3 links only to 2; 4 links to nothing.
+  const g = {
+    n: 5,
+    k: 2,
+    indices: Int32Array.from([1, -1, 0, -1, 0, 1, 2, -1, -1, -1]),
+    sims: Float32Array.from([0.5, -Infinity, 0.5, -Infinity, 0.9, 0.3, 0.8, -Infinity, -Infinity, -Infinity]),
+  };
+  const xy = new Float32Array(10);
+  xy[2] = 10;
+  const placed = Uint8Array.from([1, 1, 0, 0, 0]);
+  const rounds = placeFromGraph(g, xy, placed, seededRandom(1));
+  assert.equal(rounds, 3);
+  assert.ok(Math.abs(xy[4] - 2.5) < 0.1 && Math.abs(xy[5]) < 0.1, `row 2 at ${xy[4]},${xy[5]}`);
+  assert.ok(Math.abs(xy[6] - xy[4]) < 0.1);
+  assert.ok(placed.every((p) => p === 1));
+  assert.ok(Math.min(...[0, 1, 2, 3].map((r) => Math.abs(xy[8] - xy[2 * r]))) < 1);
 });
