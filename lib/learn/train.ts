@@ -213,7 +213,7 @@ function normal(random: Random): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-/** The starting weights: the identity for `linear`, a residual branch close to zero for `mlp-residual`. */
+/** The starting weights: the identity for both heads (`mlp-residual`: a residual branch of zero). */
 export function initialWeights(
   head: HeadKind,
   inDim: number,
@@ -228,7 +228,9 @@ export function initialWeights(
     return { head, inDim, outDim, hidden: 0, w1, b1: new Float32Array(outDim) };
   }
   const w1 = new Float32Array(inDim * hidden).map(() => normal(random) * Math.sqrt(2 / inDim));
-  const w2 = new Float32Array(hidden * outDim).map(() => normal(random) * 0.1 * Math.sqrt(1 / hidden));
+  // the residual branch starts at zero (its second matrix zero), so that the untrained head is
+  // exactly the identity, as the linear one is; its first matrix gets gradients once the second moves
+  const w2 = new Float32Array(hidden * outDim);
   return { head, inDim, outDim, hidden, w1, b1: new Float32Array(hidden), w2, b2: new Float32Array(outDim) };
 }
 

@@ -99,3 +99,12 @@ Deno.test("a set with fewer than two identities is refused with its origin", asy
     /training set \(x\): 1 identities/,
   );
 });
+
+Deno.test("both heads start as the identity (unit input rows come out unchanged)", async () => {
+  const { initialWeights } = await import("./train.ts");
+  const x = synthetic(3, 2, 6, 9).vectors;
+  for (const head of ["linear", "mlp-residual"] as const) {
+    const y = applyAdapter(initialWeights(head, 6, 6, 5, 1), x, 6);
+    for (let i = 0; i < x.length; i++) assert.ok(Math.abs(y[i] - x[i]) < 1e-6, head);
+  }
+});
