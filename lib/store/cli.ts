@@ -16,6 +16,9 @@ import { synopsis } from "../flags/usage.ts";
 import { cacheDir } from "../util/cache_dir.ts";
 import { type FaceMeta, writeEmbeddingSet } from "./embedding_set.ts";
 import { FaceStore } from "./face_store.ts";
+import { PgStore } from "./postgres/pg_store.ts";
+import { isPostgresUrl, maskSecrets, maskUrl } from "./postgres/pg_url.ts";
+import type { EmbeddingStore } from "./types.ts";
 import { verifyStore } from "./verify.ts";
 
 /** The arguments of `deno task store`. */
@@ -25,9 +28,11 @@ export const STORE_COMMAND = defineCommand({
   flags: {
     store: {
       type: "path",
-      placeholder: "dir",
+      verbatimPrefixes: ["postgres://", "postgresql://"],
+      placeholder: "dir | postgres://...",
       defaultText: "$FACEGROUP_CACHE/store, else ~/.cache/facegroup/store",
-      help: "store root",
+      help:
+        "store root, or the shared PostgreSQL store's URL (password from PGPASSWORD or the URL; never printed)",
     },
     repair: {
       type: "boolean",
@@ -57,6 +62,9 @@ async function storeCommand(values: CommandValues<typeof STORE_COMMAND>, io: Io)
   const command = values.command;
   const root = values.store ?? `${cacheDir()}/store`;
   try {
+    if (isPostgresUrl(root) && command !== "export-npy") {
+      return await postgresCommand(command, root, values, io);
+    }
     if (command === "verify") {
       const r = await verifyStore(root, { repair: values.repair, log: (l) => io.out(l) });
       if (!r.exists) {
@@ -95,13 +103,16 @@ async function storeCommand(values: CommandValues<typeof STORE_COMMAND>, io: Io)
         io.err(`error: export-npy needs --key and --out\n${synopsis(STORE_COMMAND)}`);
         return 2;
       }
-      const store = await FaceStore.openKey(root, values.key, { log: (l) => io.err(l) });
+      const store: EmbeddingStore = isPostgresUrl(root)
+        ? await PgStore.openKey(root, values.key, { log: (l) => io.err(l) })
+        : await FaceStore.openKey(root, values.key, { log: (l) => io.err(l) });
       try {
-        const hashes = store.hashes();
+        const hashes: string[] = [];
         const faces: FaceMeta[] = [];
-        for (const h of hashes) {
-          store.get(h)!.faces.forEach((f, i) =>
-            faces.push({ path: h, face: i, imageId: h, box: f.box, score: f.score })
+        for await (const r of store.records()) {
+          hashes.push(r.hash);
+          r.faces.forEach((f, i) =>
+            faces.push({ path: r.hash, face: i, imageId: r.hash, box: f.box, score: f.score })
           );
         }
         const data = await store.vectors(hashes);
@@ -114,15 +125,49 @@ async function storeCommand(values: CommandValues<typeof STORE_COMMAND>, io: Io)
           `${values.out}: ${faces.length} vectors of ${hashes.length} photos (vectors.npy, faces.jsonl, thumbs.bin)`,
         );
       } finally {
-        store.close();
+        await store.close();
       }
       return 0;
     }
     return 2; // unreachable: the command is checked against its choices
   } catch (e) {
-    io.err(`store: ${errorMessage(e)}`);
+    io.err(`store: ${isPostgresUrl(root) ? maskSecrets(errorMessage(e), root) : errorMessage(e)}`);
     return 1;
   }
+}
+
+/** `verify` and `stats` of the shared PostgreSQL store at `url`: every key's records checked. */
+async function postgresCommand(
+  command: "verify" | "stats",
+  url: string,
+  values: CommandValues<typeof STORE_COMMAND>,
+  io: Io,
+): Promise<number> {
+  const keys = await PgStore.keys(url);
+  io.out(`${maskUrl(url)}: ${keys.length} keys`);
+  let damaged = 0;
+  for (const k of keys) {
+    if (command === "stats") {
+      io.out(`  ${k.id}: ${k.photos} photos, ${k.dim}-d`);
+      continue;
+    }
+    const store = await PgStore.openKey(url, k.id, { verify: false, log: (l) => io.err(l) });
+    try {
+      const r = await store.verify({ repair: values.repair });
+      io.out(
+        `key ${k.id}: ${r.photos} photos, ${r.faces} faces, ${r.damaged.length} damaged` +
+          (r.removed ? `, ${r.removed} removed (the next run recomputes them)` : ""),
+      );
+      for (const d of r.damaged.slice(0, 20)) io.out(`  photo ${d.hash}: ${d.problems.join(", ")}`);
+      if (!values.repair) damaged += r.damaged.length;
+    } finally {
+      await store.close();
+    }
+  }
+  if (command === "verify") {
+    io.out(damaged ? `${maskUrl(url)} is damaged; run with --repair` : `${maskUrl(url)}: ok`);
+  }
+  return damaged ? 1 : 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
