@@ -8,6 +8,8 @@
 import { median } from "../../util/median.ts";
 import { knnBruteForce, type KnnGraph, knnGraph } from "../../graph/knn.ts";
 import type { Matrix } from "../../matrix.ts";
+import { ivfGraph } from "../../scale/knn_ivf.ts";
+import { scalePlan } from "../../scale/policy.ts";
 
 /** One cluster, its faces ordered from most to least typical. */
 export interface ClusterInfo {
@@ -207,7 +209,8 @@ export interface SplitSuspect {
 /**
  * Pairs of clusters whose centres are most similar (each cluster's few nearest other
  * centres are examined), most similar first. The centres' k-NN graph is computed with
- * onnxruntime when there are many clusters.
+ * onnxruntime when there are many clusters, and approximately (lib/scale/knn_ivf.ts) past the
+ * exact-graph size of lib/scale/policy.ts (a million faces can make half a million clusters).
  */
 export async function splitSuspects(
   infos: readonly ClusterInfo[],
@@ -220,11 +223,16 @@ export async function splitSuspects(
   infos.forEach((c, i) => data.set(c.centre, i * d));
   const m: Matrix = { data, rows: k, cols: d };
   const nn = Math.min(opts.neighbours ?? 3, k - 1);
-  const g: KnnGraph = k > 400 ? await knnGraph(m, nn) : knnBruteForce(m, nn);
+  const g: KnnGraph = scalePlan(k).approximateKnn
+    ? (await ivfGraph(m, nn)).graph
+    : k > 400
+    ? await knnGraph(m, nn)
+    : knnBruteForce(m, nn);
   const seen = new Map<string, SplitSuspect>();
   for (let i = 0; i < k; i++) {
     for (let t = 0; t < g.k; t++) {
       const j = g.indices[i * g.k + t];
+      if (j < 0) continue;
       const [p, q] = i < j ? [i, j] : [j, i];
       const key = `${p}:${q}`;
       if (!seen.has(key)) {
