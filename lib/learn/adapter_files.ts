@@ -111,7 +111,7 @@ export async function saveAdapter(
     epochs: o.epochs,
     bestEpoch: trained.bestEpoch,
     seed: o.seed,
-    options: { ...o },
+    options: { ...o, backend: trained.backend },
     counts: trained.counts,
     figures: { before: trained.before, after: trained.after, ...(info.figures ?? {}) },
     history: trained.history.map((h) => ({

@@ -127,6 +127,8 @@ export interface TrainedAdapter {
   counts: { rows: number; trainRows: number; validationRows: number; identities: number; pairs: number };
   /** Wall time of training in seconds. */
   seconds: number;
+  /** The tfjs backend it ran on (`wasm` or `cpu`). */
+  backend: string;
 }
 
 /** Checks a set's shapes; throws naming the problem. */
@@ -452,5 +454,6 @@ export async function trainAdapter(set: TrainingSet, opts: TrainOptions = {}): P
       pairs: pa.length,
     },
     seconds: (performance.now() - t0) / 1000,
+    backend: tfBackend(),
   };
 }
