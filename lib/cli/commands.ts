@@ -35,6 +35,7 @@ import { COLLECT_COMMAND, main as collect } from "../distributed/collect.ts";
 import { ENQUEUE_COMMAND, main as enqueue } from "../distributed/enqueue.ts";
 import { main as queue, QUEUE_COMMAND } from "../distributed/status.ts";
 import { main as worker, WORKER_COMMAND } from "../distributed/worker.ts";
+import { DISTRIBUTED_BENCH_COMMAND, main as distributedBench } from "../distributed/bench.ts";
 import { main as sweep, SWEEP_COMMAND } from "./sweep.ts";
 import { main as umapBench, UMAP_BENCH_COMMAND } from "../viz/umap_bench.ts";
 import { DEMO_COMMAND, main as demo } from "./demo.ts";
@@ -74,6 +75,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/distributed/worker.ts", task: "worker", spec: WORKER_COMMAND, main: worker },
   { file: "lib/distributed/status.ts", task: "queue", spec: QUEUE_COMMAND, main: queue },
   { file: "lib/distributed/collect.ts", task: "collect", spec: COLLECT_COMMAND, main: collect },
+  {
+    file: "lib/distributed/bench.ts",
+    task: "bench:distributed",
+    spec: DISTRIBUTED_BENCH_COMMAND,
+    main: distributedBench,
+  },
   { file: "lib/models/cli.ts", task: "models", spec: MODELS_COMMAND, main: models },
   { file: "lib/sources/drive/cli.ts", task: "drive:sync", spec: DRIVE_SYNC_COMMAND, main: driveSync },
   { file: "lib/notebook/run_notebooks.ts", task: "notebooks", spec: NOTEBOOKS_COMMAND, main: notebooks },
