@@ -29,6 +29,7 @@ import { growIvf, ivfGraph, recallAbove } from "../scale/knn_ivf.ts";
 import { PeakRss } from "../scale/peak_rss.ts";
 import { DENSE_MAX_ROWS, scalePlan, SILHOUETTE_SAMPLE } from "../scale/policy.ts";
 import { photoPairs, synthesize, type SynthSet } from "../scale/synthetic.ts";
+import process from "node:process";
 import { seededRandom } from "../util/random.ts";
 
 /** The flags of `deno task bench:scale`. */
@@ -96,6 +97,8 @@ export const SCALE_BENCH_COMMAND = defineCommand({
 interface Stage {
   stage: string;
   seconds: number;
+  /** CPU seconds of the process (all threads) during the stage: on a shared machine, wall time overstates. */
+  cpuSeconds: number;
   peakMiB: number;
   note?: string;
 }
@@ -155,19 +158,21 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       note?: (t: T) => string,
     ) => {
       peak.reset();
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = process.cpuUsage();
       const out = await f();
+      const c1 = process.cpuUsage(c0);
       const s: Stage = {
         stage: name,
         seconds: +((performance.now() - t0) / 1000).toFixed(2),
+        cpuSeconds: +((c1.user + c1.system) / 1e6).toFixed(2),
         peakMiB: Math.round(peak.peakMiB()),
       };
       if (note) s.note = note(out);
       list.push(s);
       io.out(
-        `  ${name.padEnd(34)} ${s.seconds.toFixed(1).padStart(8)} s  peak ${
-          String(s.peakMiB).padStart(6)
-        } MiB${s.note ? `  ${s.note}` : ""}`,
+        `  ${name.padEnd(34)} ${s.seconds.toFixed(1).padStart(8)} s (cpu ${
+          s.cpuSeconds.toFixed(1).padStart(7)
+        } s)  peak ${String(s.peakMiB).padStart(6)} MiB${s.note ? `  ${s.note}` : ""}`,
       );
       return out;
     };
