@@ -10,7 +10,7 @@
 import process from "node:process";
 import sharp from "sharp";
 import { median } from "../util/median.ts";
-import { TILES_FLAG } from "../flags/common_flags.ts";
+import { TILES_FLAG } from "../faces/flags.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo, Io } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";

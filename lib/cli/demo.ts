@@ -3,7 +3,8 @@
  * `@vladmandic/face-api@1.7.15`, fetched with `npm pack` on first use, into reports/demo/.
  * @module
  */
-import { DEVICE_FLAG, QUIET_FLAG } from "../flags/common_flags.ts";
+import { QUIET_FLAG } from "../flags/common_flags.ts";
+import { DEVICE_FLAG } from "../models/flags.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";

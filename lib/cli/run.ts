@@ -3,19 +3,17 @@
  * @module
  */
 import { LINKAGE_FLAG, METHOD_FLAG, THRESHOLD_FLAG } from "../cluster/flags.ts";
+import { MIN_FACE_FLAG, SCORE_FLAG, TILES_FLAG } from "../faces/flags.ts";
+import { DEVICE_FLAG } from "../models/flags.ts";
 import { paramsFromText } from "../cluster/param_text.ts";
 import { getClusterer, resolveParams } from "../cluster/registry.ts";
 import {
   ADAPTER_FLAG,
   CREDENTIALS_FLAG,
-  DEVICE_FLAG,
   LABELS_FLAG,
   MIN_CLUSTER_FLAG,
-  MIN_FACE_FLAG,
   OAUTH_CLIENT_FLAG,
   QUIET_FLAG,
-  SCORE_FLAG,
-  TILES_FLAG,
   WORKERS_FLAG,
 } from "../flags/common_flags.ts";
 import { runCommand } from "../flags/command.ts";

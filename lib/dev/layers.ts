@@ -72,9 +72,6 @@ export const LAYERS: readonly (readonly string[])[] = [
 export const ALLOWED: readonly string[] = [
   // faces/aligned_input_test.ts lists photos with sources/local.ts.
   "faces -> sources",
-  // flags/common_flags.ts takes its defaults and choices from the detector and sessions.
-  "flags -> faces",
-  "flags -> models",
   // Model families use faces/types.ts.
   "models -> faces",
   // runPipeline writes the run report and applies review decisions itself (the command could).

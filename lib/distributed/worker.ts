@@ -9,7 +9,8 @@
  */
 import { Worker } from "bullmq";
 import { errorMessage } from "../errors.ts";
-import { DEVICE_FLAG, WORKERS_FLAG } from "../flags/common_flags.ts";
+import { WORKERS_FLAG } from "../flags/common_flags.ts";
+import { DEVICE_FLAG } from "../models/flags.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo, Io } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";

@@ -1,63 +1,11 @@
 /**
  * Flags that several commands (and the notebooks' FACEGROUP_* settings) share, each declared
- * once with its default taken from the module that owns it. The clustering flags (`--method`,
- * `--threshold`, `--linkage`) live with the clusterers, in lib/cluster/flags.ts.
+ * once. Flags whose choices and defaults belong to a lower module live with it, so that lib/flags/
+ * knows none of them: `--method`, `--threshold`, `--linkage` in lib/cluster/flags.ts; `--tiles`,
+ * `--score`, `--min-face` in lib/faces/flags.ts; `--device` in lib/models/flags.ts.
  * @module
  */
-import { DETECTOR_DEFAULTS } from "../faces/detector.ts";
-import type { TilingMode } from "../faces/types.ts";
-import type { Device } from "../models/session.ts";
 import { flag } from "./types.ts";
-
-const DEVICE_HELP: Record<Device, string> = {
-  auto: "auto tries the GPU (CUDA) and falls back to the CPU",
-  cpu: "",
-  cuda: "",
-  tensorrt: "cuda and tensorrt need an NVIDIA GPU",
-};
-const TILING: Record<TilingMode, string> = { auto: "", off: "" };
-
-/** Every inference device (checked complete against the `Device` type). */
-export const DEVICES: readonly Device[] = Object.keys(DEVICE_HELP) as Device[];
-
-/** `--device`: where inference runs. */
-export const DEVICE_FLAG = flag({
-  type: "enum",
-  choices: DEVICES,
-  default: "cpu",
-  placeholder: "d",
-  help: `inference device: ${DEVICES.join(" | ")}; ${Object.values(DEVICE_HELP).filter(Boolean).join("; ")}`,
-});
-
-/** `--tiles`: whether large photos are also searched in tiles. */
-export const TILES_FLAG = flag({
-  type: "enum",
-  choices: Object.keys(TILING) as TilingMode[],
-  default: DETECTOR_DEFAULTS.tiling,
-  placeholder: "t",
-  help: "auto: large photos are also searched in tiles, so that small faces in group photos are found " +
-    "(about twice the time on such photos); off: the whole photo only",
-});
-
-/** `--score`: the detector's score threshold. */
-export const SCORE_FLAG = flag({
-  type: "number",
-  min: 0,
-  max: 1,
-  exclusiveMin: true,
-  default: DETECTOR_DEFAULTS.scoreThreshold,
-  placeholder: "s",
-  help: "detector score threshold",
-});
-
-/** `--min-face`: smallest face kept, in the photo's pixels. */
-export const MIN_FACE_FLAG = flag({
-  type: "integer",
-  min: 0,
-  default: DETECTOR_DEFAULTS.minFaceSize,
-  placeholder: "px",
-  help: "faces smaller than this (in the photo's pixels) are ignored",
-});
 
 /** `--min-cluster`: smaller clusters are reported as unassigned. */
 export const MIN_CLUSTER_FLAG = flag({

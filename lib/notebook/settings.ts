@@ -11,15 +11,15 @@ import type { TilingMode } from "../faces/types.ts";
 import {
   ADAPTER_FLAG,
   CREDENTIALS_FLAG,
-  DEVICE_FLAG,
   LABELS_FLAG,
   OAUTH_CLIENT_FLAG,
   PICK_FLAG,
   SEED_FLAG,
   SWEEP_CONFIG_FLAG,
-  TILES_FLAG,
   WORKERS_FLAG,
 } from "../flags/common_flags.ts";
+import { TILES_FLAG } from "../faces/flags.ts";
+import { DEVICE_FLAG } from "../models/flags.ts";
 import { defaultValue, parseValue } from "../flags/parse.ts";
 import { REPO_ROOT as ROOT } from "../flags/repo_root.ts";
 import { flag, type FlagSpec, type Values } from "../flags/types.ts";

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DEVICE_FLAG, PICK_FLAG, SEED_FLAG, SWEEP_CONFIG_FLAG, TILES_FLAG } from "../flags/common_flags.ts";
+import { PICK_FLAG, SEED_FLAG, SWEEP_CONFIG_FLAG } from "../flags/common_flags.ts";
+import { TILES_FLAG } from "../faces/flags.ts";
+import { DEVICE_FLAG } from "../models/flags.ts";
 import { equivalentCommands, notebookSettings, REPO_ROOT, SETTINGS_ENV, shellWord } from "./settings.ts";
 
 Deno.test("notebookSettings: defaults under the repository", () => {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { DETECTOR_DEFAULTS } from "../faces/detector.ts";
-import { MIN_FACE_FLAG, SCORE_FLAG, TILES_FLAG } from "./common_flags.ts";
-import { parseValue } from "./parse.ts";
+import { parseValue } from "../flags/parse.ts";
+import { DETECTOR_DEFAULTS } from "./detector.ts";
+import { MIN_FACE_FLAG, SCORE_FLAG, TILES_FLAG } from "./flags.ts";
 
-Deno.test("shared flags take their defaults and choices from the modules that own them", () => {
+Deno.test("the detection flags take their defaults from the detector", () => {
   assert.equal(SCORE_FLAG.default, DETECTOR_DEFAULTS.scoreThreshold);
   assert.equal(MIN_FACE_FLAG.default, DETECTOR_DEFAULTS.minFaceSize);
   assert.equal(TILES_FLAG.default, DETECTOR_DEFAULTS.tiling);
