@@ -6,7 +6,7 @@ import { findPostgres, startTestPostgres } from "../store/postgres/test_server.t
 import { main as collect } from "./collect.ts";
 import { main as enqueue } from "./enqueue.ts";
 import { main as queueCommand, queueStatus } from "./status.ts";
-import { openQueue } from "./queue.ts";
+import { jobId, openQueue } from "./queue.ts";
 import { findRedis, startTestRedis } from "./test_redis.ts";
 import { startWorker, testPhotos, type WorkerProcess } from "./_testing/cluster.ts";
 
@@ -129,6 +129,24 @@ Deno.test({
       assert.equal(await queueCommand(["wait", "--redis", redis.url], lineIo(wait)), 0, wait.join(""));
       assert.equal(end.completed, hashes.length, "every job done");
       assert.equal(end.failed, 0);
+
+      // A job whose photo is already stored completes at once, computing nothing.
+      const q3 = openQueue(redis.url);
+      q3.on("error", () => {});
+      const again = hashes.slice(0, 3);
+      for (const h of again) {
+        const data = (await q3.getJob(jobId(h)))!.data;
+        await q3.add("embed", data, { jobId: `again-${h}` });
+      }
+      for (const h of again) {
+        for (const until = Date.now() + 30_000; Date.now() < until;) {
+          if (await q3.getJobState(`again-${h}`) === "completed") break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const r = (await q3.getJob(`again-${h}`))!.returnvalue;
+        assert.deepEqual(r, { outcome: "stored", hash: h, faces: solo.store.get(h)!.faces.length });
+      }
+      await q3.close();
 
       // Every photo in the shared store once, under the single-machine run's key.
       const shared = await PgStore.openKey(pg.url, solo.store.keyId, { log: () => {} });
