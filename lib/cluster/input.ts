@@ -8,6 +8,7 @@
 import { cosineDistancesJs, type DistanceMatrix } from "../graph/distance_matrix.ts";
 import { knnBruteForce, type KnnGraph, truncateKnn } from "../graph/knn.ts";
 import type { ClusterInput } from "./types.ts";
+import { denseRefusal } from "../scale/policy.ts";
 
 /** Most rows for which a missing graph or distance matrix is computed on the spot. */
 export const MAX_ROWS_UNPREPARED = 5000;
@@ -51,6 +52,8 @@ export function distancesOf(input: ClusterInput, name = "clusterer"): DistanceMa
     }
     return d;
   }
+  const tooLarge = denseRefusal(name, x.rows);
+  if (tooLarge) throw new RangeError(tooLarge);
   if (x.rows > MAX_ROWS_UNPREPARED) refuse("the distance matrix", name, x.rows);
   return { n: x.rows, data: cosineDistancesJs(x) };
 }

@@ -8,6 +8,8 @@ import { type DistanceMatrix, distanceMatrix, MAX_DENSE_ROWS } from "../graph/di
 import type { KnnGraph } from "../graph/knn.ts";
 import { prepareKnn, type PrepareKnnOptions } from "../graph/prepare_knn.ts";
 import type { Matrix } from "../matrix.ts";
+import { DENSE_MAX_ROWS, denseRefusal, scalePlan } from "../scale/policy.ts";
+import { ivfGraph } from "../scale/knn_ivf.ts";
 import { getClusterer, neighboursNeeded } from "./registry.ts";
 
 /** One run to prepare for: a method's name and its parameters. */
@@ -69,11 +71,16 @@ export async function prepareInputs(
   if (needs.k > 0 && have.graph && have.graph.n === x.rows && have.graph.k >= want) out.graph = have.graph;
   else if (needs.k > 0 && x.rows > 1) {
     const t0 = performance.now();
-    out.graph = await prepareKnn(x, needs.k, opts);
+    // Past the exact-graph size of lib/scale/policy.ts, the IVF graph (unless asked otherwise).
+    out.graph = opts.approximate === undefined && scalePlan(x.rows).approximateKnn
+      ? (await ivfGraph(x, needs.k, { threads: opts.threads })).graph
+      : await prepareKnn(x, needs.k, opts);
     opts.log?.(`k-NN graph k=${out.graph.k} over ${x.rows} rows in ${seconds(t0)} s`);
   }
   if (needs.distances && have.distances?.n === x.rows) out.distances = have.distances;
-  else if (needs.distances && x.rows <= MAX_DENSE_ROWS) {
+  else if (needs.distances && x.rows > Math.min(MAX_DENSE_ROWS, DENSE_MAX_ROWS)) {
+    opts.log?.(denseRefusal("every method that needs the distance matrix", x.rows)!);
+  } else if (needs.distances) {
     const t0 = performance.now();
     out.distances = await distanceMatrix(x, opts.threads ?? 0);
     opts.log?.(`distance matrix over ${x.rows} rows in ${seconds(t0)} s`);

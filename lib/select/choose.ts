@@ -12,6 +12,8 @@
 import type { Matrix } from "../matrix.ts";
 import type { KnnGraph } from "../graph/knn.ts";
 import { prepareKnn } from "../graph/prepare_knn.ts";
+import { ivfGraph } from "../scale/knn_ivf.ts";
+import { scalePlan } from "../scale/policy.ts";
 import { getClusterer, runClusterer } from "../cluster/registry.ts";
 import { seededRandom } from "../util/random.ts";
 import { estimatedPrecision } from "./estimated_precision.ts";
@@ -75,7 +77,14 @@ export async function chooseClustering(x: Matrix, opts: ChooseOptions = {}): Pro
   const stats = pairStats(x, { imageOf: opts.imageOf });
   // One k-NN graph for every threshold tried.
   const given = opts.graph && opts.graph.n === x.rows && opts.graph.k >= Math.min(neighbours, x.rows - 1);
-  const graph = given ? opts.graph : x.rows > 1 ? await prepareKnn(x, neighbours) : undefined;
+  // Past the exact-graph size of lib/scale/policy.ts, the IVF graph (lib/scale/knn_ivf.ts).
+  const graph = given
+    ? opts.graph
+    : x.rows <= 1
+    ? undefined
+    : scalePlan(x.rows).approximateKnn
+    ? (await ivfGraph(x, neighbours)).graph
+    : await prepareKnn(x, neighbours);
   const cw = getClusterer("chinese-whispers");
   const scanned: Choice["evidence"]["scanned"] = [];
   let strictest = 1;
