@@ -3,7 +3,8 @@ import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { knnGraph } from "../graph/knn.ts";
 import { knnRecall } from "../graph/knn_approx.ts";
 import type { Matrix } from "../matrix.ts";
-import { growIvf, ivfGraph, recallAbove } from "./knn_ivf.ts";
+import { growIvf, ivfGraph, loadIvf, recallAbove, saveIvf } from "./knn_ivf.ts";
+import { loadGraph, saveGraph } from "./incremental.ts";
 
 const all = syntheticClusters({ n: 4040, dim: 48, clusters: 300, spread: 0.8, sizeSkew: 1, seed: 4 }).x;
 const old: Matrix = { data: all.data.subarray(0, 4000 * 48), rows: 4000, cols: 48 };
@@ -39,4 +40,23 @@ Deno.test("growIvf: 1% new faces, as good as a rebuild, the old graph untouched"
   assert.ok(rg > rr - 0.02, `grown ${rg}, rebuilt ${rr}`);
   assert.ok(grown.changedOldRows > 0);
   await assert.rejects(growIvf(graph, all, index), /index has 4040 rows/);
+});
+
+Deno.test("saveIvf/loadIvf: the saved cells and graph grow as the live ones do; a bad file is refused", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { graph, index } = await ivfGraph(old, 10);
+    await saveIvf(`${dir}/cells.bin`, index);
+    await saveGraph(`${dir}/knn.bin`, graph);
+    const back = await loadIvf(`${dir}/cells.bin`);
+    assert.deepEqual(back, index);
+    const a = await growIvf(await loadGraph(`${dir}/knn.bin`), all, back);
+    const b = await growIvf(graph, all, index);
+    assert.deepEqual(a.graph, b.graph);
+    const bytes = await Deno.readFile(`${dir}/cells.bin`);
+    await Deno.writeFile(`${dir}/short.bin`, bytes.subarray(0, bytes.length - 4));
+    await assert.rejects(loadIvf(`${dir}/short.bin`), /short\.bin: \d+ bytes, expected/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
