@@ -20,10 +20,13 @@ import { runCommand } from "../flags/command.ts";
 import type { CommandIo, Io } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
 import { UsageError } from "../flags/usage_error.ts";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, ToolkitError } from "../errors.ts";
 import { runPipeline, type RunSummary } from "../pipeline/run.ts";
 import { checkAdapter } from "../models/adapters.ts";
 import { openSource } from "../sources/open.ts";
+import { parseValue } from "../flags/parse.ts";
+import { STORE_ENV, storeOpener } from "../store/open.ts";
+import { isPostgresUrl, maskSecrets, maskUrl, parsePgLocation } from "../store/postgres/pg_url.ts";
 
 /** The flags of `deno task run`. */
 export const RUN_COMMAND = defineCommand({
@@ -92,9 +95,11 @@ export const RUN_COMMAND = defineCommand({
     },
     store: {
       type: "path",
-      placeholder: "dir",
-      defaultText: "<cache>/store (FACEGROUP_CACHE, else ~/.cache/facegroup)",
-      help: "embedding store root",
+      verbatimPrefixes: ["postgres://", "postgresql://"],
+      placeholder: "dir | postgres://...",
+      defaultText: `$${STORE_ENV}, else <cache>/store (FACEGROUP_CACHE, else ~/.cache/facegroup)`,
+      help: "embedding store: a folder (SQLite), or the shared PostgreSQL store's URL " +
+        "postgres://user@host[:port]/db[?schema=name] (password from PGPASSWORD or the URL; never printed)",
     },
     credentials: CREDENTIALS_FLAG,
     "oauth-client": OAUTH_CLIENT_FLAG,
@@ -157,16 +162,64 @@ export function clusterOverrides(
   return cluster;
 }
 
+/** Where `deno task run` keeps embeddings: a SQLite store's folder, or a PostgreSQL URL. */
+export type RunStore = { kind: "sqlite"; dir?: string } | { kind: "postgres"; url: string };
+
+/**
+ * The store of `--store` (else `$FACEGROUP_STORE`, else the default folder), checked before any
+ * work: a `postgres://` URL must parse and name a host (a port, when given, a number; the
+ * `schema` parameter a lower-case SQL name). A bad one is a {@link UsageError} naming `label`
+ * (`--store` or `FACEGROUP_STORE`), its password masked.
+ */
+export function runStore(label: string, location: string | undefined): RunStore {
+  if (location === undefined) return { kind: "sqlite" };
+  if (!isPostgresUrl(location)) return { kind: "sqlite", dir: location };
+  // Masked even when malformed: everything from the user's `:` to the last `@` before any query.
+  const shown = location.replace(/^([a-z]+:\/\/[^/@:]*:)[^?#]*@/i, "$1***@");
+  const bad = (what: string) =>
+    new UsageError(
+      `${label} must be a PostgreSQL URL postgres://user@host[:port]/database, got ${
+        JSON.stringify(shown)
+      }: ${what}`,
+    );
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    throw bad("not a valid URL (a port must be a number; special characters in the password URL-encoded)");
+  }
+  if (url.hostname === "" && !url.searchParams.has("host")) throw bad("no host");
+  try {
+    parsePgLocation(location);
+  } catch (e) {
+    throw bad(maskSecrets(errorMessage(e).replace(`store ${maskUrl(location)}: `, ""), location));
+  }
+  return { kind: "postgres", url: location };
+}
+
+/** The store `$FACEGROUP_STORE` names (read like `--store`: a folder relative to `io.cwd`), else the default. */
+function envStore(io: Io): RunStore {
+  const raw = io.env(STORE_ENV);
+  if (!raw) return { kind: "sqlite" };
+  const ctx = { cwd: io.cwd, home: io.env("HOME") };
+  return runStore(STORE_ENV, parseValue(STORE_ENV, RUN_COMMAND.flags.store, raw, ctx) as string);
+}
+
 /** Entry point: returns the exit code (0 done, 1 failed, 2 bad command line). */
 export function main(args: string[], io?: CommandIo): Promise<number> {
   return runCommand(RUN_COMMAND, args, io, async (v, io) => {
     const cluster = clusterOverrides(v.method, v);
+    const store = v.store !== undefined ? runStore("--store", v.store) : envStore(io);
+    const url = store.kind === "postgres" ? store.url : undefined;
+    // The password never shows, whatever says it (progress, a connection error).
+    const mask = (t: string) => (url ? maskSecrets(t, url) : t);
     if (v.adapter !== undefined) {
       await checkAdapter(v.adapter).catch((e) => {
         throw new UsageError(`--adapter ${v.adapter}: ${errorMessage(e)}`);
       });
     }
-    const log = (l: string) => io.err(l);
+    const log = (l: string) => io.err(mask(l));
+    if (url) log(`store: ${maskUrl(url)} (PostgreSQL)`);
     const source = await openSource(v.input, {
       labelsFromFolders: v.labels,
       credentials: v.credentials,
@@ -175,7 +228,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
     });
     const summary = await runPipeline(source, {
       out: v.out,
-      storeDir: v.store,
+      ...(store.kind === "postgres" ? { openStore: storeOpener(store.url) } : { storeDir: store.dir }),
       device: v.device,
       concurrency: v.concurrency,
       workers: v.workers,
@@ -192,6 +245,9 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       progress: !v.quiet,
       adapter: v.adapter,
       log,
+    }).catch((e) => {
+      if (!url) throw e;
+      throw new ToolkitError(mask(errorMessage(e)));
     });
     printSummary(summary, v.out, io);
     return 0;

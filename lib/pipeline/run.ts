@@ -11,9 +11,12 @@ import { writeRunReport } from "../report/run/run_report.ts";
 import type { ReportFace, RunReport } from "../run/types.ts";
 import type { ImageSource } from "../sources/types.ts";
 import { type FaceMeta, writeEmbeddingSet } from "../store/embedding_set.ts";
+import { FaceStore } from "../store/face_store.ts";
+import type { EmbeddingStore, StoreOpener } from "../store/types.ts";
 import { clusterFaces } from "../select/cluster_faces.ts";
 import { cacheDir } from "../util/cache_dir.ts";
 import { adaptMatrix } from "../models/adapters.ts";
+import { errorMessage } from "../errors.ts";
 import { type EmbedOptions, embedPhotos, type EmbedResult } from "./embed_photos.ts";
 import { joinThreshold, openReview, reviewClustering } from "../review/run_hook.ts";
 
@@ -43,6 +46,12 @@ export interface RunOptions extends Partial<EmbedOptions> {
    * store (which keeps the embedder's own); `embeddings/` then holds the adapted vectors.
    */
   adapter?: string;
+  /**
+   * Opens the embedding store instead of the SQLite store under `storeDir`: e.g. the shared
+   * PostgreSQL store, `storeOpener("postgres://user@host/db")` of ../store/open.ts. Whichever it
+   * is, the run closes the store it opened when it ends, also when it fails.
+   */
+  openStore?: StoreOpener;
 }
 
 /** What a run produced. */
@@ -73,8 +82,13 @@ export interface RunSummary {
   files: string[];
 }
 
-/** The faces of an embed result as an embedding set (rows in listing order, then face order). */
-export async function facesOf(res: EmbedResult): Promise<{ x: Matrix; faces: FaceMeta[] }> {
+/**
+ * The faces of an embed result as an embedding set (rows in listing order, then face order),
+ * read from its store, whichever backend holds it.
+ */
+export async function facesOf(
+  res: Pick<EmbedResult<EmbeddingStore>, "photos" | "store">,
+): Promise<{ x: Matrix; faces: FaceMeta[] }> {
   const dim = res.store.dim;
   const faces: FaceMeta[] = [];
   const hashes: string[] = [];
@@ -102,14 +116,39 @@ export async function facesOf(res: EmbedResult): Promise<{ x: Matrix; faces: Fac
  * Runs the whole pipeline on `source` and writes into `opts.out`: `assignments.csv`,
  * `errors.csv`, `index.html` (+ assets), `embeddings/` (vectors.npy, faces.jsonl, thumbs.bin),
  * `labels.npy` (int32 raw cluster label per embedding row, singletons included) and `run.json`
- * (source, models, method, parameters, timings, photos without a face).
+ * (source, models, method, parameters, timings, photos without a face). The embedding store is
+ * the SQLite one under `opts.storeDir`, or the one `opts.openStore` opens; it is closed when the
+ * run ends, also on error.
  */
 export async function runPipeline(source: ImageSource, opts: RunOptions): Promise<RunSummary> {
   const log = opts.log ?? ((l: string) => console.error(l));
+  const storeDir = opts.storeDir ?? `${cacheDir()}/store`;
+  const open: StoreOpener = opts.openStore ?? ((key, o) => FaceStore.open(storeDir, key, o));
+  // The store the face stage opens, closed here however the run ends (a SQLite connection, a
+  // PostgreSQL pool: a notebook running this again must not pile them up, nor a process wait on them).
+  let opened: EmbeddingStore | undefined;
+  try {
+    return await runWith(source, {
+      ...opts,
+      storeDir,
+      log,
+      openStore: async (key, o) => (opened = await open(key, o)),
+    });
+  } finally {
+    await opened?.close().catch((e) => log(`store ${opened!.location}: closing: ${errorMessage(e)}`));
+  }
+}
+
+/** {@link runPipeline} with the store's opener given (the store left open). */
+async function runWith(
+  source: ImageSource,
+  opts: RunOptions & { storeDir: string; log: (l: string) => void; openStore: StoreOpener },
+): Promise<RunSummary> {
+  const { log } = opts;
   await Deno.mkdir(opts.out, { recursive: true });
   // Review decisions of this run folder (read before embeddings/ is rewritten).
   const review = await openReview(opts.out, log);
-  const res = await embedPhotos(source, { ...opts, storeDir: opts.storeDir ?? `${cacheDir()}/store`, log });
+  const res = await embedPhotos(source, opts);
   const read = await facesOf(res);
   const faces = read.faces;
   const x = await adaptMatrix(opts.adapter, read.x, { device: opts.device, log });

@@ -5,6 +5,8 @@ import { FileStageError } from "../errors.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import type { ImageSource } from "../sources/types.ts";
 import { readEmbeddingSet } from "../store/embedding_set.ts";
+import { FaceStore } from "../store/face_store.ts";
+import type { StoreOpener } from "../store/types.ts";
 import { runPipeline } from "./run.ts";
 
 const HOSTILE = "<img src=x onerror=alert(1)>.jpg";
@@ -151,5 +153,78 @@ Deno.test("a source's read failures are reported at the stage the source names (
     assert.ok(s.faces >= 2);
   } finally {
     await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("runPipeline closes the store it opened: after a run, after a failure in the face stage, after one past it", async () => {
+  const demo = await ensureDemoPhotos();
+  const dir = await Deno.makeTempDir({ prefix: "facegroup-close-" });
+  const input = `${dir}/in`;
+  await Deno.mkdir(input);
+  for (const n of ["sample2.jpg", "sample5.jpg"]) await Deno.copyFile(`${demo}/${n}`, `${input}/${n}`);
+  // A real SQLite store, its close() counted.
+  let opened = 0, closed = 0;
+  const openStore: StoreOpener = async (key, o) => {
+    const s = await FaceStore.open(`${dir}/store`, key, o);
+    opened++;
+    const close = s.close.bind(s);
+    s.close = () => (closed++, close());
+    return s;
+  };
+  const base = { storeDir: `${dir}/unused`, openStore, workers: 0, progress: false, log: () => {} };
+  try {
+    const s = await runPipeline(new LocalFolderSource(input), { ...base, out: `${dir}/out1` });
+    assert.ok(s.faces >= 2 && s.computed === 2);
+    assert.deepEqual([opened, closed], [1, 1], "closed once after a run");
+    await assert.rejects(Deno.stat(`${dir}/unused`), "storeDir unused when openStore is given");
+
+    // Stopped in the face stage (the store open, photos in flight).
+    const stop = new AbortController();
+    const local = new LocalFolderSource(input);
+    const aborting: ImageSource = {
+      description: "aborts after the first read",
+      list: (signal, skip) => local.list(signal, skip),
+      async read(ref) {
+        const bytes = await local.read(ref);
+        stop.abort(new Error("stopped by the test"));
+        return bytes;
+      },
+    };
+    await assert.rejects(
+      runPipeline(aborting, { ...base, out: `${dir}/out2`, concurrency: 1, signal: stop.signal }),
+      /stopped by the test/,
+    );
+    assert.deepEqual([opened, closed], [2, 2], "closed after a failure in the face stage");
+
+    // Failing past the face stage (an adapter that is not in the catalogue).
+    await assert.rejects(
+      runPipeline(new LocalFolderSource(input), { ...base, out: `${dir}/out3`, adapter: "no-such-adapter" }),
+    );
+    assert.deepEqual([opened, closed], [3, 3], "closed after a failure past the face stage");
+
+    // The default SQLite store under storeDir too (FaceStore's close() counted for the run).
+    const proto = FaceStore.prototype;
+    const original = proto.close;
+    let defaultClosed = 0;
+    proto.close = function (this: FaceStore) {
+      defaultClosed++;
+      return original.call(this);
+    };
+    try {
+      const root = `${dir}/default`;
+      const s = await runPipeline(new LocalFolderSource(input), {
+        out: `${dir}/out4`,
+        storeDir: root,
+        workers: 0,
+        progress: false,
+        log: () => {},
+      });
+      assert.equal(s.computed, 2);
+      assert.equal(defaultClosed, 1, "the default SQLite store closed once");
+    } finally {
+      proto.close = original;
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
