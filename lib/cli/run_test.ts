@@ -105,3 +105,44 @@ async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+Deno.test("deno task run --store: a bad postgres:// URL (flag or FACEGROUP_STORE) is exit 2 before any work, the password never shown", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "facegroup-cli-store-" });
+  const out = `${dir}/out`;
+  const base = ["--input", dir, "--out", out, "--workers", "0", "--quiet"];
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [
+      ["--store", "postgres://ada:s3cret-pw@db.example:notaport/faces"],
+      {},
+      /--store must be a PostgreSQL URL.*not a valid URL/,
+    ],
+    [
+      ["--store", "postgres://ada:s3cret-pw@db.example/faces?schema=Bad-Name"],
+      {},
+      /--store .*schema must be a lower-case SQL name/,
+    ],
+    [["--store", "postgresql:///faces"], {}, /--store .*no host/],
+    [
+      [],
+      { FACEGROUP_STORE: "postgres://ada:s3cret-pw@:5432/faces" },
+      /FACEGROUP_STORE must be a PostgreSQL URL/,
+    ],
+  ];
+  try {
+    for (const [args, env, message] of cases) {
+      const err: string[] = [];
+      const io = {
+        stderr: (t: string) => void err.push(t),
+        stdout: (t: string) => void err.push(t),
+        env: (n: string) => env[n],
+      };
+      assert.equal(await main([...base, ...args], io), 2, args.join(" "));
+      const text = err.join("");
+      assert.match(text, message);
+      assert.doesNotMatch(text, /s3cret-pw/, "the password is masked");
+      assert.equal(await exists(out), false, "nothing written on a usage error");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
