@@ -27,6 +27,7 @@ import {
   splitPeople,
 } from "../learn/folds.ts";
 import { applyAdapter } from "../learn/head.ts";
+import { bestThresholdAccuracy } from "../learn/pair_figures.ts";
 import type { HeadKind, LossKind } from "../learn/types.ts";
 
 const LOSSES = [
@@ -165,6 +166,18 @@ function dot(v: Float32Array, dim: number, a: number, b: number): number {
   return s;
 }
 
+/**
+ * Verification accuracy (threshold from the other folds' pairs, people the adapter was trained
+ * on), the same at the test fold's own best threshold (an upper bound, free of that shift), BCubed
+ * F1 and clusters.
+ */
+interface Scores {
+  accuracy: number;
+  accuracyOwnThreshold: number;
+  bcubedF1: number;
+  clusters: number;
+}
+
 /** One fold's figures. */
 interface FoldFigures {
   fold: number;
@@ -173,10 +186,10 @@ interface FoldFigures {
   testFaces: number;
   testPeople: number;
   pairs: number;
-  before: { accuracy: number; bcubedF1: number; clusters: number };
-  after: { accuracy: number; bcubedF1: number; clusters: number };
+  before: Scores;
+  after: Scores;
   /** With the weights of the last epoch (`after` has those kept by validation). */
-  last: { accuracy: number; bcubedF1: number; clusters: number };
+  last: Scores;
   bestEpoch: number;
   trainSeconds: number;
 }
@@ -260,9 +273,12 @@ async function benchSet(
     const pl = applyAdapter(trained.lastWeights, pv, dim);
     const scored = (vv: Float32Array, d: number): ScoredPair[] =>
       pairs.map((p) => ({ sim: dot(vv, d, at.get(p.a)!, at.get(p.b)!), same: p.same, fold: p.fold }));
-    const accBefore = foldAccuracy(scored(pv, dim), k).accuracy;
-    const accAfter = foldAccuracy(scored(pa, trained.outDim), k).accuracy;
-    const accLast = foldAccuracy(scored(pl, trained.outDim), k).accuracy;
+    const acc = (vv: Float32Array, d: number) => {
+      const sp = scored(vv, d);
+      const own = bestThresholdAccuracy(sp.filter((p) => p.fold === k).map((p) => [p.sim, p.same ? 1 : 0]));
+      return { accuracy: foldAccuracy(sp, k).accuracy, accuracyOwnThreshold: own };
+    };
+    const accBefore = acc(pv, dim), accAfter = acc(pa, trained.outDim), accLast = acc(pl, trained.outDim);
     // clustering: every face of the fold's photos; the labelled face of each photo scored
     const testRows: number[] = [];
     const isLabelled = new Set(f.labelled);
@@ -291,17 +307,17 @@ async function benchSet(
       testPeople: ids.size,
       pairs: pairs.filter((p) => p.fold === k).length,
       before: {
-        accuracy: accBefore,
+        ...accBefore,
         bcubedF1: scoredMetrics(truth, cb.labels).bcubedF1,
         clusters: nClusters(cb.labels),
       },
       after: {
-        accuracy: accAfter,
+        ...accAfter,
         bcubedF1: scoredMetrics(truth, ca.labels).bcubedF1,
         clusters: nClusters(ca.labels),
       },
       last: {
-        accuracy: accLast,
+        ...accLast,
         bcubedF1: scoredMetrics(truth, cl.labels).bcubedF1,
         clusters: nClusters(cl.labels),
       },
@@ -326,6 +342,9 @@ async function benchSet(
     bcubedBefore: col((x) => x.before.bcubedF1),
     bcubedAfter: col((x) => x.after.bcubedF1),
     accuracyLast: col((x) => x.last.accuracy),
+    ownThresholdBefore: col((x) => x.before.accuracyOwnThreshold),
+    ownThresholdAfter: col((x) => x.after.accuracyOwnThreshold),
+    ownThresholdLast: col((x) => x.last.accuracyOwnThreshold),
     bcubedLast: col((x) => x.last.bcubedF1),
     foldsBetterAccuracy: out.filter((x) => x.after.accuracy > x.before.accuracy).length,
     foldsBetterBcubed: out.filter((x) => x.after.bcubedF1 > x.before.bcubedF1).length,
@@ -341,7 +360,10 @@ async function benchSet(
       `(better in ${summary.foldsBetterBcubed}); last epoch's weights: verification ${
         pm(summary.accuracyLast)
       }, ` +
-      `BCubed F1 ${pm(summary.bcubedLast)}`,
+      `BCubed F1 ${pm(summary.bcubedLast)}; verification at the fold's own best threshold: ` +
+      `${pm(summary.ownThresholdBefore)} -> ${pm(summary.ownThresholdAfter)} (last ${
+        pm(summary.ownThresholdLast)
+      })`,
   );
   return { folds: out, summary, missingPairs, crossFold };
 }
