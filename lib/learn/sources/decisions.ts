@@ -9,7 +9,8 @@
  *   person they hold).
  * - A sampled cluster marked wrong with its wrong faces listed: each wrong face cannot link with
  *   the faces that stay; the faces that stay are one identity (the cluster's person) unless
- *   `restIsOnePerson` is false. Marked wrong with none listed (all of them): nothing is learnt.
+ *   `restIsOnePerson` is false. Marked wrong with none listed (all of them): of two faces shown, the
+ *   two cannot link; of more, nothing is learnt.
  * - A face rejected as not this person: cannot link with the faces it was rejected from. A split
  *   selection: cannot link with the rest of its cluster.
  * - Faces rejected as not a face take no part. Two faces of one photo cannot link (`samePhoto`).
@@ -53,7 +54,7 @@ export interface DecisionSummary {
   labelledRows: number;
   /** Cannot-link pairs. */
   cannotLink: number;
-  /** Verdicts used: correct, wrong (with faces listed), wrong with none listed (not used). */
+  /** Verdicts used: correct, wrong (with faces listed, or two faces), wrong with none listed of 3+ faces (not used). */
   verdicts: { correct: number; wrong: number; unusable: number };
   /** Cannot-link pairs dropped because must-links made the two faces one person. */
   conflicts: number;
@@ -123,7 +124,13 @@ export function fromDecisions(
     }
     const wrong = rowsOf(v.wrong);
     if (wrong.length === 0 || right.length === 0) {
-      verdicts.unusable++;
+      // Two faces that are not one person are two people; of more, nothing pairwise is known.
+      const shown = rowsOf(v.faces);
+      if (shown.length === 2) {
+        verdicts.wrong++;
+        for (const r of shown) uf.find(r);
+        cannot.push([shown[0], shown[1]]);
+      } else verdicts.unusable++;
       continue;
     }
     verdicts.wrong++;

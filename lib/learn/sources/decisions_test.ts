@@ -35,13 +35,15 @@ Deno.test("verdicts: a correct cluster is one person; a wrong one's faces cannot
     at({ op: "verdict", cluster: k(0), faces: [k(0), k(1), k(2)], verdict: "correct", wrong: [] }),
     at({ op: "verdict", cluster: k(3), faces: [k(3), k(4), k(5)], verdict: "wrong", wrong: [k(5)] }),
     at({ op: "verdict", cluster: k(6), faces: [k(6), k(7)], verdict: "wrong", wrong: [] }),
+    at({ op: "verdict", cluster: k(8), faces: [k(8), k(9), k(10)], verdict: "wrong", wrong: [] }),
   ]);
   const r = fromDecisions(sample(), state, { samePhoto: false });
   const v = view(r);
   assert.deepEqual(v.groups, [[0, 1, 2], [3, 4]]);
-  assert.deepEqual(v.pairs, ["3-5", "4-5"]);
+  assert.deepEqual(v.pairs, ["3-5", "4-5", "6-7"], "two faces marked wrong are two people");
   assert.equal(r.set.labels[r.rows.indexOf(5)], -1, "the wrong face has no identity");
-  assert.deepEqual(r.summary.verdicts, { correct: 1, wrong: 1, unusable: 1 });
+  assert.deepEqual(r.summary.verdicts, { correct: 1, wrong: 2, unusable: 1 });
+  assert.ok(!r.rows.includes(9), "three faces marked wrong with none listed teach nothing");
   assert.equal(r.summary.identities, 2);
   assert.deepEqual(r.names, [`cluster ${k(0)}`, `cluster ${k(3)}`]);
   assert.deepEqual([...r.set.vectors], [...r.rows].map(Number));
