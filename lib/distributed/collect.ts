@@ -21,7 +21,7 @@ import { PgStore } from "../store/postgres/pg_store.ts";
 import { isPostgresUrl, maskSecrets, maskUrl } from "../store/postgres/pg_url.ts";
 import type { StoreKey } from "../store/types.ts";
 import { cacheDir } from "../util/cache_dir.ts";
-import { redisUrl } from "./enqueue.ts";
+import { redisUrl } from "./flags.ts";
 import { mirrorStore } from "./mirror.ts";
 import { openQueue, REDIS_ENV } from "./queue.ts";
 import { queueStatus, statusLine } from "./status.ts";

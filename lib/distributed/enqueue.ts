@@ -17,7 +17,8 @@ import { openSource } from "../sources/open.ts";
 import type { ImageRef } from "../sources/types.ts";
 import { maskUrl } from "../store/postgres/pg_url.ts";
 import { sha256Hex } from "../util/hash.ts";
-import { DEFAULT_QUEUE, jobId, openQueue, type PhotoJob, REDIS_ENV } from "./queue.ts";
+import { QUEUE_FLAGS, redisUrl } from "./flags.ts";
+import { DEFAULT_QUEUE, jobId, openQueue, type PhotoJob } from "./queue.ts";
 
 /** The flags of `deno task enqueue`. */
 export const ENQUEUE_COMMAND = defineCommand({
@@ -33,13 +34,7 @@ export const ENQUEUE_COMMAND = defineCommand({
       help:
         "photos: a folder that every worker sees at this same path (a shared mount), or a Google Drive folder",
     },
-    redis: {
-      type: "string",
-      placeholder: "url",
-      defaultText: `$${REDIS_ENV}, else redis://127.0.0.1:6379`,
-      help: "the queue's Redis server",
-    },
-    queue: { type: "string", default: DEFAULT_QUEUE, placeholder: "name", help: "queue name" },
+    ...QUEUE_FLAGS,
     aligned: {
       type: "enum",
       choices: ["auto", "on", "off"],
@@ -142,11 +137,6 @@ export async function enqueuePhotos(input: string, opts: EnqueueOptions): Promis
     await queue.close();
   }
   return { listed: refs.length, added, known, unreadable, aligned };
-}
-
-/** The Redis URL from a flag, else the environment, else the local default. */
-export function redisUrl(flag: string | undefined): string {
-  return flag ?? Deno.env.get(REDIS_ENV) ?? "redis://127.0.0.1:6379";
 }
 
 /** Entry point; returns the exit code (0 done, 1 failed, 2 bad command line). */

@@ -9,8 +9,8 @@ import { runCommand } from "../flags/command.ts";
 import type { CommandIo, Io } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
 import { maskUrl } from "../store/postgres/pg_url.ts";
-import { redisUrl } from "./enqueue.ts";
-import { DEFAULT_QUEUE, openQueue, type PhotoJob, type PhotoJobResult, REDIS_ENV } from "./queue.ts";
+import { QUEUE_FLAGS, redisUrl } from "./flags.ts";
+import { openQueue, type PhotoJob, type PhotoJobResult, REDIS_ENV } from "./queue.ts";
 
 /** The flags of `deno task queue`. */
 export const QUEUE_COMMAND = defineCommand({
@@ -18,13 +18,7 @@ export const QUEUE_COMMAND = defineCommand({
   summary:
     "The embedding queue: status (waiting, active, done, failed, rate), wait until drained, retry failed jobs",
   flags: {
-    redis: {
-      type: "string",
-      placeholder: "url",
-      defaultText: `$${REDIS_ENV}, else redis://127.0.0.1:6379`,
-      help: "the queue's Redis server",
-    },
-    queue: { type: "string", default: DEFAULT_QUEUE, placeholder: "name", help: "queue name" },
+    ...QUEUE_FLAGS,
     "timeout-s": {
       type: "integer",
       min: 1,

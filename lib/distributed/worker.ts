@@ -18,8 +18,8 @@ import { UsageError } from "../flags/usage_error.ts";
 import { STORE_ENV, storeOpener } from "../store/open.ts";
 import { isPostgresUrl, maskSecrets, maskUrl } from "../store/postgres/pg_url.ts";
 import { PhotoEmbedder } from "./embed_job.ts";
-import { redisUrl } from "./enqueue.ts";
-import { DEFAULT_QUEUE, type PhotoJob, type PhotoJobResult, REDIS_ENV, redisConnection } from "./queue.ts";
+import { QUEUE_FLAGS, redisUrl } from "./flags.ts";
+import { type PhotoJob, type PhotoJobResult, REDIS_ENV, redisConnection } from "./queue.ts";
 
 /** The flags of `deno task worker`. */
 export const WORKER_COMMAND = defineCommand({
@@ -35,13 +35,7 @@ export const WORKER_COMMAND = defineCommand({
       help:
         "the shared store: postgres://user@host:5432/db (password from PGPASSWORD, or in the URL; never printed)",
     },
-    redis: {
-      type: "string",
-      placeholder: "url",
-      defaultText: `$${REDIS_ENV}, else redis://127.0.0.1:6379`,
-      help: "the queue's Redis server",
-    },
-    queue: { type: "string", default: DEFAULT_QUEUE, placeholder: "name", help: "queue name" },
+    ...QUEUE_FLAGS,
     device: DEVICE_FLAG,
     workers: { ...WORKERS_FLAG, min: 1, help: "face workers on this machine, one model set each" },
     concurrency: {
