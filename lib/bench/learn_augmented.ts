@@ -27,6 +27,7 @@ import { labelledFaces, labelledTruth, scoredMetrics } from "../sweep/evaluate.t
 import { lfwOrSkip } from "../util/lfw_data.ts";
 import { seededRandom, shuffleInPlace } from "../util/random.ts";
 import { parsePairs } from "./lfw_protocol.ts";
+import { writeLearnResults } from "./learn_results.ts";
 
 /** The flags of the benchmark. */
 export const LEARN_AUGMENTED_COMMAND = defineCommand({
@@ -275,12 +276,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
         ...(masked ? { masked } : {}),
       });
     }
-    await Deno.mkdir(join(v.out, ".."), { recursive: true });
-    await Deno.writeTextFile(
-      v.out,
-      JSON.stringify({ date: new Date().toISOString(), args, results }, null, 2) + "\n",
-    );
-    io.err(`written: ${v.out}`);
+    await writeLearnResults(v.out, args, results, io);
     return 0;
   });
 }

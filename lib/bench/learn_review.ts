@@ -32,6 +32,7 @@ import { LocalFolderSource } from "../sources/local.ts";
 import { type EmbeddingSet, readEmbeddingSet } from "../store/embedding_set.ts";
 import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
 import { lfwRoot } from "../util/lfw_data.ts";
+import { writeLearnResults } from "./learn_results.ts";
 
 const REPO = new URL("../..", import.meta.url).pathname;
 const SETS = ["lfw", "pins"] as const;
@@ -240,12 +241,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
         results.push(row);
       }
     }
-    await Deno.mkdir(join(v.out, ".."), { recursive: true });
-    await Deno.writeTextFile(
-      v.out,
-      JSON.stringify({ date: new Date().toISOString(), args, results }, null, 2) + "\n",
-    );
-    io.err(`written: ${v.out}`);
+    await writeLearnResults(v.out, args, results, io);
     return 0;
   });
 }
