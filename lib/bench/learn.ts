@@ -28,15 +28,9 @@ import {
 } from "../learn/folds.ts";
 import { applyAdapter } from "../learn/head.ts";
 import { bestThresholdAccuracy } from "../learn/pair_figures.ts";
+import { HEAD_CHOICES, LEARNING_RATE_FLAG, LOSS_CHOICES } from "../learn/flags.ts";
 import type { HeadKind, LossKind } from "../learn/types.ts";
 
-const LOSSES = [
-  "triplet-batch-hard",
-  "triplet-semi-hard",
-  "supcon",
-  "contrastive",
-] as const satisfies readonly LossKind[];
-const HEADS = ["linear", "mlp-residual"] as const satisfies readonly HeadKind[];
 const SETS = ["lfw", "pins"] as const;
 
 /** The flags of `deno task bench:learn`. */
@@ -60,18 +54,11 @@ export const LEARN_BENCH_COMMAND = defineCommand({
       placeholder: "n",
       help: "measure the first n folds only",
     },
-    loss: { type: "enum", choices: LOSSES, default: "triplet-batch-hard", help: "training loss" },
-    head: { type: "enum", choices: HEADS, default: "linear", help: "adapter head" },
+    loss: { type: "enum", choices: LOSS_CHOICES, default: "triplet-batch-hard", help: "training loss" },
+    head: { type: "enum", choices: HEAD_CHOICES, default: "linear", help: "adapter head" },
     epochs: { type: "integer", min: 1, default: 10, placeholder: "n", help: "epochs per fold" },
     seed: { type: "integer", min: 0, default: 1, placeholder: "n", help: "training seed" },
-    "learning-rate": {
-      type: "number",
-      min: 1e-7,
-      max: 1,
-      default: 1e-3,
-      placeholder: "r",
-      help: "Adam's step size",
-    },
+    "learning-rate": LEARNING_RATE_FLAG,
     scale: {
       type: "integer",
       min: 0,

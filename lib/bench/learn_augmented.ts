@@ -27,6 +27,7 @@ import { labelledFaces, labelledTruth, scoredMetrics } from "../sweep/evaluate.t
 import { lfwOrSkip } from "../util/lfw_data.ts";
 import { seededRandom, shuffleInPlace } from "../util/random.ts";
 import { parsePairs } from "./lfw_protocol.ts";
+import { SMALL_SET_LEARNING_RATE_FLAG } from "./learn_flags.ts";
 import { writeLearnResults } from "./learn_results.ts";
 
 /** The flags of the benchmark. */
@@ -47,14 +48,7 @@ export const LEARN_AUGMENTED_COMMAND = defineCommand({
     views: { type: "integer", min: 1, default: 3, placeholder: "n", help: "augmented views per face" },
     loss: { type: "enum", choices: LOSS_KINDS, default: "triplet-batch-hard", help: "training loss" },
     epochs: { type: "integer", min: 1, default: 3, placeholder: "n", help: "training epochs" },
-    "learning-rate": {
-      type: "number",
-      min: 0,
-      exclusiveMin: true,
-      default: 1e-4,
-      placeholder: "r",
-      help: "Adam's learning rate",
-    },
+    "learning-rate": SMALL_SET_LEARNING_RATE_FLAG,
     masked: {
       type: "boolean",
       help:

@@ -32,6 +32,7 @@ import { LocalFolderSource } from "../sources/local.ts";
 import { type EmbeddingSet, readEmbeddingSet } from "../store/embedding_set.ts";
 import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
 import { lfwRoot } from "../util/lfw_data.ts";
+import { SMALL_SET_LEARNING_RATE_FLAG } from "./learn_flags.ts";
 import { writeLearnResults } from "./learn_results.ts";
 
 const REPO = new URL("../..", import.meta.url).pathname;
@@ -69,14 +70,7 @@ export const LEARN_REVIEW_COMMAND = defineCommand({
     loss: { type: "enum", choices: LOSS_KINDS, default: TRAIN_DEFAULTS.loss, help: "training loss" },
     head: { type: "enum", choices: HEAD_KINDS, default: TRAIN_DEFAULTS.head, help: "adapter head" },
     epochs: { type: "integer", min: 1, default: 3, placeholder: "n", help: "training epochs" },
-    "learning-rate": {
-      type: "number",
-      min: 0,
-      exclusiveMin: true,
-      default: 1e-4,
-      placeholder: "r",
-      help: "Adam's learning rate",
-    },
+    "learning-rate": SMALL_SET_LEARNING_RATE_FLAG,
     validation: {
       type: "number",
       min: 0,

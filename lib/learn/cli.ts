@@ -12,17 +12,7 @@ import { UsageError } from "../flags/usage_error.ts";
 import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
 import { checkAdapterId } from "./adapter_files.ts";
 import type { SourceResult } from "./sources/labels.ts";
-import type { HeadKind, LossKind } from "./types.ts";
-
-/** Every loss (kept here too so that `--help` loads no tfjs). */
-const LOSSES = [
-  "triplet-batch-hard",
-  "triplet-semi-hard",
-  "supcon",
-  "contrastive",
-] as const satisfies readonly LossKind[];
-/** Every head. */
-const HEADS = ["linear", "mlp-residual"] as const satisfies readonly HeadKind[];
+import { HEAD_CHOICES, LEARNING_RATE_FLAG, LOSS_CHOICES } from "./flags.ts";
 
 /** The flags of `deno task learn`. */
 export const LEARN_COMMAND = defineCommand({
@@ -54,10 +44,10 @@ export const LEARN_COMMAND = defineCommand({
       help: "adapter id: written to models/weights/adapters/<id>.onnx, models/adapters/<id>.card.json and " +
         "the catalogue (replacing an adapter of that id)",
     },
-    loss: { type: "enum", choices: LOSSES, default: "triplet-batch-hard", help: "training loss" },
+    loss: { type: "enum", choices: LOSS_CHOICES, default: "triplet-batch-hard", help: "training loss" },
     head: {
       type: "enum",
-      choices: HEADS,
+      choices: HEAD_CHOICES,
       default: "linear",
       help: "linear: d -> d' from the identity; mlp-residual: x + MLP(x)",
     },
@@ -99,14 +89,7 @@ export const LEARN_COMMAND = defineCommand({
       placeholder: "t",
       help: "supcon temperature",
     },
-    "learning-rate": {
-      type: "number",
-      min: 1e-7,
-      max: 1,
-      default: 1e-3,
-      placeholder: "r",
-      help: "Adam's step size",
-    },
+    "learning-rate": LEARNING_RATE_FLAG,
     validation: {
       type: "number",
       min: 0,
