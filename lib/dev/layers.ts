@@ -77,8 +77,7 @@ export const ALLOWED: readonly string[] = [
   // runPipeline writes the run report and applies review decisions itself (the command could).
   "pipeline -> report",
   "pipeline -> review",
-  // Tests that run a command: site/make_report_test.ts (cli/report.ts), review/export_test.ts (cli/export.ts).
-  "report -> cli",
+  // Tests that run a command: review/export_test.ts (cli/export.ts), review/sweep_constraints_test.ts (cli/sweep.ts).
   "review -> cli",
   // review/sample.ts and review/precision.ts use notebook/survey.ts and notebook/validation.ts.
   "review -> notebook",

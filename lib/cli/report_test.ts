@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { main } from "../../cli/report.ts";
-import { makeReport } from "./make_report.ts";
-import { writeSyntheticRun } from "../_testing/synthetic_run.ts";
+import { main } from "./report.ts";
+import { makeReport } from "../report/site/make_report.ts";
+import { writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
 
 Deno.test("makeReport and `deno task report`: a folder, or one file, from a run folder", async () => {
   const dir = await Deno.makeTempDir();
