@@ -77,8 +77,6 @@ export const ALLOWED: readonly string[] = [
   // runPipeline writes the run report and applies review decisions itself (the command could).
   "pipeline -> report",
   "pipeline -> review",
-  // Tests that run a command: review/export_test.ts (cli/export.ts), review/sweep_constraints_test.ts (cli/sweep.ts).
-  "review -> cli",
   // review/sample.ts and review/precision.ts use notebook/survey.ts and notebook/validation.ts.
   "review -> notebook",
   // store/test_embed.ts embeds photos with the pipeline.

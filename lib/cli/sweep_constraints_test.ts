@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { writeEmbeddingSet } from "../store/embedding_set.ts";
 import { readLabels } from "../sweep/output.ts";
-import { main as sweep } from "../cli/sweep.ts";
-import { DecisionLog, faceKey } from "./decisions.ts";
-import { sweepDecisions } from "./sweep_constraints.ts";
+import { main as sweep } from "./sweep.ts";
+import { DecisionLog, faceKey } from "../review/decisions.ts";
+import { sweepDecisions } from "../review/sweep_constraints.ts";
 
 /** A run folder with 3 well-separated people of 20 faces, and decisions that say people 0 and 1 are one. */
 async function runFolder(dir: string, withDecisions: boolean) {

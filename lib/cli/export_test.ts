@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { main as exportCommand } from "../cli/export.ts";
+import { main as exportCommand } from "./export.ts";
 import { assignmentsCsv } from "../run/csv.ts";
 import { parseCsv } from "../util/csv.ts";
 import type { ReportFace } from "../run/types.ts";
-import { exportPeople, PEOPLE_HEADER } from "./export.ts";
-import { MAX_NAME_BYTES, safeName, UniqueNames } from "./safe_name.ts";
+import { exportPeople, PEOPLE_HEADER } from "../review/export.ts";
+import { MAX_NAME_BYTES, safeName, UniqueNames } from "../review/safe_name.ts";
 import { DriveApi, SHORTCUT_MIME } from "../sources/drive/api.ts";
 import { startDriveEmulator } from "../sources/drive/emulator.ts";
 import { createDriveSource } from "../sources/drive/source.ts";
