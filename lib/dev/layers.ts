@@ -82,8 +82,6 @@ export const ALLOWED: readonly string[] = [
   // store/test_embed.ts embeds photos with the pipeline.
   "store -> pipeline",
   "store -> sources",
-  // sweep/provenance_test.ts uses report/_testing/synthetic_run.ts.
-  "sweep -> report",
 ];
 
 /** One relative import: the importing file, the imported file (both relative to the root), their folders. */

@@ -1,7 +1,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeSyntheticRun } from "../report/_testing/synthetic_run.ts";
+import { syntheticClusters } from "../graph/_testing/synthetic.ts";
+import { writeEmbeddingSet } from "../store/embedding_set.ts";
 import { embeddingsFingerprint, FINGERPRINT_FILE, resetStaleSweep } from "./provenance.ts";
+
+/** Writes `run/embeddings/`: `faces` seeded clustered vectors of 3 people, 8 dimensions. */
+async function writeEmbeddings(run: string, faces: number, seed = 1): Promise<void> {
+  const { x, truth } = syntheticClusters({ n: faces, dim: 8, clusters: 3, spread: 0.3, sizeSkew: 0, seed });
+  const meta = Array.from(
+    truth,
+    (t, i) => ({ path: `p${i}.jpg`, face: 0, imageId: `img${i}`, label: `id${t}` }),
+  );
+  await writeEmbeddingSet(join(run, "embeddings"), { x, faces: meta });
+}
 
 async function exists(p: string): Promise<boolean> {
   return await Deno.stat(p).then(() => true, () => false);
@@ -20,8 +31,8 @@ async function fakeSweep(dir: string, faces: number): Promise<void> {
 Deno.test("resetStaleSweep: keeps results of the same embeddings, clears those of others", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await writeSyntheticRun(join(dir, "a"), { faces: 30, people: 3, dim: 8, thumb: 0 });
-    await writeSyntheticRun(join(dir, "b"), { faces: 30, people: 3, dim: 8, thumb: 0, seed: 2 });
+    await writeEmbeddings(join(dir, "a"), 30);
+    await writeEmbeddings(join(dir, "b"), 30, 2);
     const sweep = join(dir, "sweep");
     assert.notEqual(
       await embeddingsFingerprint(join(dir, "a/embeddings")),
@@ -52,7 +63,7 @@ Deno.test("resetStaleSweep: keeps results of the same embeddings, clears those o
 Deno.test("resetStaleSweep: an unrecorded sweep whose labels do not fit is cleared; a missing folder is made", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await writeSyntheticRun(join(dir, "a"), { faces: 30, people: 3, dim: 8, thumb: 0 });
+    await writeEmbeddings(join(dir, "a"), 30);
     const sweep = join(dir, "sweep");
     await fakeSweep(sweep, 31);
     assert.equal(await resetStaleSweep(sweep, join(dir, "a/embeddings")), true);
