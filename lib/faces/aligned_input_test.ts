@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { LocalFolderSource } from "../sources/local.ts";
-import type { ImageRef } from "../sources/types.ts";
 import {
   alignedCrop,
   decideAligned,
@@ -33,11 +31,23 @@ async function folder(files: [string, number, number, string?][]): Promise<strin
   return dir;
 }
 
+/** The files under `dir` (paths relative to it), depth first, each folder's entries sorted by name. */
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const entries: Deno.DirEntry[] = [];
+  for await (const e of Deno.readDir(prefix ? `${dir}/${prefix}` : dir)) entries.push(e);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: string[] = [];
+  for (const e of entries) {
+    const path = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory) out.push(...await listFiles(dir, path));
+    else if (e.isFile) out.push(path);
+  }
+  return out;
+}
+
 async function decide(dir: string) {
-  const src = new LocalFolderSource(dir);
-  const refs: ImageRef[] = [];
-  for await (const r of src.list()) refs.push(r);
-  return await sampleAligned(refs, (r) => src.read(r), 112);
+  const paths = await listFiles(dir);
+  return await sampleAligned(paths, (p) => Deno.readFile(`${dir}/${p}`), 112);
 }
 
 Deno.test("auto: a generated folder of 112x112 crops (PNG, JPEG, WebP) is recognised, one stray file allowed", async () => {
