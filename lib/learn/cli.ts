@@ -1,15 +1,23 @@
 /**
- * `deno task learn --embeddings <run or embedding set> (--labels <file|folder> | --decisions <run>)
- *  --out <adapter id> [--loss l] [--head h] [--epochs n] [--seed n] ...`: trains an embedding
- * adapter, writes it as ONNX with a model card, and enters it in the model catalogue, so that
- * `--adapter <id>` applies it.
+ * `deno task learn --embeddings <run or embedding set> (--labels <file|folder> | --decisions <run>
+ *  | --augmented [--views n]) --out <adapter id> [--loss l] [--head h] [--epochs n] [--seed n] ...`:
+ * trains an embedding adapter, writes it as ONNX with a model card, and enters it in the model
+ * catalogue, so that `--adapter <id>` applies it.
+ *
+ * `--augmented` uses no labels (issue 15, lib/learn/sources/augmented.ts): the run's photos are
+ * analysed again, every face is an identity of its own with augmented views of its aligned crop
+ * (embedded by the catalogue's embedder) as positives, and the faces of one photo are negatives.
  * @module
  */
+import { dirname, join, resolve } from "node:path";
+import { ToolkitError } from "../errors.ts";
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
 import { UsageError } from "../flags/usage_error.ts";
-import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
+import { type Catalogue, loadCatalogue, pipelineModels } from "../models/catalogue.ts";
+import { readRunJson } from "../run/run_json.ts";
+import { readEmbeddingSet } from "../store/embedding_set.ts";
 import { checkAdapterId } from "./adapter_files.ts";
 import type { SourceResult } from "./sources/labels.ts";
 import { HEAD_CHOICES, LEARNING_RATE_FLAG, LOSS_CHOICES } from "./flags.ts";
@@ -18,7 +26,7 @@ import { HEAD_CHOICES, LEARNING_RATE_FLAG, LOSS_CHOICES } from "./flags.ts";
 export const LEARN_COMMAND = defineCommand({
   name: "deno task learn",
   summary:
-    "Train an embedding adapter (a head over the embedder's vectors) from labels or review decisions; write it as ONNX with a model card into the model catalogue",
+    "Train an embedding adapter (a head over the embedder's vectors) from labels, review decisions, or augmented views of the run's faces (no labels); write it as ONNX with a model card into the model catalogue",
   flags: {
     embeddings: {
       type: "path",
@@ -36,6 +44,20 @@ export const LEARN_COMMAND = defineCommand({
       type: "path",
       placeholder: "run",
       help: "learn from the review decisions (decisions.jsonl) of this run folder instead of labels",
+    },
+    augmented: {
+      type: "boolean",
+      help: "learn without labels: every face of the run's photos (run.json's input folder, read again) " +
+        "is its own identity, augmented views of its aligned crop are its positives, the faces of one " +
+        "photo are negatives; needs the photos and the embedder's weights (fetched on first use)",
+    },
+    views: {
+      type: "integer",
+      min: 1,
+      max: 64,
+      placeholder: "n",
+      defaultText: "3",
+      help: "with --augmented: augmented views per face",
     },
     out: {
       type: "string",
@@ -110,15 +132,80 @@ export const LEARN_COMMAND = defineCommand({
     "`deno task sweep --adapter <id>`, FACEGROUP_ADAPTER in the notebooks.",
 });
 
+/**
+ * The augmented (no-label) source of the run behind `embeddings` (a run folder or its
+ * embeddings/ folder): the photos of its embedding set, read from run.json's input folder.
+ */
+async function augmentedSource(
+  embeddings: string,
+  cat: Catalogue,
+  views: number | undefined,
+  seed: number,
+  log?: (line: string) => void,
+): Promise<SourceResult> {
+  let run = embeddings, setDir = join(embeddings, "embeddings");
+  try {
+    await Deno.stat(join(setDir, "vectors.npy"));
+  } catch {
+    run = dirname(resolve(embeddings)), setDir = embeddings;
+  }
+  const meta = await readRunJson(run);
+  const runJson = join(run, "run.json");
+  const source = meta.source ?? "";
+  if (!source.startsWith("folder ")) {
+    throw new ToolkitError(
+      `${runJson}: --augmented needs the run's photos in a local folder; its source is ${
+        JSON.stringify(source)
+      }`,
+    );
+  }
+  const root = resolve(source.slice(7));
+  try {
+    if (!(await Deno.stat(root)).isDirectory) throw new Error("not a folder");
+  } catch (e) {
+    throw new ToolkitError(
+      `${root}: the run's photos (the input folder ${runJson} names) are gone (${
+        (e as Error).message
+      }); --augmented needs them`,
+    );
+  }
+  const set = await readEmbeddingSet(setDir);
+  const paths = [...new Set(set.faces.map((f) => f.path))].sort();
+  const { augmentedTrainingSet, DEFAULT_VIEWS } = await import("./sources/augmented.ts");
+  const res = await augmentedTrainingSet(paths.map((p) => ({ path: join(root, p) })), {
+    views,
+    seed,
+    catalogue: cat,
+    progressEvery: 50,
+    onProgress: log,
+    origin: `augmented views, trained without labels: ${paths.length} photos in ${root} (run ${run}), ` +
+      `${views ?? DEFAULT_VIEWS} views per face, seed ${seed}`,
+  });
+  if (res.counts.faces === 0) {
+    throw new ToolkitError(
+      `${root}: no face found in the run's ${paths.length} photos; nothing to learn from`,
+    );
+  }
+  return res;
+}
+
 /** Entry point; returns the exit code (0 done, 1 failed, 2 bad command line). */
 export function main(args: string[], io?: CommandIo): Promise<number> {
   return runCommand(LEARN_COMMAND, args, io, async (v, io) => {
     const bad = checkAdapterId(v.out);
     if (bad) throw new UsageError(`--out ${bad}`);
-    if (v.labels !== undefined && v.decisions !== undefined) {
+    const given = [
+      v.labels !== undefined && "--labels",
+      v.decisions !== undefined && "--decisions",
+      v.augmented && "--augmented",
+    ].filter((x): x is string => typeof x === "string");
+    if (given.length > 1) {
       throw new UsageError(
-        "--labels and --decisions: give one of them (one source of training data per adapter)",
+        `${given.join(" and ")}: give one of them (one source of training data per adapter)`,
       );
+    }
+    if (v.views !== undefined && !v.augmented) {
+      throw new UsageError("--views needs --augmented (views of the run's faces)");
     }
     if (v["out-dim"] !== undefined && v.head !== "linear") {
       throw new UsageError(`--out-dim needs --head linear (${v.head} keeps the embedder's length)`);
@@ -126,7 +213,9 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
     const cat = await loadCatalogue(v.catalogue);
     const base = pipelineModels(cat).embedder;
     let src: SourceResult;
-    if (v.decisions !== undefined) {
+    if (v.augmented) {
+      src = await augmentedSource(v.embeddings, cat, v.views, v.seed, v.quiet ? undefined : io.err);
+    } else if (v.decisions !== undefined) {
       const { fromRunDecisions } = await import("./sources/decisions.ts");
       src = await fromRunDecisions(v.decisions);
     } else {

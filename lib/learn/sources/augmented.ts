@@ -13,7 +13,7 @@ import { ToolkitError } from "../../errors.ts";
 import { FaceAnalyzer } from "../../faces/analyzer.ts";
 import { FaceEmbedder } from "../../faces/embedder.ts";
 import { decodeImage, type RgbImage } from "../../images/decode.ts";
-import { loadCatalogue, pipelineModels } from "../../models/catalogue.ts";
+import { type Catalogue, loadCatalogue, pipelineModels } from "../../models/catalogue.ts";
 import { ensureModels } from "../../models/fetch.ts";
 import { createSession, type Device } from "../../models/session.ts";
 import { seededRandom } from "../../util/random.ts";
@@ -29,9 +29,12 @@ export interface PhotoInput {
   read?: () => Promise<Uint8Array>;
 }
 
+/** Augmented views per face when {@link AugmentedOptions.views} is not given. */
+export const DEFAULT_VIEWS = 3;
+
 /** Options of {@link augmentedTrainingSet}. */
 export interface AugmentedOptions {
-  /** Augmented views per face (besides the face as found). @default 3 */
+  /** Augmented views per face (besides the face as found). @default DEFAULT_VIEWS */
   views?: number;
   /** Seed of the views. @default 1 */
   seed?: number;
@@ -47,6 +50,8 @@ export interface AugmentedOptions {
   device?: Device;
   /** Catalogue pipeline. @default "default" */
   pipeline?: string;
+  /** Model catalogue. @default the toolkit's (models/catalogue.json) */
+  catalogue?: Catalogue;
   /** Receives a progress line every `progressEvery` photos and at the end. */
   onProgress?: (line: string, done: number, total: number) => void;
   /** @default 100 */
@@ -75,11 +80,11 @@ export async function augmentedTrainingSet(
   opts: AugmentedOptions = {},
 ): Promise<AugmentedResult> {
   const t0 = performance.now();
-  const views = opts.views ?? 3, every = opts.progressEvery ?? 100;
+  const views = opts.views ?? DEFAULT_VIEWS, every = opts.progressEvery ?? 100;
   if (!Number.isInteger(views) || views < 0) {
     throw new RangeError(`views must be an integer >= 0, got ${views}`);
   }
-  const cat = await loadCatalogue();
+  const cat = opts.catalogue ?? await loadCatalogue();
   const pipeline = opts.pipeline ?? "default";
   const analyzer = await FaceAnalyzer.create({
     catalogue: cat,
