@@ -12,7 +12,7 @@ import { CHOICE_COST_COMMAND, main as choiceCost } from "../bench/choice_cost.ts
 import { DEVSETS_BENCH_COMMAND, main as devsets } from "../bench/devsets.ts";
 import { LFW_BENCH_COMMAND, main as lfwBench } from "../bench/lfw.ts";
 import { main as ttaBench, TTA_BENCH_COMMAND } from "../bench/tta.ts";
-import { CONCURRENT_BENCH_COMMAND, main as concurrentBench } from "../store/bench_concurrent.ts";
+import { CONCURRENT_BENCH_COMMAND, main as concurrentBench } from "../bench/store_concurrent.ts";
 import { main as smallFaces, SMALL_FACES_COMMAND } from "../bench/small_faces.ts";
 import { main as throughput, THROUGHPUT_COMMAND } from "../bench/throughput.ts";
 import { main as runTests, TEST_COMMAND } from "../dev/run_tests.ts";
@@ -108,7 +108,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/bench/tta.ts", spec: TTA_BENCH_COMMAND, main: ttaBench },
   { file: "lib/bench/aligned_crops.ts", spec: ALIGNED_CROPS_COMMAND, main: alignedCrops },
   { file: "lib/bench/choice_cost.ts", spec: CHOICE_COST_COMMAND, main: choiceCost },
-  { file: "lib/store/bench_concurrent.ts", spec: CONCURRENT_BENCH_COMMAND, main: concurrentBench },
+  { file: "lib/bench/store_concurrent.ts", spec: CONCURRENT_BENCH_COMMAND, main: concurrentBench },
   { file: "lib/bench/repeat_memory.ts", spec: REPEAT_MEMORY_COMMAND, main: repeatMemory },
   { file: "lib/review/bench_decisions.ts", spec: BENCH_DECISIONS_COMMAND, main: benchDecisions },
   {

@@ -77,9 +77,6 @@ export const ALLOWED: readonly string[] = [
   "pipeline -> review",
   // review/sample.ts and review/precision.ts use notebook/survey.ts and notebook/validation.ts.
   "review -> notebook",
-  // store/test_embed.ts embeds photos with the pipeline.
-  "store -> pipeline",
-  "store -> sources",
 ];
 
 /** One relative import: the importing file, the imported file (both relative to the root), their folders. */

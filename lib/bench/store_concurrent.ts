@@ -1,5 +1,5 @@
 /**
- * `deno run -A lib/store/bench_concurrent.ts [--photos 200] [--processes 2]`: the issue-13
+ * `deno run -A lib/bench/store_concurrent.ts [--photos 200] [--processes 2]`: the issue-13
  * scenario at scale. That many LFW photos (the first of each person, from
  * `../shared/datasets/lfw`) are embedded by several processes at once into one store, then by one
  * process into a fresh store; prints how many records each store holds, how many vectors differ
@@ -10,11 +10,11 @@
 import { runCommand } from "../flags/command.ts";
 import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
-import { FaceStore } from "./face_store.ts";
-import { verifyStore } from "./verify.ts";
+import { FaceStore } from "../store/face_store.ts";
+import { verifyStore } from "../store/verify.ts";
 
 const LFW = new URL("../../../shared/datasets/lfw/images_deepfunneled", import.meta.url).pathname;
-const helper = new URL("./test_embed.ts", import.meta.url).pathname;
+const helper = new URL("../pipeline/_testing/test_embed.ts", import.meta.url).pathname;
 
 async function embed(
   input: string,
@@ -35,9 +35,9 @@ async function open(root: string): Promise<FaceStore> {
   return await FaceStore.openKey(root, r.keys[0].id, { log: () => {} });
 }
 
-/** The flags of `deno run -A lib/store/bench_concurrent.ts`. */
+/** The flags of `deno run -A lib/bench/store_concurrent.ts`. */
 export const CONCURRENT_BENCH_COMMAND = defineCommand({
-  name: "deno run -A lib/store/bench_concurrent.ts",
+  name: "deno run -A lib/bench/store_concurrent.ts",
   summary:
     "Benchmark: several processes embedding LFW photos into one store at once, against one process alone",
   flags: {

@@ -1,14 +1,14 @@
 /**
- * Test helper (run as a subprocess by ./concurrent_test.ts): embeds the photos of folder
+ * Test helper (run as a subprocess by ../store_concurrent_test.ts): embeds the photos of folder
  * `Deno.args[0]` into the store root `Deno.args[1]` with one face worker, as `deno task run`
  * would, and prints one JSON line: when the face stage started and ended (ms since the epoch),
  * photos listed, photos computed by this process, and failures. A store error exits with
  * status 1 and its message on stderr.
  * @module
  */
-import { errorMessage } from "../errors.ts";
-import { embedPhotos } from "../pipeline/embed_photos.ts";
-import { LocalFolderSource } from "../sources/local.ts";
+import { errorMessage } from "../../errors.ts";
+import { embedPhotos } from "../embed_photos.ts";
+import { LocalFolderSource } from "../../sources/local.ts";
 
 if (import.meta.main) {
   try {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ensureDemoPhotos } from "../util/demo_photos.ts";
-import { main as storeCli } from "./cli.ts";
-import { FaceStore } from "./face_store.ts";
-import { verifyStore } from "./verify.ts";
+import { main as storeCli } from "../store/cli.ts";
+import { FaceStore } from "../store/face_store.ts";
+import { verifyStore } from "../store/verify.ts";
 
-const helper = new URL("./test_embed.ts", import.meta.url).pathname;
+const helper = new URL("./_testing/test_embed.ts", import.meta.url).pathname;
 const LFW = new URL("../../../shared/datasets/lfw/images_deepfunneled", import.meta.url).pathname;
 
 interface ChildResult {
