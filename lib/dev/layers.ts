@@ -75,8 +75,6 @@ export const ALLOWED: readonly string[] = [
   // runPipeline writes the run report and applies review decisions itself (the command could).
   "pipeline -> report",
   "pipeline -> review",
-  // review/sample.ts and review/precision.ts use notebook/survey.ts and notebook/validation.ts.
-  "review -> notebook",
 ];
 
 /** One relative import: the importing file, the imported file (both relative to the root), their folders. */

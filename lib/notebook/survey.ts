@@ -7,8 +7,11 @@
 import { errorMessage, type FileFailure } from "../errors.ts";
 import { decodeImage, encodeJpeg } from "../images/decode.ts";
 import type { ImageRef, ImageSource } from "../sources/types.ts";
-import { seededRandom } from "../util/random.ts";
+import { sampleIndices } from "../util/random.ts";
 import { Progress } from "../util/progress.ts";
+
+/** Re-exported from `lib/util/random.ts`, where it lives (so that lower folders such as `review` can use it). */
+export { sampleIndices };
 
 /** Options of {@link surveySource}. */
 export interface SurveyOptions {
@@ -96,18 +99,6 @@ export function extensionOf(path: string): string {
 export function topFolderOf(path: string): string {
   const slash = path.indexOf("/");
   return slash > 0 ? path.slice(0, slash) : ".";
-}
-
-/** `count` distinct indices below `n` in a seeded random order (all of them when count >= n). */
-export function sampleIndices(n: number, count: number, seed: number): Int32Array {
-  const idx = Int32Array.from({ length: n }, (_, i) => i);
-  const m = Math.min(n, Math.max(0, count));
-  const random = seededRandom(seed);
-  for (let i = 0; i < m; i++) {
-    const j = i + Math.floor(random() * (n - i));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  return idx.slice(0, m);
 }
 
 /** Lists `source`, counts it, and probes a seeded sample of it (see the module doc). */

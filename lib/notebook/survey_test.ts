@@ -3,7 +3,7 @@ import { Buffer } from "node:buffer";
 import sharp from "sharp";
 import { LocalFolderSource } from "../sources/local.ts";
 import { imageType } from "./display.ts";
-import { countBy, extensionOf, sampleIndices, surveySource, topFolderOf } from "./survey.ts";
+import { countBy, extensionOf, surveySource, topFolderOf } from "./survey.ts";
 
 async function jpeg(w: number, h: number): Promise<Uint8Array> {
   const b: Buffer = await sharp({ create: { width: w, height: h, channels: 3, background: "#808080" } })
@@ -65,15 +65,6 @@ Deno.test("surveySource: probe limits the decoding; the sample is among the prob
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("sampleIndices: distinct, in range, seeded", () => {
-  const a = sampleIndices(100, 10, 3);
-  assert.equal(new Set(a).size, 10);
-  assert.ok(a.every((i) => i >= 0 && i < 100));
-  assert.deepEqual(sampleIndices(100, 10, 3), a);
-  assert.notDeepEqual(sampleIndices(100, 10, 4), a);
-  assert.deepEqual([...sampleIndices(3, 10, 1)].sort(), [0, 1, 2]);
 });
 
 Deno.test("path helpers", () => {

@@ -6,7 +6,7 @@
  * independent draws, so the face interval is narrower than the truth (the cluster one is not).
  * @module
  */
-import { type ValidationFile, validationSummary } from "../notebook/validation.ts";
+import { type ValidationFile, validationSummary } from "./validation.ts";
 import type { VerdictRecord } from "./decisions.ts";
 
 /** A proportion with its confidence interval. */

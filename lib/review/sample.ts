@@ -6,7 +6,7 @@
  */
 import { membersOf } from "../report/analysis/analysis.ts";
 import type { RunData } from "../report/run_data.ts";
-import { sampleIndices } from "../notebook/survey.ts";
+import { sampleIndices } from "../util/random.ts";
 import type { FaceKey } from "./decisions.ts";
 
 /** One sampled cluster. */

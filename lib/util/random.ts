@@ -37,3 +37,15 @@ export function shuffleInPlace<A extends Int32Array | unknown[]>(order: A, rando
   }
   return order;
 }
+
+/** `count` distinct indices below `n` in a seeded random order (all of them when count >= n). */
+export function sampleIndices(n: number, count: number, seed: number): Int32Array {
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  const m = Math.min(n, Math.max(0, count));
+  const random = seededRandom(seed);
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(random() * (n - i));
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  return idx.slice(0, m);
+}

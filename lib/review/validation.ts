@@ -10,7 +10,7 @@ import { ToolkitError } from "../errors.ts";
 import type { ClusterInfo } from "../report/analysis/analysis.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import type { RunData } from "../report/run_data.ts";
-import { sampleIndices } from "./survey.ts";
+import { sampleIndices } from "../util/random.ts";
 import { join } from "node:path";
 import { stableJson } from "../sweep/config.ts";
 import { idHash } from "../sweep/output.ts";
