@@ -14,7 +14,7 @@ import { ToolkitError } from "../errors.ts";
 import { alignFace } from "../faces/embedder.ts";
 import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { iou } from "../faces/nms.ts";
-import { toTensorData } from "../faces/preprocess.ts";
+import { toTensorData } from "../models/preprocess.ts";
 import { decodeImage, type RgbImage } from "../images/decode.ts";
 import { loadCatalogue, type ModelSpec, pipelineModels } from "../models/catalogue.ts";
 import { ensureModels } from "../models/fetch.ts";

@@ -11,7 +11,7 @@ import { type ModelSession, Tensor } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";
 import { intersectionArea, nms } from "./nms.ts";
 import { type Box, type Detection, isTilingMode, type TilingMode } from "./types.ts";
-import { padTensor, resizeToTensor, toTensorData } from "./preprocess.ts";
+import { padTensor, resizeToTensor, toTensorData } from "../models/preprocess.ts";
 import { withDefaults } from "../util/defaults.ts";
 
 /** Options of a {@link FaceDetector}. */

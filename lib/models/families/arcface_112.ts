@@ -6,7 +6,7 @@
  */
 import type { RgbImage } from "../../images/decode.ts";
 import { ToolkitError } from "../../errors.ts";
-import { toTensorData } from "../../faces/preprocess.ts";
+import { toTensorData } from "../preprocess.ts";
 import type { InputSpec, ModelBase } from "../catalogue.ts";
 import { objectField, parseInput, positiveInt, stringField } from "./fields.ts";
 import type { EmbedderFamily, ModelOutputs, RawEntry, SpecBase } from "./types.ts";

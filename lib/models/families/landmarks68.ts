@@ -6,8 +6,8 @@
  */
 import type { RgbImage } from "../../images/decode.ts";
 import { rectToSize, warpAffine } from "../../images/warp.ts";
-import type { Box, Landmarks5 } from "../../faces/types.ts";
-import { toTensorData } from "../../faces/preprocess.ts";
+import type { Box, Landmarks5 } from "../face_types.ts";
+import { toTensorData } from "../preprocess.ts";
 import type { ModelBase } from "../catalogue.ts";
 import { fieldError, objectField, parseInput } from "./fields.ts";
 import type { LandmarkFamily, RawEntry, SpecBase } from "./types.ts";

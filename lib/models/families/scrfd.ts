@@ -9,7 +9,7 @@
  * @module
  */
 import { ToolkitError } from "../../errors.ts";
-import type { Detection } from "../../faces/types.ts";
+import type { Detection } from "../face_types.ts";
 import type { ModelBase } from "../catalogue.ts";
 import { fieldError, objectField, parseInput, positiveInt, stringList } from "./fields.ts";
 import type { DetectorFamily, ModelOutputs, RawEntry, SpecBase, ViewFit } from "./types.ts";

@@ -6,7 +6,7 @@
  */
 import type { RgbImage } from "../../images/decode.ts";
 import type { InputSpec, ModelBase } from "../catalogue.ts";
-import type { Box, Detection, Landmarks5 } from "../../faces/types.ts";
+import type { Box, Detection, Landmarks5 } from "../face_types.ts";
 
 /** A catalogue entry as read from JSON (before its family checks it). */
 export type RawEntry = Record<string, unknown>;

@@ -2,8 +2,8 @@
  * Turning interleaved 8-bit pixels into a model's NCHW float input.
  * @module
  */
-import type { InputSpec } from "../models/catalogue.ts";
-import type { Box } from "./types.ts";
+import type { InputSpec } from "./catalogue.ts";
+import type { Box } from "./face_types.ts";
 
 /**
  * Converts interleaved RGB bytes (`width` x `height`) into planar float values
