@@ -6,9 +6,9 @@ import { loadCatalogue } from "../models/catalogue.ts";
 import { applyAdapterById } from "../models/adapters.ts";
 import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { weightsDir } from "../models/catalogue.ts";
-import { main as runMain } from "../cli/run.ts";
-import { DEFAULT_VIEWS } from "./sources/augmented.ts";
-import { main } from "./cli.ts";
+import { main as runMain } from "./run.ts";
+import { DEFAULT_VIEWS } from "../learn/sources/augmented.ts";
+import { main } from "../learn/cli.ts";
 
 function io() {
   const out: string[] = [], err: string[] = [];
