@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ensureDemoPhotos } from "../util/demo_photos.ts";
 import { UsageError } from "../flags/usage_error.ts";
 import { clusterOverrides, main } from "./run.ts";
+import { exists } from "../util/exists.ts";
 
 Deno.test("deno task run with only --input and --out uses every default (flags not given stay unset)", async () => {
   const demo = await ensureDemoPhotos();
@@ -96,15 +97,6 @@ Deno.test("deno task run --method <name> --param ...: that clusterer runs; a bad
   assert.match(run.choice.summary, /louvain, parameters given \(--method\)/);
   for (const d of [input, out, store]) await Deno.remove(d, { recursive: true });
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("deno task run --store: a bad postgres:// URL (flag or FACEGROUP_STORE) is exit 2 before any work, the password never shown", async () => {
   const dir = await Deno.makeTempDir({ prefix: "facegroup-cli-store-" });

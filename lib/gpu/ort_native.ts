@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { exists } from "../util/exists.ts";
 
 /** One installed onnxruntime-node and its Linux x64 native folder. */
 export interface OrtNative {
@@ -14,15 +15,6 @@ export interface OrtNative {
   packageDir: string;
   /** The folder of `libonnxruntime.so.1` and `onnxruntime_binding.node`. */
   nativeDir: string;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function describe(packageDir: string): Promise<OrtNative | undefined> {

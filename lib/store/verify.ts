@@ -11,6 +11,7 @@ import { DatabaseSync } from "node:sqlite";
 import { errorMessage } from "../errors.ts";
 import { type Damage, RecordReader, scanKey } from "./record_rows.ts";
 import { DB_FILE, inTransaction, openStoreDb } from "./store_db.ts";
+import { exists } from "../util/exists.ts";
 
 /** One store key's findings. */
 export interface KeyReport {
@@ -48,15 +49,6 @@ export interface VerifyOptions {
   repair?: boolean;
   /** Progress lines. @default console.error */
   log?: (line: string) => void;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function inspect(db: DatabaseSync): { fileProblems: string[]; keys: KeyReport[] } {

@@ -12,6 +12,7 @@ import { ToolkitError } from "../../errors.ts";
 import { loadRun } from "../run_data.ts";
 import { type SiteFiles, type SiteOptions, writeSite } from "./site.ts";
 import { loadSweep } from "../sweep_data.ts";
+import { exists } from "../../util/exists.ts";
 
 /** Options of {@link makeReport}. */
 export interface MakeReportOptions extends Omit<SiteOptions, "sweep"> {
@@ -31,15 +32,6 @@ export interface MakeReportOptions extends Omit<SiteOptions, "sweep"> {
 /** The repository's reports/ folder. */
 export function reportsDir(): string {
   return new URL("../../../reports", import.meta.url).pathname;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Loads the run (and its sweep) and writes its report; see {@link MakeReportOptions}. */
