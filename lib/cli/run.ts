@@ -27,6 +27,7 @@ import { openSource } from "../sources/open.ts";
 import { parseValue } from "../flags/parse.ts";
 import { STORE_ENV, storeOpener } from "../store/open.ts";
 import { isPostgresUrl, maskSecrets, maskUrl, parsePgLocation } from "../store/postgres/pg_url.ts";
+import { INPUT_FLAG } from "../sources/flags.ts";
 
 /** The flags of `deno task run`. */
 export const RUN_COMMAND = defineCommand({
@@ -34,13 +35,7 @@ export const RUN_COMMAND = defineCommand({
   summary:
     "Group the faces of a photo folder or Google Drive folder by person: report, CSV files, embeddings",
   flags: {
-    input: {
-      type: "path",
-      required: true,
-      verbatimPrefixes: ["drive:"],
-      placeholder: "folder | drive:<id|URL|path>",
-      help: "photos: a local folder, or a Google Drive folder",
-    },
+    input: INPUT_FLAG,
     out: { type: "path", required: true, placeholder: "dir", help: "output folder (created)" },
     method: METHOD_FLAG,
     param: {

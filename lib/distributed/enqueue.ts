@@ -19,6 +19,7 @@ import { maskUrl } from "../store/postgres/pg_url.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { QUEUE_FLAGS, redisUrl } from "./flags.ts";
 import { DEFAULT_QUEUE, jobId, openQueue, type PhotoJob } from "./queue.ts";
+import { INPUT_FLAG } from "../sources/flags.ts";
 
 /** The flags of `deno task enqueue`. */
 export const ENQUEUE_COMMAND = defineCommand({
@@ -27,10 +28,7 @@ export const ENQUEUE_COMMAND = defineCommand({
     "deno task worker on any number of machines; a photo is never queued twice",
   flags: {
     input: {
-      type: "path",
-      required: true,
-      verbatimPrefixes: ["drive:"],
-      placeholder: "folder | drive:<id|URL|path>",
+      ...INPUT_FLAG,
       help:
         "photos: a folder that every worker sees at this same path (a shared mount), or a Google Drive folder",
     },

@@ -111,16 +111,7 @@ export class DriveApi {
     signal?: AbortSignal,
   ): Promise<T> {
     return withRetry(
-      async () => {
-        const attempt = new Attempt(this.#idleMs, signal);
-        try {
-          return (await fn(attempt.requestOptions())).data;
-        } catch (e) {
-          throw attempt.convert(e, what);
-        } finally {
-          attempt.end();
-        }
-      },
+      () => this.#callOnce(what, fn, signal),
       this.#retry,
       this.stats,
       signal,
