@@ -36,6 +36,12 @@ export interface ClusterInput {
    * once by the caller, read-only.
    */
   distances?: DistanceMatrix;
+  /**
+   * Labels to start from (one per row, -1 = own class), for an iterative clusterer that can
+   * warm-start (Chinese whispers): e.g. the labels of a stricter threshold's run, so that a run
+   * at a looser threshold converges in a few passes. Clusterers that cannot use it ignore it.
+   */
+  initialLabels?: Int32Array;
 }
 
 /**
