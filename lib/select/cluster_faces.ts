@@ -6,6 +6,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
+import type { KnnGraph } from "../graph/knn.ts";
 import { prepareInputs } from "../cluster/prepare.ts";
 import { getClusterer, resolveParams, runClusterer } from "../cluster/registry.ts";
 import { type FaceMeta, samePhotoPairs } from "../store/embedding_set.ts";
@@ -42,6 +43,11 @@ export interface FaceConstraints {
   cannotLink?: Int32Array;
   /** Row pairs (flat) that must share a cluster. */
   mustLink?: Int32Array;
+  /**
+   * The k-NN graph of `x` when already at hand (e.g. saved by an earlier run and grown with the new
+   * photos, lib/scale/incremental.ts): used instead of computing one when it has enough neighbours.
+   */
+  graph?: KnnGraph;
 }
 
 /** The pairs of `a`, then those of `b` not already in `a` (either order). */
@@ -75,14 +81,20 @@ export async function clusterFaces(
   const mustLink = constraints.mustLink && constraints.mustLink.length > 0 ? constraints.mustLink : undefined;
   const given = Object.keys(overrides).length > 0;
   if (method === undefined && !given) {
-    const c = await chooseClustering(x, { imageOf: photoIndex(faces), cannotLink, mustLink });
+    const c = await chooseClustering(x, {
+      imageOf: photoIndex(faces),
+      cannotLink,
+      mustLink,
+      graph: constraints.graph,
+    });
     return { method: c.method, params: c.params, labels: c.labels, summary: c.summary, choice: c.evidence };
   }
   const c = getClusterer(method ?? "agglomerative");
   const params = resolveParams(c, overrides);
   const summary = `${c.name}, parameters given (${method ? "--method" : "--threshold/--linkage"})`;
   if (x.rows === 0) return { method: c.name, params, labels: new Int32Array(0), summary };
-  const prepared = await prepareInputs(x, [{ method: c.name, params }]);
+  const have = constraints.graph ? { graph: constraints.graph } : undefined;
+  const prepared = await prepareInputs(x, [{ method: c.name, params }], { have });
   const { labels } = await runClusterer(c, { x, cannotLink, mustLink, ...prepared }, params, {
     random: seededRandom(1),
   });
