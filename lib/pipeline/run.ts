@@ -19,6 +19,8 @@ import { adaptMatrix } from "../models/adapters.ts";
 import { errorMessage } from "../errors.ts";
 import { type EmbedOptions, embedPhotos, type EmbedResult } from "./embed_photos.ts";
 import { joinThreshold, openReview, reviewClustering } from "../review/run_hook.ts";
+import { graphLine, graphNeeds, obtainRunGraph, type RunGraph } from "./run_graph.ts";
+import type { RunGraphRecord } from "../run/saved_graph.ts";
 
 /** Options of {@link runPipeline}. */
 export interface RunOptions extends Partial<EmbedOptions> {
@@ -76,6 +78,8 @@ export interface RunSummary {
   timings: Record<string, number>;
   /** How the faces were clustered and why, e.g. "chinese-whispers, threshold 0.45 ..., chosen from the data: ...". */
   clustering: string;
+  /** How the k-NN graph was obtained (built, grown, rebuilt and why); absent when the clustering reads none. */
+  graph?: RunGraphRecord;
   /** Raw cluster label per face (singletons included), aligned with `embeddings/faces.jsonl`. */
   labels: Int32Array;
   /** Files written. */
@@ -158,12 +162,25 @@ async function runWith(
   );
   await writeEmbeddingSet(`${opts.out}/embeddings`, { x, faces }, thumbs);
 
-  const t = performance.now();
   const step = reviewClustering(review, x, faces);
+  // The k-NN graph the clustering reads: the one saved in the run folder grown with the new
+  // photos when it is still the graph of these faces, else built (./run_graph.ts).
+  const need = graphNeeds(step.x.rows, opts.method, opts.cluster);
+  let graph: RunGraph | undefined;
+  if (need) {
+    graph = await obtainRunGraph(step.x, step.faces, {
+      runDir: opts.out,
+      key: { store: res.store.keyId, dim: x.cols, adapter: opts.adapter ?? null },
+      ...need,
+    });
+    log(graphLine(graph.record));
+  }
+  const t = performance.now();
   // The decisions' must-link and cannot-link pairs go into the clustering (the choice included).
   const clustering = await clusterFaces(step.x, step.faces, opts.method, opts.cluster, {
     cannotLink: step.cannotLink,
     mustLink: step.mustLink,
+    graph: graph?.graph,
   });
   const { params } = clustering;
   log(`clustering: ${clustering.summary}`);
@@ -175,6 +192,8 @@ async function runWith(
   const decided = step.finish(clustering.labels, { threshold, minClusterSize: minSize, log });
   const { labels, shown } = decided;
   const clusterSeconds = (performance.now() - t) / 1000;
+  // Saved for the next run into this folder (atomically; a failure is logged, the run goes on).
+  if (graph) log(`k-NN graph saved: ${await graph.save()}`);
   const clusterCount = shown.reduce((m, l) => Math.max(m, l + 1), 0);
 
   const reportFaces: ReportFace[] = faces.map((f, i) => ({
@@ -190,7 +209,11 @@ async function runWith(
   const noFace = res.photos.filter((p) => p.record && !p.failure && p.record.faces.length === 0)
     .map((p) => ({ path: p.ref.path, webUrl: p.ref.webUrl }));
   const failures = res.photos.flatMap((p) => (p.failure ? [p.failure] : []));
-  const timings = { ...res.timings, cluster: clusterSeconds };
+  const timings = {
+    ...res.timings,
+    ...(graph ? { graph: graph.record.seconds } : {}),
+    cluster: clusterSeconds,
+  };
   const report: RunReport = {
     title: opts.title ?? "Faces grouped by person",
     source: source.description,
@@ -218,6 +241,7 @@ async function runWith(
     noFace,
     counts: { faces: faces.length, clusters: clusterCount },
     choice: { summary: clustering.summary, ...(clustering.choice ?? {}) },
+    ...(graph ? { graph: graph.record } : {}),
     ...(decided.decisions ? { people: decided.people, decisions: decided.decisions } : {}),
   });
   await writeAssignmentsCsv(`${opts.out}/assignments.csv`, report);
@@ -234,6 +258,7 @@ async function runWith(
     provider: res.provider,
     timings,
     clustering: clustering.summary,
+    ...(graph ? { graph: graph.record } : {}),
     labels,
     files: [
       `${opts.out}/assignments.csv`,

@@ -7,6 +7,7 @@ import { errorMessage, ToolkitError } from "../errors.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import { runPath } from "./files.ts";
 import type { ReportNoFace } from "./types.ts";
+import type { RunGraphRecord } from "./saved_graph.ts";
 
 /** A clustering: method name and its parameters. */
 export interface RunClustering {
@@ -116,6 +117,8 @@ export interface RunJson extends RunClustering {
   pipeline?: RunClustering;
   /** The pick now in force. */
   pick?: RunPickRecord;
+  /** How the k-NN graph was obtained: built, grown from the saved one, or rebuilt and why (lib/run/saved_graph.ts). */
+  graph?: RunGraphRecord;
 }
 
 /** run.json as read: any field may be missing (older runs); those present have their type. */
@@ -141,6 +144,7 @@ const FIELDS: Record<string, Kind> = {
   decisions: "object",
   pipeline: "object",
   pick: "object",
+  graph: "object",
 };
 
 const NESTED: Record<string, Record<string, Kind>> = {
