@@ -6,6 +6,7 @@
  */
 import { CLUSTER_BENCH_COMMAND, main as clusterBench } from "../bench/cluster/bench.ts";
 import { KNN_BENCH_COMMAND, main as knnBench } from "../bench/cluster/knn_bench.ts";
+import { CW_SCALE_COMMAND, main as cwScale } from "../bench/cluster/cw_scale.ts";
 import { main as repeatMemory, REPEAT_MEMORY_COMMAND } from "../bench/repeat_memory.ts";
 import { ALIGNED_CROPS_COMMAND, main as alignedCrops } from "../bench/aligned_crops.ts";
 import { CHOICE_COST_COMMAND, main as choiceCost } from "../bench/choice_cost.ts";
@@ -92,6 +93,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     spec: CLUSTER_BENCH_COMMAND,
     main: clusterBench,
   },
+  { file: "lib/bench/cluster/cw_scale.ts", task: "bench:cw", spec: CW_SCALE_COMMAND, main: cwScale },
   { file: "lib/bench/throughput.ts", task: "bench:throughput", spec: THROUGHPUT_COMMAND, main: throughput },
   {
     file: "lib/bench/small_faces.ts",

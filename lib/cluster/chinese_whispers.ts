@@ -1,16 +1,21 @@
 /**
  * Chinese whispers (Biemann 2006) on the thresholded k-NN graph: every row starts in its
- * own class and repeatedly adopts the class with the largest summed edge weight among its
- * neighbours, visiting rows in a seeded random order. A row never adopts a class holding
- * one of its cannot-link partners.
+ * own class (or in the class of `initialLabels`, a warm start) and repeatedly adopts the class
+ * with the largest summed edge weight among its neighbours, visiting rows in a seeded random
+ * order. A row never adopts a class holding one of its cannot-link partners.
+ *
+ * A pass re-examines only the rows whose neighbourhood changed since their last visit (a row
+ * none of whose neighbours or cannot-link partners changed class would keep its class: the
+ * choice is a function of those classes and its own, and choosing again returns the same
+ * class), so the labels are exactly those of visiting every row in every pass, in the same
+ * seeded order, while late passes cost only the few rows still moving. The run stops when a
+ * pass changes nothing, or after `iterations` passes.
  * @module
  */
 import { graphOf } from "./input.ts";
 import { type Clusterer, validateParams } from "./types.ts";
-import { relabel } from "./labels.ts";
-import { thresholdedGraph } from "../graph/sparse.ts";
-import { UnionFind } from "./union_find.ts";
-import { shuffleInPlace } from "../util/random.ts";
+import { type SparseGraph, thresholdedGraph } from "../graph/sparse.ts";
+import { type Random, shuffleInPlace } from "../util/random.ts";
 
 /** Parameters of {@link chineseWhispers}. */
 export type ChineseWhispersParams = {
@@ -23,6 +28,191 @@ export type ChineseWhispersParams = {
   /** Edge weight: the similarity, or 1 for every edge. */
   weighting: "sim" | "unit";
 };
+
+/** Options of {@link whisper}. */
+export interface WhisperOptions {
+  /** Maximum passes. */
+  iterations: number;
+  /** Edge weight: the similarity (at least 1e-6), or 1 for every edge. */
+  weighting: "sim" | "unit";
+  /** Seeded random source of the visiting order. */
+  random: Random;
+  /** Cannot-link pairs, flat `[a0, b0, ...]`. */
+  cannotLink?: Int32Array;
+  /**
+   * Labels to start from, one per row, -1 = own class. A row whose initial class holds one of
+   * its cannot-link partners starts in its own class (both rows of such a pair do).
+   */
+  initialLabels?: Int32Array;
+  /** Checked between passes. */
+  signal?: AbortSignal;
+}
+
+/** What {@link whisper} returns. */
+export interface WhisperResult {
+  /** Labels 0..C-1, numbered in order of each class's first row. */
+  labels: Int32Array;
+  /** Passes made (the last one changed nothing unless `iterations` ran out). */
+  passes: number;
+  /** Rows whose classes were tallied, over all passes (the work done). */
+  visits: number;
+  /** Rows that changed class, per pass. */
+  changes: number[];
+}
+
+/** Cannot-link partners as CSR (both directions; self-pairs dropped). */
+function partnerLists(
+  n: number,
+  pairs: Int32Array | undefined,
+): { start: Int32Array; list: Int32Array } | null {
+  if (!pairs || pairs.length < 2) return null;
+  const start = new Int32Array(n + 1);
+  for (let p = 0; p + 1 < pairs.length; p += 2) {
+    const a = pairs[p], b = pairs[p + 1];
+    if (a === b) continue;
+    if (!(a >= 0 && a < n && b >= 0 && b < n)) {
+      throw new RangeError(`chinese-whispers: cannot-link pair (${a}, ${b}) names a row outside 0..${n - 1}`);
+    }
+    start[a + 1]++;
+    start[b + 1]++;
+  }
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  if (start[n] === 0) return null;
+  const list = new Int32Array(start[n]);
+  const fill = start.slice(0, n);
+  for (let p = 0; p + 1 < pairs.length; p += 2) {
+    const a = pairs[p], b = pairs[p + 1];
+    if (a === b) continue;
+    list[fill[a]++] = b;
+    list[fill[b]++] = a;
+  }
+  return { start, list };
+}
+
+/**
+ * The starting classes, as row ids: own row, or the lowest row of the initial class that is
+ * not put on its own for holding a cannot-link partner.
+ */
+function startLabels(
+  n: number,
+  initial: Int32Array | undefined,
+  pairs: Int32Array | undefined,
+): Int32Array {
+  const label = new Int32Array(n);
+  for (let i = 0; i < n; i++) label[i] = i;
+  if (!initial) return label;
+  if (initial.length !== n) {
+    throw new RangeError(`chinese-whispers: initialLabels has ${initial.length} labels for ${n} rows`);
+  }
+  const alone = new Uint8Array(n);
+  if (pairs) {
+    for (let p = 0; p + 1 < pairs.length; p += 2) {
+      const a = pairs[p], b = pairs[p + 1];
+      if (a !== b && initial[a] >= 0 && initial[a] === initial[b]) alone[a] = alone[b] = 1;
+    }
+  }
+  let max = -1;
+  for (let i = 0; i < n; i++) if (initial[i] > max) max = initial[i];
+  const small = max < n;
+  const repOf = small ? new Int32Array(n).fill(-1) : null;
+  const repMap = small ? null : new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const l = initial[i];
+    if (l < 0 || alone[i]) continue;
+    let r: number;
+    if (repOf) {
+      r = repOf[l];
+      if (r < 0) repOf[l] = r = i;
+    } else {
+      r = repMap!.get(l) ?? -1;
+      if (r < 0) repMap!.set(l, r = i);
+    }
+    label[i] = r;
+  }
+  return label;
+}
+
+/** Renumbers row-id labels 0..C-1 in order of first appearance. */
+function compact(label: Int32Array): Int32Array {
+  const n = label.length;
+  const id = new Int32Array(n).fill(-1);
+  const out = new Int32Array(n);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const l = label[i];
+    if (id[l] < 0) id[l] = next++;
+    out[i] = id[l];
+  }
+  return out;
+}
+
+/**
+ * Chinese whispers on the undirected graph `g` (see the module doc): typed arrays only, no
+ * allocation per row, and each pass tallies only the rows whose neighbourhood changed.
+ */
+export function whisper(g: SparseGraph, o: WhisperOptions): WhisperResult {
+  const n = g.n, off = g.offsets, tgt = g.targets, sims = g.sims;
+  const partners = partnerLists(n, o.cannotLink);
+  const pStart = partners?.start, pList = partners?.list;
+  const label = startLabels(n, o.initialLabels, o.cannotLink);
+  let maxDegree = 0;
+  for (let i = 0; i < n; i++) if (off[i + 1] - off[i] > maxDegree) maxDegree = off[i + 1] - off[i];
+  const score = new Float64Array(n);
+  const touched = new Int32Array(maxDegree);
+  const dirty = new Uint8Array(n).fill(1);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const unit = o.weighting === "unit";
+  const changes: number[] = [];
+  let visits = 0;
+  for (let it = 0; it < o.iterations; it++) {
+    o.signal?.throwIfAborted();
+    shuffleInPlace(order, o.random);
+    let changed = 0;
+    for (let p = 0; p < n; p++) {
+      const i = order[p];
+      if (dirty[i] === 0) continue;
+      dirty[i] = 0;
+      const s0 = off[i], s1 = off[i + 1];
+      if (s0 === s1) continue;
+      visits++;
+      let nt = 0;
+      if (unit) {
+        for (let t = s0; t < s1; t++) {
+          const l = label[tgt[t]];
+          if (score[l] === 0) touched[nt++] = l;
+          score[l] += 1;
+        }
+      } else {
+        for (let t = s0; t < s1; t++) {
+          const l = label[tgt[t]];
+          if (score[l] === 0) touched[nt++] = l;
+          score[l] += Math.max(sims[t], 1e-6);
+        }
+      }
+      const q0 = pStart ? pStart[i] : 0, q1 = pStart ? pStart[i + 1] : 0;
+      for (let q = q0; q < q1; q++) score[label[pList![q]]] = -Infinity;
+      const own = label[i];
+      let best = own, bestScore = score[own] > 0 ? score[own] : 0;
+      for (let u = 0; u < nt; u++) {
+        const l = touched[u], s = score[l];
+        if (s > bestScore) bestScore = s, best = l;
+        score[l] = 0;
+      }
+      for (let q = q0; q < q1; q++) score[label[pList![q]]] = 0;
+      if (best !== own) {
+        label[i] = best;
+        changed++;
+        // Those whose choice reads this row's class: its neighbours and its partners.
+        for (let t = s0; t < s1; t++) dirty[tgt[t]] = 1;
+        for (let q = q0; q < q1; q++) dirty[pList![q]] = 1;
+      }
+    }
+    changes.push(changed);
+    if (changed === 0) break;
+  }
+  return { labels: compact(label), passes: changes.length, visits, changes };
+}
 
 /** Chinese whispers graph clustering. */
 export const chineseWhispers: Clusterer<ChineseWhispersParams> = {
@@ -40,40 +230,15 @@ export const chineseWhispers: Clusterer<ChineseWhispersParams> = {
   // deno-lint-ignore require-await -- async by the Clusterer contract; this method computes in place
   async run(input, params, ctx) {
     const p = validateParams<ChineseWhispersParams>(this.name, this.params, params);
-    const { x } = input;
-    const n = x.rows;
     const g = thresholdedGraph(graphOf(input, p.neighbours, this.name), p.threshold);
-    const uf = new UnionFind(n, input.cannotLink); // only for its partner lists
-    const label = Int32Array.from({ length: n }, (_, i) => i);
-    const score = new Float64Array(n);
-    const touched: number[] = [];
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    for (let it = 0; it < p.iterations; it++) {
-      shuffleInPlace(order, ctx.random);
-      let changed = 0;
-      for (const i of order) {
-        const s0 = g.offsets[i], s1 = g.offsets[i + 1];
-        if (s0 === s1) continue;
-        for (let t = s0; t < s1; t++) {
-          const l = label[g.targets[t]];
-          if (score[l] === 0) touched.push(l);
-          score[l] += p.weighting === "sim" ? Math.max(g.sims[t], 1e-6) : 1;
-        }
-        for (const q of uf.partnersOf(i)) score[label[q]] = -Infinity;
-        let best = label[i], bestScore = score[best] > 0 ? score[best] : 0;
-        for (const l of touched) {
-          if (score[l] > bestScore) bestScore = score[l], best = l;
-        }
-        for (const l of touched) score[l] = 0;
-        for (const q of uf.partnersOf(i)) score[label[q]] = 0;
-        touched.length = 0;
-        if (best !== label[i]) {
-          label[i] = best;
-          changed++;
-        }
-      }
-      if (changed === 0) break;
-    }
-    return { labels: relabel(label) };
+    const { labels } = whisper(g, {
+      iterations: p.iterations,
+      weighting: p.weighting,
+      random: ctx.random,
+      cannotLink: input.cannotLink,
+      initialLabels: input.initialLabels,
+      signal: ctx.signal,
+    });
+    return { labels };
   },
 };

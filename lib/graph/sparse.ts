@@ -102,21 +102,85 @@ export function fromPairs(
 
 /**
  * The symmetrised k-NN graph keeping edges with similarity >= `minSim` (an edge is kept
- * when either endpoint lists the other).
+ * when either endpoint lists the other). Each row's neighbours come in ascending order; an
+ * edge listed by both ends (or twice by one) appears once, with the similarity listed by the
+ * lower row. Built in linear time without per-row allocation: the reverse lists are gathered
+ * by a counting sort, and a per-row stamp drops the duplicates (same graph as {@link fromPairs}
+ * of the listed pairs, which a test checks).
  */
 export function thresholdedGraph(g: KnnGraph, minSim: number): SparseGraph {
-  const cap = g.n * g.k;
-  const a = new Int32Array(cap), b = new Int32Array(cap), s = new Float32Array(cap);
-  let c = 0;
-  for (let i = 0; i < g.n; i++) {
-    for (let t = i * g.k, end = t + g.k; t < end; t++) {
-      if (g.sims[t] < minSim || g.indices[t] < 0) break;
-      a[c] = i;
-      b[c] = g.indices[t];
-      s[c++] = g.sims[t];
+  const n = g.n, k = g.k, idx = g.indices, gs = g.sims;
+  // Listed prefix of each row (sims are non-increasing), and the reverse lists' sizes.
+  const kept = new Int32Array(n);
+  const inStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const o = i * k;
+    let c = 0;
+    while (c < k && !(gs[o + c] < minSim) && idx[o + c] >= 0) {
+      const j = idx[o + c];
+      if (j !== i) inStart[j + 1]++;
+      c++;
+    }
+    kept[i] = c;
+  }
+  for (let i = 0; i < n; i++) inStart[i + 1] += inStart[i];
+  // Reverse lists in source order (so a source's first listing comes first).
+  const inSrc = new Int32Array(inStart[n]);
+  const inSim = new Float32Array(inStart[n]);
+  const fill = inStart.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    for (let t = i * k, end = t + kept[i]; t < end; t++) {
+      const j = idx[t];
+      if (j === i) continue;
+      inSrc[fill[j]] = i;
+      inSim[fill[j]++] = gs[t];
     }
   }
-  return fromPairs(g.n, a, b, s, c);
+  // Degrees: the union of each row's own list and its reverse list.
+  const seen = new Int32Array(n).fill(-1);
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    let d = 0;
+    for (let t = i * k, end = t + kept[i]; t < end; t++) {
+      const j = idx[t];
+      if (j !== i && seen[j] !== i) seen[j] = i, d++;
+    }
+    for (let t = inStart[i]; t < inStart[i + 1]; t++) {
+      const j = inSrc[t];
+      if (seen[j] !== i) seen[j] = i, d++;
+    }
+    offsets[i + 1] = offsets[i] + d;
+  }
+  const targets = new Int32Array(offsets[n]);
+  const sims = new Float32Array(offsets[n]);
+  // Fill: stamp each neighbour with -2 - i (distinct from the degree pass's stamps), keep its
+  // similarity from the lower row's list in `simOf`, then sort the row and read them back.
+  const simOf = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const mark = -2 - i;
+    let at = offsets[i];
+    for (let t = i * k, end = t + kept[i]; t < end; t++) {
+      const j = idx[t];
+      if (j === i || seen[j] === mark) continue;
+      seen[j] = mark;
+      simOf[j] = gs[t];
+      targets[at++] = j;
+    }
+    for (let t = inStart[i]; t < inStart[i + 1]; t++) {
+      const j = inSrc[t];
+      if (t > inStart[i] && inSrc[t - 1] === j) continue; // j listed i twice: its first listing
+      if (seen[j] === mark) {
+        if (j < i) simOf[j] = inSim[t]; // listed by both ends: the lower row's similarity
+        continue;
+      }
+      seen[j] = mark;
+      simOf[j] = inSim[t];
+      targets[at++] = j;
+    }
+    if (at - offsets[i] > 1) targets.subarray(offsets[i], at).sort();
+    for (let t = offsets[i]; t < at; t++) sims[t] = simOf[targets[t]];
+  }
+  return { n, offsets, targets, sims };
 }
 
 /**
