@@ -30,6 +30,8 @@ Deno.test("deno task run with only --input and --out uses every default (flags n
     // No clustering flag: the clustering is chosen from the data, and run.json says so.
     assert.equal(run.method, "chinese-whispers");
     assert.match(run.choice.summary, /chosen from the data/);
+    // The second run into the folder finds the first one's k-NN graph: same store key, same faces.
+    assert.equal(run.graph.how, workers === "0" ? "built" : "grown");
     lastRows = rows;
   }
   assert.equal(await main(["--input", input]), 2, "--out is required");
@@ -41,6 +43,8 @@ Deno.test("deno task run with only --input and --out uses every default (flags n
     0,
   );
   const offRows = (await Deno.readTextFile(`${out}/assignments.csv`)).trim().split(/\r?\n/).slice(1);
+  // Another store key (tiling enters it): the saved graph is not used, and run.json says why.
+  assert.match(JSON.parse(await Deno.readTextFile(`${out}/run.json`)).graph.reason, /^the store key differs/);
   assert.deepEqual(
     offRows.map((r) => r.split(",").slice(0, 6)),
     lastRows.map((r) => r.split(",").slice(0, 6)),
