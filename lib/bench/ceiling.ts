@@ -1,0 +1,190 @@
+/**
+ * `deno run -A lib/bench/ceiling.ts`: Chinese whispers with and without the nearest-neighbour pull
+ * (lib/cluster/refine_pull.ts) on the development sets' embeddings, over the similarity thresholds
+ * 0.40-0.60 and at the threshold the automatic choice picks (lib/select/choose.ts). Reads the
+ * embedding sets that `deno task bench:devsets` writes (`--dir`, default reports/bench/devsets:
+ * `lfw/run/embeddings`, `pins/run/embeddings`; a set that is absent is skipped with a message).
+ * With `--regimes`, the simulated regimes of bench:devsets too: LFW people with 10+ photos, pins
+ * with 8 photos per person (seed 2), pins with 2,000 one-photo LFW people as bystanders.
+ *
+ * Every score is BCubed F1 over one labelled face per photo (the largest), every face clustered,
+ * the faces of one photo kept apart. Writes reports/bench/ceiling.json.
+ * @module
+ */
+import { runCommand } from "../flags/command.ts";
+import type { CommandIo } from "../flags/io.ts";
+import { defineCommand } from "../flags/types.ts";
+import type { KnnGraph } from "../graph/knn.ts";
+import { prepareKnn } from "../graph/prepare_knn.ts";
+import type { Matrix } from "../matrix.ts";
+import { getClusterer, runClusterer } from "../cluster/registry.ts";
+import { DEFAULT_PULL_OFFSET, refine } from "../cluster/refine_pull.ts";
+import { chooseClustering } from "../select/choose.ts";
+import { photoIndex } from "../select/cluster_faces.ts";
+import {
+  type EmbeddingSet,
+  type FaceMeta,
+  readEmbeddingSet,
+  samePhotoPairs,
+} from "../store/embedding_set.ts";
+import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
+import { seededRandom } from "../util/random.ts";
+
+/** The flags of `deno run -A lib/bench/ceiling.ts`. */
+export const CEILING_BENCH_COMMAND = defineCommand({
+  name: "deno run -A lib/bench/ceiling.ts",
+  summary:
+    "Benchmark: Chinese whispers with and without the nearest-neighbour pull (lib/cluster/refine_pull.ts) on the development sets, over thresholds 0.40-0.60 and at the automatic choice's pick",
+  flags: {
+    dir: {
+      type: "path",
+      placeholder: "dir",
+      defaultText: "reports/bench/devsets",
+      help: "where bench:devsets wrote the sets (<dir>/<set>/run/embeddings)",
+    },
+    regimes: {
+      type: "boolean",
+      help: "also LFW people with 10+ photos, pins with 8 per person, pins with 2,000 one-photo LFW people",
+    },
+    offset: {
+      type: "number",
+      min: 0,
+      max: 1,
+      default: DEFAULT_PULL_OFFSET,
+      placeholder: "s",
+      help: "pull bar above the threshold",
+    },
+  },
+});
+
+/** Thresholds scanned (the choice's range). */
+const GRID = [0.4, 0.425, 0.45, 0.475, 0.5, 0.525, 0.55, 0.575, 0.6];
+
+function subset(set: EmbeddingSet, keep: (f: FaceMeta) => boolean): EmbeddingSet {
+  const rows = set.faces.flatMap((f, i) => (keep(f) ? [i] : []));
+  const d = set.x.cols;
+  const x: Matrix = { rows: rows.length, cols: d, data: new Float32Array(rows.length * d) };
+  rows.forEach((r, k) => x.data.set(set.x.data.subarray(r * d, (r + 1) * d), k * d));
+  return { x, faces: rows.map((r) => set.faces[r]) };
+}
+
+function photosPerPerson(faces: readonly FaceMeta[]): Map<string, Set<string>> {
+  const m = new Map<string, Set<string>>();
+  for (const f of faces) {
+    const s = m.get(f.label!) ?? new Set();
+    s.add(f.path);
+    m.set(f.label!, s);
+  }
+  return m;
+}
+
+/** The regimes of bench:devsets (lib/bench/devsets.ts), made the same way. */
+function regimes(lfw?: EmbeddingSet, pins?: EmbeddingSet): [string, EmbeddingSet][] {
+  const out: [string, EmbeddingSet][] = [];
+  if (lfw) {
+    const per = photosPerPerson(lfw.faces);
+    out.push(["lfw-10+", subset(lfw, (f) => per.get(f.label!)!.size >= 10)]);
+  }
+  if (pins) {
+    const random = seededRandom(2);
+    const keep = new Set<string>();
+    for (const paths of photosPerPerson(pins.faces).values()) {
+      const list = [...paths].sort();
+      for (let i = 0; i < 8 && list.length > 0; i++) {
+        keep.add(list.splice(Math.floor(random() * list.length), 1)[0]);
+      }
+    }
+    out.push(["pins-8/person", subset(pins, (f) => keep.has(f.path))]);
+  }
+  if (lfw && pins) {
+    const per = photosPerPerson(lfw.faces);
+    let n = 0;
+    const strangers = subset(lfw, (f) => per.get(f.label!)!.size === 1 && f.face === 0 && n++ < 2000);
+    const data = new Float32Array(pins.x.data.length + strangers.x.data.length);
+    data.set(pins.x.data);
+    data.set(strangers.x.data, pins.x.data.length);
+    out.push(["pins+2000", {
+      x: { rows: pins.x.rows + strangers.x.rows, cols: pins.x.cols, data },
+      faces: [...pins.faces, ...strangers.faces],
+    }]);
+  }
+  return out;
+}
+
+/** Entry point; returns the exit code. */
+export function main(args: string[], io?: CommandIo): Promise<number> {
+  return runCommand(CEILING_BENCH_COMMAND, args, io, async (v, io) => {
+    const repo = new URL("../..", import.meta.url).pathname;
+    const dir = v.dir ?? `${repo}reports/bench/devsets`;
+    const loaded: Record<string, EmbeddingSet | undefined> = {};
+    for (const name of ["lfw", "pins"]) {
+      const at = `${dir}/${name}/run/embeddings`;
+      try {
+        await Deno.stat(`${at}/vectors.npy`);
+      } catch {
+        io.out(`skipped ${name}: no embedding set at ${at} (run deno task bench:devsets first)`);
+        continue;
+      }
+      loaded[name] = await readEmbeddingSet(at);
+    }
+    const items: [string, EmbeddingSet][] = Object.entries(loaded).flatMap(([k, s]) =>
+      s ? [[k, s] as [string, EmbeddingSet]] : []
+    );
+    if (v.regimes) items.push(...regimes(loaded.lfw, loaded.pins));
+    const f4 = (n: number) => n.toFixed(4);
+    io.out(`thresholds ${GRID.join(" ")}; pull bar = threshold + ${v.offset}`);
+    const result: Record<string, unknown> = { date: new Date().toISOString(), offset: v.offset, grid: GRID };
+    for (const [name, set] of items) {
+      const truth = labelledTruth(set.faces);
+      if (!truth) {
+        io.err(`error: ${name}: some faces have no label; skipped`);
+        continue;
+      }
+      const cannotLink = samePhotoPairs(set.faces);
+      const graph: KnnGraph = await prepareKnn(set.x, 64);
+      const cw = async (x: Matrix, g: KnnGraph, threshold: number) =>
+        (await runClusterer(
+          getClusterer("chinese-whispers"),
+          { x, graph: g, cannotLink },
+          { neighbours: 64, threshold, iterations: 20, weighting: "sim" },
+          { random: seededRandom(1) },
+        )).labels;
+      const f1 = (labels: Int32Array) => scoredMetrics(truth, labels).bcubedF1;
+      const plain: number[] = [], pulled: number[] = [];
+      let slowest = 0;
+      for (const threshold of GRID) {
+        const labels = await cw(set.x, graph, threshold);
+        const t0 = performance.now();
+        const refined = await refine(set.x, labels, graph, { threshold, offset: v.offset, cannotLink });
+        slowest = Math.max(slowest, (performance.now() - t0) / 1000);
+        plain.push(f1(labels));
+        pulled.push(f1(refined));
+      }
+      const c = await chooseClustering(set.x, { imageOf: photoIndex(set.faces), cannotLink, graph });
+      const t = c.params.threshold as number;
+      const chosen = f1(c.labels);
+      const chosenPulled = f1(
+        await refine(set.x, c.labels, graph, { threshold: t, offset: v.offset, cannotLink }),
+      );
+      io.out(`${name.padEnd(14)} CW        ${plain.map(f4).join(" ")}  best ${f4(Math.max(...plain))}`);
+      io.out(
+        `${name.padEnd(14)} CW + pull ${pulled.map(f4).join(" ")}  best ${
+          f4(Math.max(...pulled))
+        } (refine <= ${slowest.toFixed(1)} s)`,
+      );
+      io.out(`${name.padEnd(14)} choice ${t}: CW ${f4(chosen)}, CW + pull ${f4(chosenPulled)}`);
+      result[name] = {
+        faces: set.x.rows,
+        plain,
+        pulled,
+        choice: { threshold: t, plain: chosen, pulled: chosenPulled },
+      };
+    }
+    await Deno.mkdir(`${repo}reports/bench`, { recursive: true });
+    await Deno.writeTextFile(`${repo}reports/bench/ceiling.json`, JSON.stringify(result, null, 2));
+    io.out(`written: ${repo}reports/bench/ceiling.json`);
+    return 0;
+  });
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
