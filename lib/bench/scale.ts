@@ -3,8 +3,8 @@
  *
  * Synthetic sets grown from real embeddings (lib/scale/synthetic.ts; LFW and pins as embedded by
  * `deno task bench:devsets`, skipped with a message when absent). Per size: time and peak resident
- * memory of each stage (synthesis, k-NN graph, label-free choice, one clustering at the chosen
- * threshold, metrics) and BCubed F1 against the synthetic truth; then the cost of adding 1% new
+ * memory of each stage (synthesis, k-NN graph with its phases, the label-free choice, whose labels
+ * are the clustering, metrics) and BCubed F1 against the synthetic truth; then the cost of adding 1% new
  * faces (graph grown, clustering re-run) against a rebuild. On a subset small enough for the dense
  * method (lib/scale/policy.ts), the choice on the exact and on the approximate graph and average
  * linkage on the full distance matrix (best threshold, with labels) are scored side by side.
@@ -25,7 +25,7 @@ import { defineCommand } from "../flags/types.ts";
 import { chooseClustering } from "../select/choose.ts";
 import { DEFAULT_BASE_DIRS, loadBase } from "../scale/base.ts";
 import { growExact } from "../scale/incremental.ts";
-import { growIvf, ivfGraph, recallAbove } from "../scale/knn_ivf.ts";
+import { growIvf, ivfGraph, type IvfTimings, recallAbove } from "../scale/knn_ivf.ts";
 import { PeakRss } from "../scale/peak_rss.ts";
 import { DENSE_MAX_ROWS, scalePlan, SILHOUETTE_SAMPLE } from "../scale/policy.ts";
 import { photoPairs, synthesize, type SynthSet } from "../scale/synthetic.ts";
@@ -101,6 +101,14 @@ interface Stage {
   cpuSeconds: number;
   peakMiB: number;
   note?: string;
+}
+
+/** One line of where the IVF graph's time went (CPU seconds per phase). */
+function phasesNote(t: IvfTimings): string {
+  const phases = (["train", "assign", "search", "symmetrise"] as const).filter((p) => t[p]);
+  if (phases.length === 0) return "";
+  return "cpu s: " + phases.map((p) => `${p} ${t[p]!.cpuSeconds.toFixed(1)}`).join(", ") +
+    (t.candidates ? `; ${t.candidates} pairs scored` : "");
 }
 
 /** BCubed precision, recall, F1 and clusters of `labels`. */
@@ -192,11 +200,15 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
         const truth = set.truth.subarray(0, n);
         const cannot = pairsBelow(photoPairs(set.photoOf), n);
         const plan = scalePlan(n);
+        const timings: IvfTimings = {};
         const built = await stage(
           stages,
           plan.approximateKnn ? "graph (IVF, approximate)" : "graph (exact)",
           async () =>
-            plan.approximateKnn ? await ivfGraph(x, k) : { graph: await knnGraph(x, k), index: undefined },
+            plan.approximateKnn
+              ? await ivfGraph(x, k, { timings })
+              : { graph: await knnGraph(x, k), index: undefined },
+          () => phasesNote(timings),
         );
         const graph = built.graph;
         const choice = await stage(
@@ -212,11 +224,6 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
           (c) => `threshold ${c.params.threshold}, ${c.evidence.scanned.length} runs`,
         );
         const params = choice.params;
-        const once = await stage(
-          stages,
-          "clustering (one run)",
-          () => runClusterer(cw, { x, graph, cannotLink: cannot }, params, { random: seededRandom(1) }),
-        );
         const quality = await stage(
           stages,
           "metrics (BCubed)",
@@ -238,7 +245,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
           calibration: set.calibration,
           choice: { params, summary: choice.summary },
           quality,
-          sameLabelsOneRun: once.labels.every((l, i) => l === choice.labels[i]),
+          graphPhases: timings,
           silhouette: sil,
           stages,
         };
@@ -247,7 +254,13 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
             stages,
             `grow graph (+${grown - n} faces)`,
             () => built.index ? growIvf(graph, set.x, built.index) : growExact(graph, set.x),
-            (g) => `${g.changedOldRows} old rows changed`,
+            (g) =>
+              `${g.changedOldRows} old rows changed` +
+              (g.scored && timings.candidates
+                ? `, ${g.scored} pairs scored (${
+                  (100 * g.scored / timings.candidates).toFixed(2)
+                }% of the build's)`
+                : ""),
           );
           const all = set.x;
           const allCannot = photoPairs(set.photoOf);

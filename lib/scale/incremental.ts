@@ -177,6 +177,8 @@ export interface Growth {
   graph: KnnGraph;
   /** Old rows whose neighbour list changed. */
   changedOldRows: number;
+  /** Pairs of rows whose similarity was computed (when the method counts them: lib/scale/knn_ivf.ts growIvf). */
+  scored?: number;
 }
 
 /**

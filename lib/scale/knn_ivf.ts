@@ -1,28 +1,33 @@
 /**
  * Approximate k-NN graph for very large sets by an inverted file (IVF): the rows are split into
  * cells by spherical k-means (trained on a seeded sample), and each cell's rows are searched
- * exactly (the block model of lib/graph/knn.ts, ONNX Runtime's multi-threaded matrix product)
- * against the rows of the `probes` cells whose centres are nearest to its own. The lists are then
- * made more symmetric (an edge i -> j is offered to j), which recovers most neighbours across cell
- * borders. Work about `probes · n² / cells · d`: with `cells = sqrt(n)`, O(probes · n^1.5 · d), all
- * of it in large matrix products, which on a machine with few cores is much faster than building an
- * HNSW index one vector at a time. Memory O(n k) besides the vectors.
+ * exactly against the rows listed in the `probes` cells whose centres are nearest to its own (each
+ * row is listed in its `spill` nearest cells). The lists are then made more symmetric (an edge
+ * i -> j is offered to j), which recovers most neighbours across cell borders. Work about
+ * `probes · spill · n² / cells · d`, all of it in large matrix products through ONNX Runtime; the
+ * rows of a block are gathered inside the model (a `Gather` node over the whole matrix, passed
+ * without a copy), not copied in JavaScript. Memory O(n k) besides the vectors.
  *
- * Growing ({@link growIvf}): new rows are put in their nearest cell and searched against their
- * probe cells (old and new rows); an old row takes a new one when it beats its k-th neighbour.
+ * Growing ({@link growIvf}): the cells stay; the new rows are put in their cells, and every cell
+ * whose probe set lists a new row is searched against those new rows only (one product of its rows
+ * by the new rows): the new rows and the old ones take each other where they beat a list's k-th
+ * neighbour. Work in proportion to the new rows (`m · probes · spill · n / cells · d`), besides
+ * reading each touched cell's rows once.
  * @module
  */
 import * as ort from "onnxruntime-node";
+import process from "node:process";
 import type { Matrix } from "../matrix.ts";
 import { type KnnGraph, knnModelBytes } from "../graph/knn.ts";
+import { ElemType, encodeModel } from "../graph/onnx_proto.ts";
 import { seededRandom } from "../util/random.ts";
-import { fillRow, type Growth, offer, topK, widen } from "./incremental.ts";
+import { type Growth, offer, topK, widen } from "./incremental.ts";
 
 /** Options of {@link ivfGraph}. */
 export interface IvfOptions {
-  /** Cells (default round(sqrt(n)), at least 1). */
+  /** Cells (default round(2 sqrt(n)), at least 1). */
   cells?: number;
-  /** Cells searched per cell, its own included (default 8). */
+  /** Cells searched per cell, its own included (default {@link DEFAULT_PROBES}). */
   probes?: number;
   /** Cells each row is listed in as a candidate (its nearest; default 2): fewer neighbours lost at cell borders. */
   spill?: number;
@@ -34,7 +39,34 @@ export interface IvfOptions {
   seed?: number;
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
+  /** When given, filled with the wall seconds of each phase (train, assign, search, symmetrise) and the candidates scored. */
+  timings?: IvfTimings;
 }
+
+/** Wall and CPU seconds (the process, all threads) of one phase. */
+export interface PhaseTime {
+  /** Wall seconds. */
+  seconds: number;
+  /** CPU seconds of the process, all threads. */
+  cpuSeconds: number;
+}
+
+/** Where the time of {@link ivfGraph} went, and how much was scored. */
+export interface IvfTimings {
+  /** k-means on the sample. */
+  train?: PhaseTime;
+  /** Every row's `spill` nearest centres, and each cell's `probes` nearest cells. */
+  assign?: PhaseTime;
+  /** The cells' products and top-k (ONNX Runtime) with the lists written. */
+  search?: PhaseTime;
+  /** Offering every edge to its other end. */
+  symmetrise?: PhaseTime;
+  /** Query-candidate pairs scored (sum over cells of queries x distinct candidates). */
+  candidates?: number;
+}
+
+/** Default cells searched per cell (with cells = 2 sqrt(n) and spill 2; figures in the README). */
+export const DEFAULT_PROBES = 12;
 
 /** The cells of an IVF graph, kept so that it can grow. */
 export interface IvfIndex {
@@ -56,8 +88,42 @@ export interface IvfIndex {
   listedIn: Int32Array;
 }
 
-function session(d: number, threads?: number): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(knnModelBytes(d), {
+/**
+ * The block model: rows `qi` and `bi` of `x` gathered inside the model, their products, and the
+ * top `kk` of each `qi` row (`vals`, `idx` into `bi`); with `full`, the products `s` instead.
+ */
+export function ivfBlockModel(d: number, full = false): Uint8Array {
+  const idx = (name: string, dim: string) => ({ name, elemType: ElemType.int32, shape: [dim] });
+  return encodeModel({
+    name: full ? "ivf_products" : "ivf_block",
+    nodes: [
+      { opType: "Gather", inputs: ["x", "qi"], outputs: ["a"], intAttrs: { axis: 0 } },
+      { opType: "Gather", inputs: ["x", "bi"], outputs: ["b"], intAttrs: { axis: 0 } },
+      { opType: "Gemm", inputs: ["a", "b"], outputs: ["s"], intAttrs: { transB: 1 } },
+      ...(full
+        ? []
+        : [{ opType: "TopK", inputs: ["s", "kk"], outputs: ["vals", "idx"], intAttrs: { axis: -1 } }]),
+    ],
+    inputs: [
+      { name: "x", elemType: ElemType.float, shape: ["n", d] },
+      idx("qi", "q"),
+      idx("bi", "m"),
+      ...(full ? [] : [{ name: "kk", elemType: ElemType.int64, shape: [1] }]),
+    ],
+    outputs: full ? [{ name: "s", elemType: ElemType.float, shape: ["q", "m"] }] : [
+      { name: "vals", elemType: ElemType.float, shape: ["q", "k"] },
+      { name: "idx", elemType: ElemType.int64, shape: ["q", "k"] },
+    ],
+  });
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+function session(model: Uint8Array, threads?: number): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model, {
     graphOptimizationLevel: "all",
     ...(threads ? { intraOpNumThreads: threads } : {}),
   });
@@ -128,36 +194,45 @@ function members(cellOf: Int32Array, cells: number, per = 1): { start: Int32Arra
   return { start, rows };
 }
 
-/**
- * Searches `queries` (rows of `x`, all in cell `c`) against the rows of `c`'s probe cells, calling
- * `each(row, keys, sims)` with the top `kk` (global row numbers, self possibly among them).
- */
-async function searchCell(
-  s: ort.InferenceSession,
-  x: Matrix,
+/** The distinct rows listed in the probe cells of cell `c` (`stamp` marks rows already taken). */
+function probeRows(
   idx: IvfIndex,
   csr: { start: Int32Array; rows: Int32Array },
   c: number,
-  queries: Int32Array,
-  kk: number,
   stamp: { seen: Int32Array; id: number },
-  each: (row: number, keys: Int32Array, sims: Float32Array) => void,
-): Promise<void> {
-  const baseRows: number[] = [];
+  out: Int32Array,
+): number {
+  let m = 0;
   stamp.id++;
   for (let p = 0; p < idx.probes; p++) {
     const cc = idx.near[c * idx.probes + p];
     for (let t = csr.start[cc]; t < csr.start[cc + 1]; t++) {
       const r = csr.rows[t];
-      if (stamp.seen[r] !== stamp.id) stamp.seen[r] = stamp.id, baseRows.push(r);
+      if (stamp.seen[r] !== stamp.id) stamp.seen[r] = stamp.id, out[m++] = r;
     }
   }
-  const k = Math.min(kk, baseRows.length);
-  const keys = new Int32Array(kk).fill(-1), sims = new Float32Array(kk).fill(-Infinity);
-  await topK(s, gather(x, queries), gather(x, baseRows), x.cols, k, (r, ids, vals, o) => {
-    for (let j = 0; j < k; j++) keys[j] = baseRows[Number(ids[o + j])], sims[j] = vals[o + j];
-    each(queries[r], keys, sims);
-  });
+  return m;
+}
+
+/** Writes row `i`'s list from its block top-k (`idx` into `base`), self dropped; empty slots -1. */
+function writeRow(
+  g: KnnGraph,
+  i: number,
+  base: Int32Array,
+  ids: BigInt64Array,
+  vals: Float32Array,
+  o: number,
+  kk: number,
+): void {
+  let out = i * g.k;
+  const end = out + g.k;
+  for (let j = 0; j < kk && out < end; j++) {
+    const t = base[Number(ids[o + j])];
+    if (t === i) continue;
+    g.indices[out] = t;
+    g.sims[out++] = vals[o + j];
+  }
+  for (; out < end; out++) g.indices[out] = -1, g.sims[out] = -Infinity;
 }
 
 /** Offers every edge i -> j of rows `from..` to j (more symmetric lists, better recall). */
@@ -170,6 +245,9 @@ function symmetrise(g: KnnGraph, from: number): void {
   }
 }
 
+/** Largest number of products held at once (floats of one block's `s`). */
+const BLOCK_PRODUCTS = 16 << 20;
+
 /** The IVF k-NN graph of `x` (unit rows; self excluded, most similar first, missing slots -1) and its cells. */
 export async function ivfGraph(
   x: Matrix,
@@ -179,8 +257,8 @@ export async function ivfGraph(
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`ivfGraph: k must be an integer >= 1, got ${k}`);
   const n = x.rows, d = x.cols;
   k = Math.min(k, Math.max(0, n - 1));
-  const cells = Math.max(1, Math.min(n, opts.cells ?? Math.round(Math.sqrt(n))));
-  const probes = Math.max(1, Math.min(cells, opts.probes ?? 8));
+  const cells = Math.max(1, Math.min(n, opts.cells ?? Math.round(2 * Math.sqrt(n))));
+  const probes = Math.max(1, Math.min(cells, opts.probes ?? DEFAULT_PROBES));
   const graph = widen({ n: 0, k, indices: new Int32Array(0), sims: new Float32Array(0) }, n, k);
   if (n === 0 || k === 0) {
     const index = {
@@ -195,42 +273,67 @@ export async function ivfGraph(
     };
     return { graph, index };
   }
-  const s = await session(d, opts.threads);
+  const t = opts.timings;
+  let t0 = performance.now(), c0 = cpuSeconds();
+  const lap = (key: "train" | "assign" | "search" | "symmetrise") => {
+    const now = performance.now(), c = cpuSeconds();
+    if (t) t[key] = { seconds: +((now - t0) / 1000).toFixed(3), cpuSeconds: +(c - c0).toFixed(3) };
+    t0 = now, c0 = c;
+  };
+  const s = await session(ivfBlockModel(d), opts.threads);
+  const sk = await session(knnModelBytes(d), opts.threads);
   try {
-    const centres = await trainCentres(s, x, cells, opts);
+    const centres = await trainCentres(sk, x, cells, opts);
+    lap("train");
     const spill = Math.max(1, Math.min(cells, opts.spill ?? 2));
-    const listedIn = await nearest(s, x.data, centres, d, spill);
+    const listedIn = await nearest(sk, x.data, centres, d, spill);
     const cellOf = Int32Array.from({ length: n }, (_, i) => listedIn[i * spill]);
-    const near = await nearest(s, centres, centres, d, probes);
+    const near = await nearest(sk, centres, centres, d, probes);
     const index: IvfIndex = { dim: d, centres, cells, probes, near, cellOf, spill, listedIn };
+    lap("assign");
     const own = members(cellOf, cells), csr = members(listedIn, cells, spill);
     const kk = Math.min(k + 1, n);
     const stamp = { seen: new Int32Array(n), id: 0 };
+    const base = new Int32Array(n);
+    const all = new ort.Tensor("float32", x.data.subarray(0, n * d), [n, d]);
+    const kt = new ort.Tensor("int64", BigInt64Array.from([BigInt(kk)]), [1]);
+    let candidates = 0;
     for (let c = 0; c < cells; c++) {
       const q = own.rows.subarray(own.start[c], own.start[c + 1]);
       if (q.length === 0) continue;
-      await searchCell(
-        s,
-        x,
-        index,
-        csr,
-        c,
-        q,
-        kk,
-        stamp,
-        (row, keys, sims) => fillRow(graph, row, keys, sims, 0, kk),
-      );
+      const m = probeRows(index, csr, c, stamp, base);
+      candidates += q.length * m;
+      const bi = base.slice(0, m);
+      const kc = Math.min(kk, m);
+      const kct = kc === kk ? kt : new ort.Tensor("int64", BigInt64Array.from([BigInt(kc)]), [1]);
+      const block = Math.max(1, Math.min(q.length, Math.floor(BLOCK_PRODUCTS / m)));
+      const bt = new ort.Tensor("int32", bi, [m]);
+      for (let r0 = 0; r0 < q.length; r0 += block) {
+        const qi = q.slice(r0, Math.min(q.length, r0 + block));
+        const out = await s.run({ x: all, qi: new ort.Tensor("int32", qi, [qi.length]), bi: bt, kk: kct });
+        const ids = out.idx.data as BigInt64Array, vals = out.vals.data as Float32Array;
+        for (let r = 0; r < qi.length; r++) writeRow(graph, qi[r], bi, ids, vals, r * kc, kc);
+        out.vals.dispose?.();
+        out.idx.dispose?.();
+      }
     }
+    if (t) t.candidates = candidates;
+    lap("search");
     symmetrise(graph, 0);
+    lap("symmetrise");
     return { graph, index };
   } finally {
     await s.release();
+    await sk.release();
   }
 }
-
 /**
- * Grows the IVF graph `g` of the first `g.n` rows of `x` to all of `x` (`idx` is updated: the new
- * rows get their cells). Work in proportion to the new rows (their probe cells only).
+ * Grows the IVF graph `g` of the first `g.n` rows of `x` to all of `x`; `idx` is updated (the new
+ * rows get their cells; the centres stay). For each cell, the new rows listed in its probe cells
+ * are scored against the cell's own rows (old and new) in one product, and each pair is offered
+ * to both lists (taken where it beats the list's k-th neighbour): the pairs a rebuild with the
+ * same cells would score for these rows, in work proportional to the new rows. The old graph is
+ * left as it was.
  */
 export async function growIvf(g: KnnGraph, x: Matrix, idx: IvfIndex, threads?: number): Promise<Growth> {
   const n = g.n, total = x.rows, d = x.cols;
@@ -240,43 +343,62 @@ export async function growIvf(g: KnnGraph, x: Matrix, idx: IvfIndex, threads?: n
   }
   const out = widen(g, total, g.k);
   if (total === n || g.k === 0 || idx.cells === 0) return { graph: out, changedOldRows: 0 };
-  const s = await session(d, threads);
+  const k = out.k, sp = idx.spill;
+  const sk = await session(knnModelBytes(d), threads);
+  const s = await session(ivfBlockModel(d, true), threads);
   const changed = new Uint8Array(n);
+  let scored = 0;
   try {
-    const sp = idx.spill;
-    const listed = await nearest(s, x.data.subarray(n * d, total * d), idx.centres, d, sp);
-    const fresh = Int32Array.from({ length: total - n }, (_, t) => listed[t * sp]);
+    const listed = await nearest(sk, x.data.subarray(n * d, total * d), idx.centres, d, sp);
     const cellOf = new Int32Array(total), listedIn = new Int32Array(total * sp);
     cellOf.set(idx.cellOf);
-    cellOf.set(fresh, n);
+    for (let t = 0; t < total - n; t++) cellOf[n + t] = listed[t * sp];
     listedIn.set(idx.listedIn);
     listedIn.set(listed, n * sp);
     idx.cellOf = cellOf;
     idx.listedIn = listedIn;
-    const csr = members(listedIn, idx.cells, sp);
-    const stamp = { seen: new Int32Array(total), id: 0 };
-    const byCell = new Map<number, number[]>();
-    fresh.forEach((c, t) => {
-      const l = byCell.get(c);
-      if (l) l.push(n + t);
-      else byCell.set(c, [n + t]);
-    });
-    const kk = Math.min(2 * out.k + 1, total);
-    for (const [c, rows] of byCell) {
-      await searchCell(s, x, idx, csr, c, Int32Array.from(rows), kk, stamp, (row, keys, sims) => {
-        fillRow(out, row, keys, sims, 0, kk);
-        for (let j = 0; j < kk; j++) {
-          const u = keys[j];
-          if (u >= 0 && u !== row && offer(out, u, row, sims[j]) && u < n) changed[u] = 1;
+    const fresh = members(listed, idx.cells, sp); // new rows (from 0) listed in each cell
+    const own = members(cellOf, idx.cells);
+    const seen = new Int32Array(total - n);
+    const a = new Int32Array(total - n);
+    const all = new ort.Tensor("float32", x.data.subarray(0, total * d), [total, d]);
+    for (let c = 0; c < idx.cells; c++) {
+      const b = own.rows.subarray(own.start[c], own.start[c + 1]);
+      if (b.length === 0) continue;
+      let m = 0;
+      for (let p = 0; p < idx.probes; p++) {
+        const cc = idx.near[c * idx.probes + p];
+        for (let t = fresh.start[cc]; t < fresh.start[cc + 1]; t++) {
+          const r = fresh.rows[t];
+          if (seen[r] !== c + 1) seen[r] = c + 1, a[m++] = n + r;
         }
-      });
+      }
+      if (m === 0) continue;
+      scored += m * b.length;
+      const bt = new ort.Tensor("int32", b.slice(), [b.length]);
+      const block = Math.max(1, Math.min(m, Math.floor(BLOCK_PRODUCTS / b.length)));
+      for (let r0 = 0; r0 < m; r0 += block) {
+        const qi = a.slice(r0, Math.min(m, r0 + block));
+        const res = await s.run({ x: all, qi: new ort.Tensor("int32", qi, [qi.length]), bi: bt });
+        const sims = res.s.data as Float32Array;
+        for (let r = 0; r < qi.length; r++) {
+          const v = qi[r], lastV = v * k + k - 1;
+          for (let j = 0, o = r * b.length; j < b.length; j++) {
+            const u = b[j], sim = sims[o + j];
+            if (u === v) continue;
+            if (sim > out.sims[lastV]) offer(out, v, u, sim);
+            if (sim > out.sims[u * k + k - 1] && offer(out, u, v, sim) && u < n) changed[u] = 1;
+          }
+        }
+        res.s.dispose?.();
+      }
     }
   } finally {
     await s.release();
+    await sk.release();
   }
-  return { graph: out, changedOldRows: changed.reduce((a, b) => a + b, 0) };
+  return { graph: out, changedOldRows: changed.reduce((a, b) => a + b, 0), scored };
 }
-
 /** Share of the exact graph's edges of similarity >= `minSim` that `approx` also holds (the edges a clustering at that threshold reads). */
 export function recallAbove(exact: KnnGraph, approx: KnnGraph, minSim: number): number {
   let hit = 0, all = 0;

@@ -3,15 +3,18 @@ import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { knnGraph } from "../graph/knn.ts";
 import { knnRecall } from "../graph/knn_approx.ts";
 import type { Matrix } from "../matrix.ts";
-import { growIvf, ivfGraph, loadIvf, recallAbove, saveIvf } from "./knn_ivf.ts";
+import { growIvf, ivfGraph, type IvfTimings, loadIvf, recallAbove, saveIvf } from "./knn_ivf.ts";
 import { loadGraph, saveGraph } from "./incremental.ts";
 
 const all = syntheticClusters({ n: 4040, dim: 48, clusters: 300, spread: 0.8, sizeSkew: 1, seed: 4 }).x;
 const old: Matrix = { data: all.data.subarray(0, 4000 * 48), rows: 4000, cols: 48 };
 
 Deno.test("ivfGraph: most exact neighbours, sorted, no self; seeded", async () => {
-  const { graph, index } = await ivfGraph(old, 10);
-  assert.equal(index.cells, 63);
+  const timings: IvfTimings = {};
+  const { graph, index } = await ivfGraph(old, 10, { timings });
+  assert.equal(index.cells, 126); // 2 sqrt(n)
+  assert.ok(timings.search!.seconds >= 0 && timings.candidates! > 0);
+  assert.ok(timings.candidates! < 4000 * 4000 / 4, `${timings.candidates} pairs scored`);
   const exact = await knnGraph(old, 10);
   const r = knnRecall(exact, graph), close = recallAbove(exact, graph, 0.5);
   assert.ok(r > 0.6, `recall ${r}`);
@@ -28,8 +31,9 @@ Deno.test("ivfGraph: most exact neighbours, sorted, no self; seeded", async () =
   assert.ok(knnRecall(exact, (await ivfGraph(old, 10, { spill: 1 })).graph) < r);
 });
 
-Deno.test("growIvf: 1% new faces, as good as a rebuild, the old graph untouched", async () => {
-  const { graph, index } = await ivfGraph(old, 10);
+Deno.test("growIvf: 1% new faces, as good as a rebuild, in proportion to the new faces; the old graph untouched", async () => {
+  const timings: IvfTimings = {};
+  const { graph, index } = await ivfGraph(old, 10, { timings });
   const before = graph.indices.slice();
   const grown = await growIvf(graph, all, index);
   assert.deepEqual(graph.indices, before);
@@ -38,7 +42,31 @@ Deno.test("growIvf: 1% new faces, as good as a rebuild, the old graph untouched"
   const rebuilt = await ivfGraph(all, 10);
   const rg = knnRecall(exact, grown.graph), rr = knnRecall(exact, rebuilt.graph);
   assert.ok(rg > rr - 0.02, `grown ${rg}, rebuilt ${rr}`);
+  assert.ok(recallAbove(exact, grown.graph, 0.5) > recallAbove(exact, rebuilt.graph, 0.5) - 0.01);
+  // The new rows themselves, and the old rows whose exact neighbours include new ones.
+  const part = (rows: number[]) => {
+    let hit = 0, all = 0;
+    for (const i of rows) {
+      const got = new Set(grown.graph.indices.subarray(i * 10, i * 10 + 10));
+      for (let t = 0; t < 10; t++) {
+        const j = exact.indices[i * 10 + t];
+        if (i < 4000 && j < 4000) continue; // old-old edges: the old graph's
+        all++;
+        if (got.has(j)) hit++;
+      }
+    }
+    return hit / all;
+  };
+  const fresh = Array.from({ length: 40 }, (_, t) => 4000 + t),
+    olds = Array.from({ length: 4000 }, (_, i) => i);
+  assert.ok(part(fresh) > 0.85, `recall of the new rows ${part(fresh)}`);
+  assert.ok(part(olds) > 0.85, `recall of the old rows' new neighbours ${part(olds)}`);
   assert.ok(grown.changedOldRows > 0);
+  // Work: the pairs scored for 40 new rows are a few % of the build's (1% of the rows: about 1%).
+  assert.ok(
+    grown.scored! > 0 && grown.scored! < 0.03 * timings.candidates!,
+    `${grown.scored} vs ${timings.candidates}`,
+  );
   await assert.rejects(growIvf(graph, all, index), /index has 4040 rows/);
 });
 

@@ -9,9 +9,9 @@
  *   exact internal metrics are allowed. Past it only O(n k) structures are built.
  * - Up to {@link EXACT_KNN_MAX_ROWS} faces the k-NN graph is exact (blocked matrix products through
  *   ONNX Runtime: O(n² d) time but only a block of rows in memory). Past it the graph is approximate
- *   (usearch HNSW): the exact graph's time grows with n², the index's with about n log n, and on
- *   this 2-core machine the two cross near 50,000 rows of 512 dimensions (figures in
- *   /work/notes/README-scale.md).
+ *   (the inverted file of lib/scale/knn_ivf.ts: O(n^1.5 d)); the exact graph's time grows with n²,
+ *   and on this 2-core machine the IVF graph is faster well before 50,000 rows of 512 dimensions
+ *   (figures in the README's "One machine at scale").
  * - UMAP runs umap-js on at most {@link UMAP_MAX_ROWS} points (a seeded sample); the others are
  *   placed from their k-NN graph neighbours (lib/viz/umap.ts).
  * - Internal metrics (silhouette) are exact up to {@link SILHOUETTE_EXACT_MAX_ROWS} and estimated
@@ -22,7 +22,7 @@
 /** Most faces for which a dense n x n matrix is built (4 n² bytes: 16,384 rows = 1 GiB). */
 export const DENSE_MAX_ROWS = 16_384;
 
-/** Most faces for which the k-NN graph is computed exactly; past it, usearch (HNSW). */
+/** Most faces for which the k-NN graph is computed exactly; past it, the IVF graph (lib/scale/knn_ivf.ts). */
 export const EXACT_KNN_MAX_ROWS = 50_000;
 
 /** Most points umap-js lays out itself; past it a sample, the rest placed from the graph. */
@@ -40,7 +40,7 @@ export interface ScalePlan {
   rows: number;
   /** A dense n x n matrix is allowed. */
   dense: boolean;
-  /** The k-NN graph is approximate (usearch) rather than exact. */
+  /** The k-NN graph is approximate (IVF) rather than exact. */
   approximateKnn: boolean;
   /** Points that umap-js lays out (the others placed from the graph). */
   umapSample: number;
