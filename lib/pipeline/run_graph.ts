@@ -28,6 +28,8 @@ import {
   loadSavedGraph,
   rowIds,
   type RunGraphRecord,
+  SAVED_GRAPH_DIR,
+  SAVED_GRAPH_MANIFEST,
   type SavedGraph,
   type SavedGraphKey,
   saveRunGraph,
@@ -326,7 +328,10 @@ export async function obtainRunGraph(
     graph,
     record,
     async save() {
-      if (grown?.same) return record.saved = `${opts.runDir}/knn: unchanged`;
+      if (grown?.same) {
+        record.saved = `${SAVED_GRAPH_DIR}/${SAVED_GRAPH_MANIFEST} (unchanged)`;
+        return `${opts.runDir}/${record.saved}`;
+      }
       try {
         record.saved = await saveRunGraph(opts.runDir, toSave);
         return `${opts.runDir}/${record.saved}`;

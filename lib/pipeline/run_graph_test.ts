@@ -100,6 +100,9 @@ Deno.test("a saved exact graph grows with the new rows (any order) into the rebu
     const c = await obtainRunGraph(second.x, second.faces, { runDir: dir, key: KEY, k: 64 });
     assert.equal(c.record.summary, "grown from 300 rows with 0 new");
     assertSameGraph(c.graph, rebuilt);
+    const manifest = await Deno.readTextFile(`${dir}/knn/manifest.json`);
+    assert.equal(await c.save(), `${dir}/knn/manifest.json (unchanged)`);
+    assert.equal(await Deno.readTextFile(`${dir}/knn/manifest.json`), manifest);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
