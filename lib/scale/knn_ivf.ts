@@ -66,7 +66,7 @@ export interface IvfTimings {
 }
 
 /** Default cells searched per cell (with cells = 2 sqrt(n) and spill 2; figures in the README). */
-export const DEFAULT_PROBES = 12;
+export const DEFAULT_PROBES = 8;
 
 /** The cells of an IVF graph, kept so that it can grow. */
 export interface IvfIndex {
