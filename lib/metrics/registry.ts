@@ -206,7 +206,8 @@ export const INTERNAL_METRICS: readonly InternalMetricSpec[] = [
     higherIsBetter: true,
     range: [-1, 1],
     noise: EXCLUDED,
-    description: "exact mean silhouette, cosine distance; NaN unless 2 <= clusters <= items - 1",
+    description:
+      "mean silhouette, cosine distance; exact up to 20,000 faces, past that estimated on a seeded sample (internalMetrics, lib/scale/policy.ts); NaN unless 2 <= clusters <= items - 1",
     fn: silhouette,
   },
   {
@@ -215,7 +216,8 @@ export const INTERNAL_METRICS: readonly InternalMetricSpec[] = [
     higherIsBetter: false,
     range: [0, Infinity],
     noise: EXCLUDED,
-    description: "Davies-Bouldin index, Euclidean; NaN unless 2 <= clusters <= items - 1",
+    description:
+      "Davies-Bouldin index, Euclidean; exact up to 20,000 faces, past that each cluster's worst ratio over the clusters near it in the k-NN graph (internalMetrics, lib/scale/policy.ts); NaN unless 2 <= clusters <= items - 1",
     fn: daviesBouldin,
   },
   {

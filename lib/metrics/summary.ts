@@ -6,9 +6,10 @@ import type { Matrix } from "../matrix.ts";
 import { clusterCounts, noiseShareOf, singletonShareOf } from "./clusters.ts";
 import { calinskiHarabasz } from "./calinski_harabasz.ts";
 import { contingency } from "./contingency.ts";
-import { daviesBouldin } from "./davies_bouldin.ts";
+import { daviesBouldin, daviesBouldinGraph, daviesBouldinSampled } from "./davies_bouldin.ts";
 import { EXTERNAL_METRICS } from "./registry.ts";
-import { silhouette, silhouetteSampled } from "./silhouette.ts";
+import { silhouette, silhouetteSampled, silhouetteSampledGraph } from "./silhouette.ts";
+import { SILHOUETTE_EXACT_MAX_ROWS, SILHOUETTE_SAMPLE } from "../scale/policy.ts";
 import type { ExternalOptions, InternalOptions } from "./types.ts";
 import { checkInternal } from "./validate.ts";
 
@@ -43,6 +44,15 @@ export function externalMetrics(
  * excluded from silhouette, Davies-Bouldin and Calinski-Harabasz, which are NaN unless
  * 2 <= clusters <= non-noise items - 1.
  *
+ * Past `opts.exactMaxRows` faces (default lib/scale/policy.ts's SILHOUETTE_EXACT_MAX_ROWS, 20,000)
+ * silhouette and Davies-Bouldin are estimates, and three keys say how they were made:
+ * silhouetteSample (faces scored, `opts.sample` or the policy's SILHOUETTE_SAMPLE),
+ * daviesBouldinStdErr and daviesBouldinClusters (clusters whose worst ratio was computed).
+ * With `opts.graph` (the k-NN graph of `x`): {@link silhouetteSampledGraph} and
+ * {@link daviesBouldinGraph}, O(n k d); without: {@link silhouetteSampled} and
+ * {@link daviesBouldinSampled} (that many clusters against all), O(sample x clusters x d).
+ * Calinski-Harabasz stays exact (O(n d)).
+ *
  * @example
  * ```ts
  * const m = internalMetrics(x, labels, { sample: 2000, seed: 1 });
@@ -54,6 +64,17 @@ export function internalMetrics(
   opts: InternalOptions = {},
 ): Record<string, number> {
   checkInternal(x, labels, "internalMetrics");
+  const counts = clusterCounts(labels);
+  const rest = {
+    calinskiHarabasz: calinskiHarabasz(x, labels),
+    clusters: counts.clusters,
+    seenOnce: counts.seenOnce,
+    singletonShare: singletonShareOf(labels),
+    noiseShare: noiseShareOf(labels),
+  };
+  if (x.rows > (opts.exactMaxRows ?? SILHOUETTE_EXACT_MAX_ROWS)) {
+    return { ...estimatedMetrics(x, labels, opts), ...rest };
+  }
   let sil: number;
   let silErr = 0;
   if (opts.sample !== undefined) {
@@ -63,15 +84,34 @@ export function internalMetrics(
   } else {
     sil = silhouette(x, labels);
   }
-  const counts = clusterCounts(labels);
+  const { calinskiHarabasz: ch, ...counted } = rest;
   return {
     silhouette: sil,
     silhouetteStdErr: silErr,
     daviesBouldin: daviesBouldin(x, labels),
-    calinskiHarabasz: calinskiHarabasz(x, labels),
-    clusters: counts.clusters,
-    seenOnce: counts.seenOnce,
-    singletonShare: singletonShareOf(labels),
-    noiseShare: noiseShareOf(labels),
+    calinskiHarabasz: ch,
+    ...counted,
+  };
+}
+
+/** Silhouette and Davies-Bouldin past the exact size (see {@link internalMetrics}). */
+function estimatedMetrics(x: Matrix, labels: Int32Array, opts: InternalOptions): Record<string, number> {
+  const sample = opts.sample ?? SILHOUETTE_SAMPLE;
+  const seed = opts.seed ?? 0;
+  const g = opts.graph;
+  if (g && g.n !== x.rows) {
+    throw new RangeError(`internalMetrics: graph of ${g.n} rows, ${x.rows} items`);
+  }
+  const sil = g
+    ? silhouetteSampledGraph(x, labels, g, sample, seed)
+    : silhouetteSampled(x, labels, sample, seed);
+  const db = g ? daviesBouldinGraph(x, labels, g) : daviesBouldinSampled(x, labels, sample, seed);
+  return {
+    silhouette: sil.value,
+    silhouetteStdErr: sil.standardError,
+    silhouetteSample: sil.sampleSize,
+    daviesBouldin: db.value,
+    daviesBouldinStdErr: db.standardError,
+    daviesBouldinClusters: db.scored,
   };
 }

@@ -29,6 +29,16 @@ export interface InternalOptions {
   sample?: number;
   /** Seed of the silhouette sample; default 0. */
   seed?: number;
+  /**
+   * A k-NN graph of the rows (the run's or the sweep's, lib/graph/knn.ts): past
+   * {@link InternalOptions.exactMaxRows} faces the silhouette and Davies-Bouldin are estimated on it.
+   */
+  graph?: { n: number; k: number; indices: Int32Array };
+  /**
+   * Most faces for which silhouette and Davies-Bouldin are exact; default lib/scale/policy.ts's
+   * SILHOUETTE_EXACT_MAX_ROWS (a test lowers it to check the estimates against the exact values).
+   */
+  exactMaxRows?: number;
 }
 
 /** An external metric: compares predicted labels with ground truth. */
