@@ -3,7 +3,7 @@ import { knnBruteForce } from "../graph/knn.ts";
 import type { Matrix } from "../matrix.ts";
 import { seededRandom } from "../util/random.ts";
 import { getClusterer, runClusterer } from "./registry.ts";
-import { pullVectors, refine, rescoreGraph } from "./refine_pull.ts";
+import { pullGraph, pullVectors, refine, rescoreGraph } from "./refine_pull.ts";
 
 /** Rows as a matrix, each L2-normalised. */
 function matrix(rows: number[][]): Matrix {
@@ -108,4 +108,15 @@ Deno.test("refine: the hard photo joins its person after the pull, the other per
     new Int32Array(0),
   );
   await assert.rejects(() => refine(X, new Int32Array(2), g, { threshold: 0.5 }), /2 labels for 5 rows/);
+});
+
+Deno.test("pullGraph: Chinese whispers on the pulled graph joins the hard photo; cold refine too", async () => {
+  const g = knnBruteForce(X, 4);
+  const labels = await cw(X, pullGraph(X, g, 0.55));
+  assert.equal(labels[2], labels[0]);
+  assert.notEqual(labels[3], labels[0]);
+  const apart = await cw(X, pullGraph(X, g, 0.55, Int32Array.from([0, 1, 1, 0])));
+  assert.notEqual(apart[2], apart[0], "a cannot-link pair is not pulled together");
+  const cold = await refine(X, await cw(X, g), g, { threshold: 0.5, warmStart: false });
+  assert.equal(cold[2], cold[0]);
 });
