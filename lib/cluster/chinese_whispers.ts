@@ -153,12 +153,30 @@ function compact(label: Int32Array): Int32Array {
 export function whisper(g: SparseGraph, o: WhisperOptions): WhisperResult {
   const n = g.n, off = g.offsets, tgt = g.targets, sims = g.sims;
   const partners = partnerLists(n, o.cannotLink);
+  const start = startLabels(n, o.initialLabels, o.cannotLink);
+  // Rows in breadth-first order of the graph, so that a row's neighbours (mostly faces of one
+  // person) sit near it: the classes, scores and marks are kept in that numbering, which turns
+  // the random reads of a large graph into nearby ones. Rows are still visited in the seeded
+  // order and each row's neighbours in their own order, so the labels do not change.
+  const pos = breadthFirst(g);
+  const ptgt = new Int32Array(off[n]);
+  for (let t = 0; t < off[n]; t++) ptgt[t] = pos[tgt[t]];
   const pStart = partners?.start, pList = partners?.list;
-  const label = startLabels(n, o.initialLabels, o.cannotLink);
+  if (pList) { for (let q = 0; q < pList.length; q++) pList[q] = pos[pList[q]]; }
+  const label = new Int32Array(n);
+  for (let i = 0; i < n; i++) label[pos[i]] = pos[start[i]];
   let maxDegree = 0;
   for (let i = 0; i < n; i++) if (off[i + 1] - off[i] > maxDegree) maxDegree = off[i + 1] - off[i];
-  const score = new Float64Array(n);
-  const touched = new Int32Array(maxDegree);
+  // A row's tally lives in a small open-addressing table (keys: classes, values: summed weights)
+  // that stays in the fastest cache, instead of a score per class spread over n entries; the
+  // classes it reads are gathered first, in one run of independent loads.
+  let bits = 4;
+  while (1 << bits < 2 * maxDegree + 2) bits++;
+  const mask = (1 << bits) - 1, shift = 32 - bits;
+  const key = new Int32Array(1 << bits).fill(-1);
+  const sum = new Float64Array(1 << bits);
+  const slotOf = new Int32Array(maxDegree + 1); // slots in order of first sight
+  const seen = new Int32Array(maxDegree + 1);
   const dirty = new Uint8Array(n).fill(1);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -170,48 +188,77 @@ export function whisper(g: SparseGraph, o: WhisperOptions): WhisperResult {
     shuffleInPlace(order, o.random);
     let changed = 0;
     for (let p = 0; p < n; p++) {
-      const i = order[p];
-      if (dirty[i] === 0) continue;
-      dirty[i] = 0;
-      const s0 = off[i], s1 = off[i + 1];
-      if (s0 === s1) continue;
+      const i = order[p], ip = pos[i];
+      if (dirty[ip] === 0) continue;
+      dirty[ip] = 0;
+      const s0 = off[i], d = off[i + 1] - s0;
+      if (d === 0) continue;
       visits++;
+      for (let u = 0; u < d; u++) seen[u] = label[ptgt[s0 + u]];
       let nt = 0;
-      if (unit) {
-        for (let t = s0; t < s1; t++) {
-          const l = label[tgt[t]];
-          if (score[l] === 0) touched[nt++] = l;
-          score[l] += 1;
-        }
-      } else {
-        for (let t = s0; t < s1; t++) {
-          const l = label[tgt[t]];
-          if (score[l] === 0) touched[nt++] = l;
-          score[l] += Math.max(sims[t], 1e-6);
-        }
+      for (let u = 0; u < d; u++) {
+        const l = seen[u];
+        let h = Math.imul(l, 0x9e3779b1) >>> shift;
+        while (key[h] !== l && key[h] !== -1) h = (h + 1) & mask;
+        const w = unit ? 1 : Math.max(sims[s0 + u], 1e-6);
+        if (key[h] === -1) {
+          key[h] = l;
+          sum[h] = w;
+          slotOf[nt++] = h;
+        } else sum[h] += w;
       }
       const q0 = pStart ? pStart[i] : 0, q1 = pStart ? pStart[i + 1] : 0;
-      for (let q = q0; q < q1; q++) score[label[pList![q]]] = -Infinity;
-      const own = label[i];
-      let best = own, bestScore = score[own] > 0 ? score[own] : 0;
-      for (let u = 0; u < nt; u++) {
-        const l = touched[u], s = score[l];
-        if (s > bestScore) bestScore = s, best = l;
-        score[l] = 0;
+      // A class holding a partner is out (its tally, if any, is -Infinity).
+      for (let q = q0; q < q1; q++) {
+        const l = label[pList![q]];
+        let h = Math.imul(l, 0x9e3779b1) >>> shift;
+        while (key[h] !== l && key[h] !== -1) h = (h + 1) & mask;
+        if (key[h] === l) sum[h] = -Infinity;
       }
-      for (let q = q0; q < q1; q++) score[label[pList![q]]] = 0;
+      const own = label[ip];
+      let h = Math.imul(own, 0x9e3779b1) >>> shift;
+      while (key[h] !== own && key[h] !== -1) h = (h + 1) & mask;
+      let best = own, bestScore = key[h] === own && sum[h] > 0 ? sum[h] : 0;
+      for (let u = 0; u < nt; u++) {
+        const slot = slotOf[u], s = sum[slot];
+        if (s > bestScore) bestScore = s, best = key[slot];
+      }
+      for (let u = 0; u < nt; u++) key[slotOf[u]] = -1;
       if (best !== own) {
-        label[i] = best;
+        label[ip] = best;
         changed++;
         // Those whose choice reads this row's class: its neighbours and its partners.
-        for (let t = s0; t < s1; t++) dirty[tgt[t]] = 1;
+        for (let u = 0; u < d; u++) dirty[ptgt[s0 + u]] = 1;
         for (let q = q0; q < q1; q++) dirty[pList![q]] = 1;
       }
     }
     changes.push(changed);
     if (changed === 0) break;
   }
-  return { labels: compact(label), passes: changes.length, visits, changes };
+  const back = new Int32Array(n);
+  for (let i = 0; i < n; i++) back[i] = label[pos[i]];
+  return { labels: compact(back), passes: changes.length, visits, changes };
+}
+
+/** Each row's position in a breadth-first order of `g` (components in order of their lowest row). */
+function breadthFirst(g: SparseGraph): Int32Array {
+  const n = g.n, off = g.offsets, tgt = g.targets;
+  const pos = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let head = 0, tail = 0;
+  for (let r = 0; r < n; r++) {
+    if (pos[r] >= 0) continue;
+    pos[r] = tail;
+    queue[tail++] = r;
+    while (head < tail) {
+      const u = queue[head++];
+      for (let t = off[u]; t < off[u + 1]; t++) {
+        const v = tgt[t];
+        if (pos[v] < 0) pos[v] = tail, queue[tail++] = v;
+      }
+    }
+  }
+  return pos;
 }
 
 /** Chinese whispers graph clustering. */

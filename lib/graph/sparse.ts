@@ -110,6 +110,7 @@ export function fromPairs(
  */
 export function thresholdedGraph(g: KnnGraph, minSim: number): SparseGraph {
   const n = g.n, k = g.k, idx = g.indices, gs = g.sims;
+  if (k > 1024) return thresholdedGraphWide(g, minSim);
   // Listed prefix of each row (sims are non-increasing), and the reverse lists' sizes.
   const kept = new Int32Array(n);
   const inStart = new Int32Array(n + 1);
@@ -153,34 +154,50 @@ export function thresholdedGraph(g: KnnGraph, minSim: number): SparseGraph {
   }
   const targets = new Int32Array(offsets[n]);
   const sims = new Float32Array(offsets[n]);
-  // Fill: stamp each neighbour with -2 - i (distinct from the degree pass's stamps), keep its
-  // similarity from the lower row's list in `simOf`, then sort the row and read them back.
-  const simOf = new Float32Array(n);
+  // Fill: each row's own list sorted by neighbour (keys `j * 1024 + slot`, unused slots
+  // +Infinity, in one k-long scratch), merged with its reverse list (already ascending).
+  const key = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    const mark = -2 - i;
-    let at = offsets[i];
-    for (let t = i * k, end = t + kept[i]; t < end; t++) {
-      const j = idx[t];
-      if (j === i || seen[j] === mark) continue;
-      seen[j] = mark;
-      simOf[j] = gs[t];
-      targets[at++] = j;
+    const o = i * k, c = kept[i];
+    for (let t = 0; t < c; t++) key[t] = idx[o + t] * 1024 + t;
+    if (c > 1) {
+      key.fill(Infinity, c);
+      key.sort();
     }
-    for (let t = inStart[i]; t < inStart[i + 1]; t++) {
-      const j = inSrc[t];
-      if (t > inStart[i] && inSrc[t - 1] === j) continue; // j listed i twice: its first listing
-      if (seen[j] === mark) {
-        if (j < i) simOf[j] = inSim[t]; // listed by both ends: the lower row's similarity
-        continue;
+    let at = offsets[i], a = 0, b = inStart[i];
+    const bEnd = inStart[i + 1];
+    while (a < c || b < bEnd) {
+      const ja = a < c ? Math.floor(key[a] / 1024) : n, jb = b < bEnd ? inSrc[b] : n;
+      const j = ja < jb ? ja : jb;
+      // The lower row's first listing: the reverse one when j < i and j lists i.
+      const sim = jb === j && (j < i || ja !== j) ? inSim[b] : gs[o + key[a] % 1024];
+      if (j !== i) {
+        targets[at] = j;
+        sims[at++] = sim;
       }
-      seen[j] = mark;
-      simOf[j] = inSim[t];
-      targets[at++] = j;
+      while (a < c && Math.floor(key[a] / 1024) === j) a++;
+      while (b < bEnd && inSrc[b] === j) b++;
     }
-    if (at - offsets[i] > 1) targets.subarray(offsets[i], at).sort();
-    for (let t = offsets[i]; t < at; t++) sims[t] = simOf[targets[t]];
   }
   return { n, offsets, targets, sims };
+}
+
+/** {@link thresholdedGraph} for lists longer than 1024: the listed pairs through {@link fromPairs}. */
+function thresholdedGraphWide(g: KnnGraph, minSim: number): SparseGraph {
+  let c = 0;
+  for (let i = 0; i < g.n; i++) {
+    for (let t = i * g.k, end = t + g.k; t < end && !(g.sims[t] < minSim) && g.indices[t] >= 0; t++) c++;
+  }
+  const a = new Int32Array(c), b = new Int32Array(c), s = new Float32Array(c);
+  c = 0;
+  for (let i = 0; i < g.n; i++) {
+    for (let t = i * g.k, end = t + g.k; t < end && !(g.sims[t] < minSim) && g.indices[t] >= 0; t++) {
+      a[c] = i;
+      b[c] = g.indices[t];
+      s[c++] = g.sims[t];
+    }
+  }
+  return fromPairs(g.n, a, b, s, c);
 }
 
 /**
