@@ -57,7 +57,11 @@ export async function evaluateRun(
     const timeMs = performance.now() - t0;
     const metrics: Record<string, number> = { violationsFixed };
     if (data.truth) Object.assign(metrics, scoredMetrics(data.truth, labels));
-    Object.assign(metrics, internalMetrics(data.x, labels, { sample: data.sample, seed: run.seed }));
+    // Past lib/scale/policy.ts's SILHOUETTE_EXACT_MAX_ROWS the internal metrics read the shared graph.
+    Object.assign(
+      metrics,
+      internalMetrics(data.x, labels, { sample: data.sample, seed: run.seed, graph: data.graph }),
+    );
     return { row: { ...base, timeMs, metrics }, labels };
   } catch (e) {
     const error = e instanceof Error ? e.message.split("\n")[0] : String(e);

@@ -13,6 +13,7 @@ import { loadRun } from "../run_data.ts";
 import { type SiteFiles, type SiteOptions, writeSite } from "./site.ts";
 import { loadSweep } from "../sweep_data.ts";
 import { exists } from "../../util/exists.ts";
+import { loadRunGraph } from "./site_graph.ts";
 
 /** Options of {@link makeReport}. */
 export interface MakeReportOptions extends Omit<SiteOptions, "sweep"> {
@@ -47,5 +48,7 @@ export async function makeReport(opts: MakeReportOptions): Promise<SiteFiles> {
   const sweepDir = opts.sweep ??
     ((await exists(join(opts.run, "sweep", "runs.json"))) ? join(opts.run, "sweep") : undefined);
   const sweep = sweepDir ? await loadSweep(sweepDir) : undefined;
-  return await writeSite(out, run, { ...opts, sweep, runDir: opts.runDir ?? opts.run });
+  // The run's own k-NN graph, when it saved one, instead of computing it again.
+  const graph = opts.graph ?? (await loadRunGraph(opts.run, opts.log));
+  return await writeSite(out, run, { ...opts, sweep, graph, runDir: opts.runDir ?? opts.run });
 }

@@ -9,12 +9,14 @@ import { externalMetrics, getMetric, internalMetrics } from "../../metrics/mod.t
 import { type ClusterCounts, clusterCounts } from "../../metrics/clusters.ts";
 import { clusterSizeFigure } from "../../viz/cluster_sizes.ts";
 import { samplePairs, similarityFigure } from "../../viz/similarity.ts";
+import type { KnnGraph } from "../../graph/knn.ts";
+import { SILHOUETTE_EXACT_MAX_ROWS } from "../../scale/policy.ts";
 import type { RunData } from "../run_data.ts";
 import type { MetricRow, SiteModel } from "./model.ts";
 import { metricWords } from "./words.ts";
 
-/** Faces sampled for the silhouette. */
-const SILHOUETTE_SAMPLE = 500;
+/** Faces sampled for the silhouette up to the exact size (past it, the policy's SILHOUETTE_SAMPLE). */
+const SITE_SILHOUETTE_SAMPLE = 500;
 
 function metricRows(values: Record<string, number>, names: readonly string[], minSize: number): MetricRow[] {
   return names.filter((n) => n in values).map((name) => {
@@ -29,10 +31,15 @@ function metricRows(values: Record<string, number>, names: readonly string[], mi
   });
 }
 
-/** The metric tables of the overview and the counts of clusters, faces seen once and unassigned. */
+/**
+ * The metric tables of the overview and the counts of clusters, faces seen once and unassigned.
+ * Past lib/scale/policy.ts's SILHOUETTE_EXACT_MAX_ROWS faces the silhouette and Davies-Bouldin are
+ * estimated on `graph` (the report's k-NN graph; see internalMetrics), and the rows say how.
+ */
 export function siteScores(
   run: RunData,
   seed: number,
+  graph?: KnnGraph,
 ): { external: MetricRow[]; internal: MetricRow[]; counts: ClusterCounts } {
   const n = run.faces.length;
   const external = run.truth && n > 0
@@ -49,8 +56,16 @@ export function siteScores(
       "inversePurity",
     ], run.minClusterSize)
     : [];
+  const large = n > SILHOUETTE_EXACT_MAX_ROWS;
+  const values = n > 0
+    ? internalMetrics(run.x, run.clusters, {
+      sample: large ? undefined : SITE_SILHOUETTE_SAMPLE,
+      seed,
+      graph,
+    })
+    : {};
   const internal = n > 0
-    ? metricRows(internalMetrics(run.x, run.clusters, { sample: SILHOUETTE_SAMPLE, seed }), [
+    ? metricRows(values, [
       "silhouette",
       "daviesBouldin",
       "calinskiHarabasz",
@@ -66,9 +81,30 @@ export function siteScores(
   const clusterRow = internal.find((r) => r.name === "clusters");
   if (clusterRow) clusterRow.value = counts.clusters;
   const sil = internal.find((r) => r.name === "silhouette");
-  if (sil && n > SILHOUETTE_SAMPLE) {
-    sil.description = `mean silhouette, cosine distance, estimated from ${SILHOUETTE_SAMPLE} sampled faces`;
-    sil.explain += ` Estimated from ${SILHOUETTE_SAMPLE} sampled faces.`;
+  const err = Number.isFinite(values.silhouetteStdErr)
+    ? ` (standard error ${values.silhouetteStdErr.toFixed(3)})`
+    : "";
+  if (sil && large) {
+    const scored = values.silhouetteSample;
+    sil.description = `mean silhouette, cosine distance, estimated from ${scored} sampled faces${err}` +
+      (graph
+        ? ", the nearest other cluster looked for among the clusters of their k-NN graph neighbours"
+        : "");
+    sil.explain += ` Estimated from ${scored} sampled faces${err}.`;
+  } else if (sil && n > SITE_SILHOUETTE_SAMPLE) {
+    sil.description =
+      `mean silhouette, cosine distance, estimated from ${SITE_SILHOUETTE_SAMPLE} sampled faces${err}`;
+    sil.explain += ` Estimated from ${SITE_SILHOUETTE_SAMPLE} sampled faces.`;
+  }
+  const db = internal.find((r) => r.name === "daviesBouldin");
+  if (db && large) {
+    db.description = graph
+      ? `Davies-Bouldin index, Euclidean, estimated past ${SILHOUETTE_EXACT_MAX_ROWS} faces: each cluster's worst ` +
+        `ratio over the clusters its faces' k-NN graph neighbours belong to (${values.daviesBouldinClusters} ` +
+        `clusters scored; at most the exact value)`
+      : `Davies-Bouldin index, Euclidean, estimated from ${values.daviesBouldinClusters} sampled clusters ` +
+        `(standard error ${values.daviesBouldinStdErr.toFixed(3)})`;
+    db.explain += " Estimated (a large set): see its definition.";
   }
   return { external, internal, counts };
 }

@@ -9,8 +9,7 @@
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import sharp from "sharp";
-import { prepareKnn } from "../../graph/prepare_knn.ts";
-import { knnBruteForce, type KnnGraph } from "../../graph/knn.ts";
+import type { KnnGraph } from "../../graph/knn.ts";
 import { defaultRadius, robustScaleLayout, scatterSvg } from "../../viz/scatter.ts";
 import { type Layout, umapLayout } from "../../viz/umap.ts";
 import {
@@ -31,6 +30,7 @@ import { sitePages } from "./pages/mod.ts";
 import { siteFigures, siteScores } from "./scores.ts";
 import { atlasData } from "./pages/map.ts";
 import { type PlacedSheet, SheetSink } from "./sheets.ts";
+import { siteGraph } from "./site_graph.ts";
 import type { SweepData } from "../sweep_data.ts";
 
 /** Options of {@link buildSite} and {@link writeSite}. */
@@ -45,6 +45,12 @@ export interface SiteOptions {
   seed?: number;
   /** UMAP neighbours (default 15). */
   neighbours?: number;
+  /**
+   * The run's k-NN graph, when it has one (`<run>/knn.bin`, read by makeReport): used for the map,
+   * the unassigned faces and the internal metrics instead of computing one. Without it the graph
+   * follows lib/scale/policy.ts (exact up to EXACT_KNN_MAX_ROWS faces, the IVF graph past it).
+   */
+  graph?: KnnGraph;
   /** A precomputed 2-D layout of the faces (skips UMAP). */
   layout?: Layout;
   /** Thumbnail edge on the sheets in pixels (default 80; 48 in a single file). */
@@ -83,8 +89,6 @@ export interface BuiltSite {
 }
 
 const FOREIGN: Rgb = { r: 207, g: 34, b: 46 };
-/** Up to this many faces, neighbours are found in plain JavaScript. */
-const SMALL = 1500;
 const PREVIEW = 16;
 const PER_SHEET = 64;
 
@@ -125,15 +129,19 @@ export async function buildSite(run: RunData, opts: SiteOptions = {}): Promise<B
   const byId = new Map(infos.map((c) => [c.id, c]));
   const neighbours = Math.max(2, Math.min(opts.neighbours ?? 15, n - 2));
   let knn: KnnGraph | undefined;
-  // Small sets in plain JavaScript (no onnxruntime session needed), large ones with onnxruntime.
-  if (n >= 4) knn = n <= SMALL ? knnBruteForce(run.x, neighbours) : await prepareKnn(run.x, neighbours);
+  // The run's graph when given; else small sets in plain JavaScript, then exact, then IVF (policy).
+  if (n >= 4) {
+    const got = await siteGraph(run.x, neighbours, { given: opts.graph, log });
+    knn = got.graph;
+    log(`report: k-NN graph (k=${neighbours}) from ${got.source === "run" ? "the run" : got.source}`);
+  }
   lap("clusters and neighbours");
   const layout = opts.layout ??
     (n >= 4 ? await umapLayout(run.x, { knn, nNeighbors: neighbours, seed }) : undefined);
   lap("umap");
 
   // Metrics (in words) and the counts by the one definition of a cluster; figures.
-  const { external, internal, counts } = siteScores(run, seed);
+  const { external, internal, counts } = siteScores(run, seed, knn);
   lap("metrics");
   const figures = siteFigures(run, seed, opts.pairs ?? 20000);
   lap("figures");

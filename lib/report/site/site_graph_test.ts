@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { syntheticClusters } from "../../graph/_testing/synthetic.ts";
+import { knnBruteForce } from "../../graph/knn.ts";
+import { saveGraph } from "../../scale/incremental.ts";
+import { loadRunGraph, RUN_GRAPH_FILE, siteGraph } from "./site_graph.ts";
+
+const { x } = syntheticClusters({ n: 800, dim: 16, clusters: 40, spread: 0.5, seed: 5 });
+
+Deno.test("siteGraph: the run's graph is used as it is (its first k neighbours), nothing computed", async () => {
+  const run = knnBruteForce(x, 30);
+  const lines: string[] = [];
+  const got = await siteGraph(x, 10, { given: run, log: (l) => lines.push(l), exactMaxRows: 0 });
+  assert.equal(got.source, "run");
+  assert.equal(got.graph.k, 10);
+  for (let i = 0; i < x.rows; i += 53) {
+    assert.deepEqual(
+      got.graph.indices.subarray(i * 10, i * 10 + 10),
+      run.indices.subarray(i * 30, i * 30 + 10),
+    );
+  }
+  assert.deepEqual(lines, []);
+  // A graph of other rows or with too few neighbours is not used, and the log says why.
+  const other = await siteGraph(x, 40, { given: run, log: (l) => lines.push(l) });
+  assert.equal(other.source, "brute-force");
+  assert.match(lines[0], /does not cover 800 faces with k=40/);
+});
+
+Deno.test("siteGraph: past the exact size (lowered here) the IVF graph, never the all-pairs one", async () => {
+  const small = await siteGraph(x, 10);
+  assert.equal(small.source, "brute-force");
+  const past = await siteGraph(x, 10, { exactMaxRows: 500 });
+  assert.equal(past.source, "ivf");
+  assert.equal(past.graph.n, 800);
+  assert.equal(past.graph.k, 10);
+  // Approximate but close: most of the exact neighbours are found.
+  let hit = 0;
+  for (let i = 0; i < x.rows; i++) {
+    const exact = new Set(small.graph.indices.subarray(i * 10, i * 10 + 10));
+    for (const j of past.graph.indices.subarray(i * 10, i * 10 + 10)) if (exact.has(j)) hit++;
+  }
+  assert.ok(hit / (x.rows * 10) > 0.8, `recall ${hit / (x.rows * 10)}`);
+});
+
+Deno.test("loadRunGraph: the run folder's knn.bin, none when absent, a bad file reported and skipped", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assert.equal(await loadRunGraph(dir), undefined);
+    const g = knnBruteForce(x, 5);
+    await saveGraph(`${dir}/${RUN_GRAPH_FILE}`, g);
+    assert.deepEqual(await loadRunGraph(dir), g);
+    await Deno.writeFile(`${dir}/${RUN_GRAPH_FILE}`, new Uint8Array(12));
+    const lines: string[] = [];
+    assert.equal(await loadRunGraph(dir, (l) => lines.push(l)), undefined);
+    assert.match(lines[0], /knn\.bin: 12 bytes/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
