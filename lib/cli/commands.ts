@@ -32,6 +32,7 @@ import { main as syntheticRun, SYNTHETIC_RUN_COMMAND } from "../report/_testing/
 import { DRIVE_SYNC_COMMAND, main as driveSync } from "../sources/drive/cli.ts";
 import { main as storeBench, STORE_BENCH_COMMAND } from "../store/bench.ts";
 import { main as scaleBench, SCALE_BENCH_COMMAND } from "../bench/scale.ts";
+import { main as metricsScale, METRICS_SCALE_COMMAND } from "../bench/metrics_scale.ts";
 import { main as store, STORE_COMMAND } from "../store/cli.ts";
 import { COLLECT_COMMAND, main as collect } from "../distributed/collect.ts";
 import { ENQUEUE_COMMAND, main as enqueue } from "../distributed/enqueue.ts";
@@ -104,6 +105,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   { file: "lib/store/bench.ts", task: "bench:store", spec: STORE_BENCH_COMMAND, main: storeBench },
   { file: "lib/bench/scale.ts", task: "bench:scale", spec: SCALE_BENCH_COMMAND, main: scaleBench },
+  {
+    file: "lib/bench/metrics_scale.ts",
+    task: "bench:metrics-scale",
+    spec: METRICS_SCALE_COMMAND,
+    main: metricsScale,
+  },
   { file: "lib/learn/cli.ts", task: "learn", spec: LEARN_COMMAND, main: learn },
   { file: "lib/bench/learn.ts", task: "bench:learn", spec: LEARN_BENCH_COMMAND, main: learnBench },
   { file: "lib/bench/lfw.ts", task: "bench:lfw", spec: LFW_BENCH_COMMAND, main: lfwBench },
