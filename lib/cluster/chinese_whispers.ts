@@ -60,6 +60,9 @@ export interface WhisperResult {
   changes: number[];
 }
 
+/** Rounding allowance of a row's lead (sums of at most a few thousand weights of at most 1). */
+const SLACK_TOLERANCE = 1e-9;
+
 /** Cannot-link partners as CSR (both directions; self-pairs dropped). */
 function partnerLists(
   n: number,
@@ -178,6 +181,7 @@ export function whisper(g: SparseGraph, o: WhisperOptions): WhisperResult {
   const slotOf = new Int32Array(maxDegree + 1); // slots in order of first sight
   const seen = new Int32Array(maxDegree + 1);
   const dirty = new Uint8Array(n).fill(1);
+  const slack = new Float64Array(n);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const unit = o.weighting === "unit";
@@ -223,12 +227,27 @@ export function whisper(g: SparseGraph, o: WhisperOptions): WhisperResult {
         const slot = slotOf[u], s = sum[slot];
         if (s > bestScore) bestScore = s, best = key[slot];
       }
-      for (let u = 0; u < nt; u++) key[slotOf[u]] = -1;
+      // The lead of the class chosen over every other one (a class absent from the
+      // neighbourhood scores 0), kept as this row's slack.
+      let other = 0;
+      for (let u = 0; u < nt; u++) {
+        const slot = slotOf[u];
+        if (key[slot] !== best && sum[slot] > other) other = sum[slot];
+        key[slot] = -1;
+      }
+      slack[ip] = bestScore - other - SLACK_TOLERANCE;
       if (best !== own) {
         label[ip] = best;
         changed++;
-        // Those whose choice reads this row's class: its neighbours and its partners.
-        for (let u = 0; u < d; u++) dirty[ptgt[s0 + u]] = 1;
+        // A neighbour's lead shrinks by at most twice this edge's weight when it loses the
+        // weight from its own class to another, by at most the weight otherwise; it is
+        // examined again once its lead may be gone. Partners are always examined again.
+        for (let u = 0; u < d; u++) {
+          const x = ptgt[s0 + u], lx = label[x];
+          if (lx === best) continue;
+          const w = unit ? 1 : Math.max(sims[s0 + u], 1e-6);
+          if ((slack[x] -= lx === own ? 2 * w : w) <= 0) dirty[x] = 1;
+        }
         for (let q = q0; q < q1; q++) dirty[pList![q]] = 1;
       }
     }
