@@ -126,7 +126,10 @@ function session(model: Uint8Array, threads?: number): Promise<ort.InferenceSess
   return ort.InferenceSession.create(model, {
     graphOptimizationLevel: "all",
     ...(threads ? { intraOpNumThreads: threads } : {}),
-  });
+    // Idle intra-op threads sleep instead of spinning: less CPU taken from the JavaScript thread
+    // and from other work on a machine with few cores.
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
+  } as ort.InferenceSession.SessionOptions);
 }
 
 function gather(x: Matrix, rows: ArrayLike<number>): Float32Array {
