@@ -66,6 +66,11 @@ export const DEVSETS_BENCH_COMMAND = defineCommand({
         "pins with 2,000 one-photo LFW people as bystanders",
     },
     "no-sweep": { type: "boolean", help: "skip the sweeps" },
+    tta: {
+      type: "boolean",
+      help:
+        "embed with test-time augmentation (each crop with its mirror; its own store key, so a first run embeds anew)",
+    },
   },
 });
 
@@ -184,7 +189,12 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       }
       const dir = `${out}/${name}`;
       const source = new LocalFolderSource(root, { labelsFromFolders: true });
-      const run = await runPipeline(source, { out: `${dir}/run`, progress: false, log: () => {} });
+      const run = await runPipeline(source, {
+        out: `${dir}/run`,
+        progress: false,
+        log: () => {},
+        tta: v.tta === true,
+      });
       const set = await readEmbeddingSet(`${dir}/run/embeddings`);
       embedded[name] = set;
       const truth = labelledTruth(set.faces)!;
