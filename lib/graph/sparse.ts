@@ -104,9 +104,9 @@ export function fromPairs(
  * The symmetrised k-NN graph keeping edges with similarity >= `minSim` (an edge is kept
  * when either endpoint lists the other). Each row's neighbours come in ascending order; an
  * edge listed by both ends (or twice by one) appears once, with the similarity listed by the
- * lower row. Built in linear time without per-row allocation: the reverse lists are gathered
- * by a counting sort, and a per-row stamp drops the duplicates (same graph as {@link fromPairs}
- * of the listed pairs, which a test checks).
+ * lower row (the same graph as {@link fromPairs} of the listed pairs, which a test checks).
+ * Linear time, no allocation per row: the reverse lists are gathered by a counting sort, and
+ * each row's own list, sorted in a small scratch, is merged with its reverse list.
  */
 export function thresholdedGraph(g: KnnGraph, minSim: number): SparseGraph {
   const n = g.n, k = g.k, idx = g.indices, gs = g.sims;
@@ -125,58 +125,72 @@ export function thresholdedGraph(g: KnnGraph, minSim: number): SparseGraph {
     kept[i] = c;
   }
   for (let i = 0; i < n; i++) inStart[i + 1] += inStart[i];
-  // Reverse lists in source order (so a source's first listing comes first).
-  const inSrc = new Int32Array(inStart[n]);
-  const inSim = new Float32Array(inStart[n]);
+  // Reverse lists in source order (so a source's first listing comes first), source and
+  // similarity side by side in one buffer (one cache line written per entry).
+  const rev = new ArrayBuffer(8 * inStart[n]);
+  const inSrc = new Int32Array(rev), inSim = new Float32Array(rev);
   const fill = inStart.slice(0, n);
   for (let i = 0; i < n; i++) {
     for (let t = i * k, end = t + kept[i]; t < end; t++) {
       const j = idx[t];
       if (j === i) continue;
-      inSrc[fill[j]] = i;
-      inSim[fill[j]++] = gs[t];
+      const at = 2 * fill[j]++;
+      inSrc[at] = i;
+      inSim[at + 1] = gs[t];
     }
   }
-  // Degrees: the union of each row's own list and its reverse list.
-  const seen = new Int32Array(n).fill(-1);
+  // Each row's own list sorted by neighbour into `key` (`j * 1024 + slot`: a repeated neighbour's
+  // first listing first), then merged with its reverse list (ascending): twice, once to count
+  // the row's neighbours and once to write them; sorting a short list in cache costs less than
+  // marking its neighbours in an n-long array.
+  const key = new Float64Array(k);
+  const sortOwn = (i: number): number => {
+    const o = i * k, c = kept[i];
+    for (let t = 0; t < c; t++) key[t] = idx[o + t] * 1024 + t;
+    if (c > 32) {
+      key.fill(Infinity, c);
+      key.sort();
+    } else {
+      for (let p = 1; p < c; p++) {
+        const v = key[p];
+        let q = p - 1;
+        while (q >= 0 && key[q] > v) key[q + 1] = key[q--];
+        key[q + 1] = v;
+      }
+    }
+    return c;
+  };
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
-    let d = 0;
-    for (let t = i * k, end = t + kept[i]; t < end; t++) {
-      const j = idx[t];
-      if (j !== i && seen[j] !== i) seen[j] = i, d++;
-    }
-    for (let t = inStart[i]; t < inStart[i + 1]; t++) {
-      const j = inSrc[t];
-      if (seen[j] !== i) seen[j] = i, d++;
+    const c = sortOwn(i);
+    let d = 0, a = 0, b = inStart[i];
+    const bEnd = inStart[i + 1];
+    while (a < c || b < bEnd) {
+      const ja = a < c ? Math.floor(key[a] / 1024) : n, jb = b < bEnd ? inSrc[2 * b] : n;
+      const j = ja < jb ? ja : jb;
+      if (j !== i) d++;
+      while (a < c && Math.floor(key[a] / 1024) === j) a++;
+      while (b < bEnd && inSrc[2 * b] === j) b++;
     }
     offsets[i + 1] = offsets[i] + d;
   }
   const targets = new Int32Array(offsets[n]);
   const sims = new Float32Array(offsets[n]);
-  // Fill: each row's own list sorted by neighbour (keys `j * 1024 + slot`, unused slots
-  // +Infinity, in one k-long scratch), merged with its reverse list (already ascending).
-  const key = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    const o = i * k, c = kept[i];
-    for (let t = 0; t < c; t++) key[t] = idx[o + t] * 1024 + t;
-    if (c > 1) {
-      key.fill(Infinity, c);
-      key.sort();
-    }
+    const o = i * k, c = sortOwn(i);
     let at = offsets[i], a = 0, b = inStart[i];
     const bEnd = inStart[i + 1];
     while (a < c || b < bEnd) {
-      const ja = a < c ? Math.floor(key[a] / 1024) : n, jb = b < bEnd ? inSrc[b] : n;
+      const ja = a < c ? Math.floor(key[a] / 1024) : n, jb = b < bEnd ? inSrc[2 * b] : n;
       const j = ja < jb ? ja : jb;
       // The lower row's first listing: the reverse one when j < i and j lists i.
-      const sim = jb === j && (j < i || ja !== j) ? inSim[b] : gs[o + key[a] % 1024];
+      const sim = jb === j && (j < i || ja !== j) ? inSim[2 * b + 1] : gs[o + key[a] % 1024];
       if (j !== i) {
         targets[at] = j;
         sims[at++] = sim;
       }
       while (a < c && Math.floor(key[a] / 1024) === j) a++;
-      while (b < bEnd && inSrc[b] === j) b++;
+      while (b < bEnd && inSrc[2 * b] === j) b++;
     }
   }
   return { n, offsets, targets, sims };

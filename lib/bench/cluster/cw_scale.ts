@@ -13,12 +13,14 @@
  */
 import process from "node:process";
 import { runCommand } from "../../flags/command.ts";
-import type { CommandIo } from "../../flags/io.ts";
+import type { CommandIo, Io } from "../../flags/io.ts";
 import { defineCommand } from "../../flags/types.ts";
 import { chineseWhispersReference } from "../../cluster/_testing/chinese_whispers_reference.ts";
 import { plantedKnn } from "../../cluster/_testing/planted_graph.ts";
 import { whisper } from "../../cluster/chinese_whispers.ts";
-import { type KnnGraph, truncateKnn } from "../../graph/knn.ts";
+import { type KnnGraph, knnGraph, truncateKnn } from "../../graph/knn.ts";
+import { readEmbeddingSet, samePhotoPairs } from "../../store/embedding_set.ts";
+import { labelledTruth, scoredMetrics } from "../../sweep/evaluate.ts";
 import { thresholdedGraph } from "../../graph/sparse.ts";
 import { bcubedF1 } from "../../metrics/bcubed.ts";
 import { DEFAULT_BASE_DIRS, loadBase } from "../../scale/base.ts";
@@ -71,6 +73,12 @@ export const CW_SCALE_COMMAND = defineCommand({
       type: "path",
       placeholder: "dir",
       help: "with --real-like: keep the grown set's graph and truth here, and read them back on the next run",
+    },
+    devsets: {
+      type: "boolean",
+      help:
+        "instead: BCubed F1 before and after on the LFW and pins embeddings (reports/bench/devsets/*/run/embeddings), " +
+        "exact k-NN graph, faces of one photo cannot-linked",
     },
     seed: {
       type: "integer",
@@ -127,11 +135,78 @@ async function readCached(
   }
 }
 
+/** Thresholds of `--devsets` by default. */
+const DEVSET_THRESHOLDS = [0.4, 0.425, 0.45, 0.475, 0.5, 0.525, 0.55, 0.575, 0.6];
+
+/** `--devsets`: the quality before and after on the real development sets. */
+async function devsets(
+  ks: number[],
+  thresholds: number[],
+  v: { iterations: number; seed: number; out?: string },
+  io: Io,
+): Promise<number> {
+  const repo = new URL("../../..", import.meta.url).pathname;
+  const rows: Record<string, unknown>[] = [];
+  for (const name of ["lfw", "pins"]) {
+    const dir = `${repo}reports/bench/devsets/${name}/run/embeddings`;
+    let set;
+    try {
+      set = await readEmbeddingSet(dir);
+    } catch (e) {
+      io.err(`bench:cw: ${dir}: ${(e as Error).message}; skipped (deno task bench:devsets writes it)`);
+      continue;
+    }
+    const truth = labelledTruth(set.faces);
+    if (!truth) {
+      io.err(`bench:cw: ${dir}: no labels; skipped`);
+      continue;
+    }
+    const cannotLink = samePhotoPairs(set.faces);
+    const full = await knnGraph(set.x, ks[0]);
+    for (const k of ks) {
+      const g = k === full.k ? full : truncateKnn(full, k);
+      for (const threshold of thresholds) {
+        const o = { iterations: v.iterations, weighting: "sim" as const, cannotLink };
+        const t0 = clock();
+        const before = chineseWhispersReference(g, { ...o, threshold, random: seededRandom(v.seed) }).labels;
+        const tb = since(t0);
+        const t1 = clock();
+        const after = whisper(thresholdedGraph(g, threshold), { ...o, random: seededRandom(v.seed) }).labels;
+        const ta = since(t1);
+        const fb = scoredMetrics(truth, before).bcubedF1, fa = scoredMetrics(truth, after).bcubedF1;
+        const same = before.every((l, i) => l === after[i]);
+        rows.push({
+          set: name,
+          k,
+          threshold,
+          before: fb,
+          after: fa,
+          same,
+          cpuBefore: tb.cpu,
+          cpuAfter: ta.cpu,
+        });
+        io.out(
+          `${name.padEnd(5)} k ${k} threshold ${threshold.toFixed(3)}: BCubed F1 before ${
+            fb.toFixed(4)
+          }, after ${fa.toFixed(4)} (labels ${same ? "identical" : "differ"}); CPU ${
+            tb.cpu.toFixed(2)
+          } s -> ${ta.cpu.toFixed(2)} s`,
+        );
+      }
+    }
+  }
+  if (v.out) await Deno.writeTextFile(v.out, JSON.stringify({ devsets: rows }, null, 1) + "\n");
+  return rows.length ? 0 : 1;
+}
+
 /** Entry point; returns the exit code. */
 export function main(args: string[], io?: CommandIo): Promise<number> {
   return runCommand(CW_SCALE_COMMAND, args, io, async (v, io) => {
     const ks = (v.k.length ? [...v.k] : [64, 32]).sort((a, b) => b - a);
     const thresholds = (v.thresholds.length ? [...v.thresholds] : [0.5]).sort((a, b) => b - a);
+    if (v.devsets) {
+      return await devsets(ks, v.thresholds.length ? [...v.thresholds] : DEVSET_THRESHOLDS, v, io);
+    }
     const realLike = v["real-like"];
     let knn: KnnGraph, truth: Int32Array, cannotLink: Int32Array | undefined, source: string;
     const t0 = clock();
