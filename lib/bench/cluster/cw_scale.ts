@@ -97,6 +97,7 @@ interface Timed {
   threshold: number;
   what: string;
   graphSeconds: number;
+  graphCpuSeconds?: number;
   seconds: number;
   cpuSeconds: number;
   passes?: number;
@@ -253,9 +254,14 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       results.push(r);
       io.out(
         `k ${String(r.k).padStart(3)} threshold ${r.threshold.toFixed(2)} ${r.what.padEnd(7)} ` +
-          `graph ${r.graphSeconds.toFixed(1).padStart(6)} s, total ${r.seconds.toFixed(1).padStart(6)} s ` +
-          `(CPU ${r.cpuSeconds.toFixed(1).padStart(6)} s), ` +
-          (r.passes !== undefined ? `${r.passes} passes, ${r.visits} visits, ` : "") +
+          (r.graphCpuSeconds !== undefined
+            ? `graph ${r.graphSeconds.toFixed(1).padStart(6)} s (CPU ${
+              r.graphCpuSeconds.toFixed(1).padStart(5)
+            } s), `
+            : "") +
+          `total ${r.seconds.toFixed(1).padStart(6)} s (CPU ${r.cpuSeconds.toFixed(1).padStart(6)} s), ` +
+          (r.passes !== undefined ? `${r.passes} passes, ` : "") +
+          (r.visits !== undefined ? `${r.visits} visits, ` : "") +
           `BCubed F1 ${r.bcubedF1.toFixed(4)}, ${r.clusters} clusters, peak ${r.peakMiB.toFixed(0)} MiB` +
           (r.sameAsBefore !== undefined
             ? `, labels ${r.sameAsBefore ? "identical to" : "DIFFER from"} before`
@@ -287,6 +293,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
           threshold,
           what: "after",
           graphSeconds: built.wall,
+          graphCpuSeconds: built.cpu,
           seconds: after.wall,
           cpuSeconds: after.cpu,
           passes: r.passes,
