@@ -18,7 +18,7 @@ Deno.test("siteGraph: the run's graph is used as it is (its first k neighbours),
       run.indices.subarray(i * 30, i * 30 + 10),
     );
   }
-  assert.deepEqual(lines, []);
+  assert.equal(lines.length, 0);
   // A graph of other rows or with too few neighbours is not used, and the log says why.
   const other = await siteGraph(x, 40, { given: run, log: (l) => lines.push(l) });
   assert.equal(other.source, "brute-force");
