@@ -46,7 +46,7 @@ export interface SiteOptions {
   /** UMAP neighbours (default 15). */
   neighbours?: number;
   /**
-   * The run's k-NN graph, when it has one (`<run>/knn.bin`, read by makeReport): used for the map,
+   * The run's k-NN graph, when it has one (`<run>/knn/`, saved by `deno task run` and read by makeReport): used for the map,
    * the unassigned faces and the internal metrics instead of computing one. Without it the graph
    * follows lib/scale/policy.ts (exact up to EXACT_KNN_MAX_ROWS faces, the IVF graph past it).
    */

@@ -5,19 +5,11 @@
  * graph (lib/scale/knn_ivf.ts) past it, so that no all-pairs work is done on a large run.
  * @module
  */
-import { join } from "node:path";
 import { knnBruteForce, type KnnGraph, knnGraph, truncateKnn } from "../../graph/knn.ts";
 import type { Matrix } from "../../matrix.ts";
-import { loadGraph } from "../../scale/incremental.ts";
+import { loadSavedGraph } from "../../run/saved_graph.ts";
 import { ivfGraph } from "../../scale/knn_ivf.ts";
 import { EXACT_KNN_MAX_ROWS } from "../../scale/policy.ts";
-import { exists } from "../../util/exists.ts";
-
-/**
- * A run folder's saved k-NN graph (lib/scale/incremental.ts's saveGraph format), read by the report
- * when present.
- */
-export const RUN_GRAPH_FILE = "knn.bin";
 
 /** Up to this many faces, neighbours are found in plain JavaScript (no onnxruntime session). */
 export const SMALL_GRAPH_ROWS = 1500;
@@ -56,19 +48,16 @@ export async function siteGraph(
 }
 
 /**
- * The run folder's saved graph (`<run>/knn.bin`), or undefined when there is none. A file that
- * cannot be read is reported through `log` (naming it) and the report computes its own.
+ * The run folder's saved graph (`<run>/knn/`, written by `deno task run`: lib/run/saved_graph.ts), or
+ * undefined when there is none. A graph that cannot be read (damaged, foreign, truncated) is reported
+ * through `log` (naming the file and the problem) and the report computes its own.
  */
 export async function loadRunGraph(
   runDir: string,
   log: (line: string) => void = () => {},
 ): Promise<KnnGraph | undefined> {
-  const path = join(runDir, RUN_GRAPH_FILE);
-  if (!(await exists(path))) return undefined;
-  try {
-    return await loadGraph(path);
-  } catch (e) {
-    log(`report: ${(e as Error).message}; the report computes its own graph`);
-    return undefined;
-  }
+  const got = await loadSavedGraph(runDir);
+  if (got.status === "ok") return got.saved.graph;
+  if (got.status === "unusable") log(`report: ${got.reason}; the report computes its own graph`);
+  return undefined;
 }

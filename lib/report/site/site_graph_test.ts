@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { syntheticClusters } from "../../graph/_testing/synthetic.ts";
 import { knnBruteForce } from "../../graph/knn.ts";
-import { saveGraph } from "../../scale/incremental.ts";
-import { loadRunGraph, RUN_GRAPH_FILE, siteGraph } from "./site_graph.ts";
+import { saveRunGraph } from "../../run/saved_graph.ts";
+import { loadRunGraph, siteGraph } from "./site_graph.ts";
 
 const { x } = syntheticClusters({ n: 800, dim: 16, clusters: 40, spread: 0.5, seed: 5 });
 
@@ -41,17 +41,25 @@ Deno.test("siteGraph: past the exact size (lowered here) the IVF graph, never th
   assert.ok(hit / (x.rows * 10) > 0.8, `recall ${hit / (x.rows * 10)}`);
 });
 
-Deno.test("loadRunGraph: the run folder's knn.bin, none when absent, a bad file reported and skipped", async () => {
+Deno.test("loadRunGraph: the graph deno task run saved (<run>/knn/), none when absent, a damaged one reported and skipped", async () => {
   const dir = await Deno.makeTempDir();
   try {
     assert.equal(await loadRunGraph(dir), undefined);
     const g = knnBruteForce(x, 5);
-    await saveGraph(`${dir}/${RUN_GRAPH_FILE}`, g);
+    const rows = Array.from({ length: x.rows }, (_, i) => `photo${i}#0`);
+    const key = { store: "test", dim: x.cols, adapter: null, k: 5, approximate: false };
+    await saveRunGraph(dir, { key, rows, graph: g });
     assert.deepEqual(await loadRunGraph(dir), g);
-    await Deno.writeFile(`${dir}/${RUN_GRAPH_FILE}`, new Uint8Array(12));
+    const manifest = JSON.parse(await Deno.readTextFile(`${dir}/knn/manifest.json`));
+    const file = `${dir}/knn/${manifest.files.graph.name}`;
+    const bytes = await Deno.readFile(file);
+    bytes[bytes.length - 1] ^= 0xff;
+    await Deno.writeFile(file, bytes);
     const lines: string[] = [];
     assert.equal(await loadRunGraph(dir, (l) => lines.push(l)), undefined);
-    assert.match(lines[0], /knn\.bin: 12 bytes/);
+    assert.equal(lines.length, 1);
+    assert.ok(lines[0].includes(manifest.files.graph.name), lines[0]);
+    assert.match(lines[0], /damaged/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
