@@ -22,6 +22,7 @@ import { getClusterer, resolveParams } from "../cluster/registry.ts";
 import { growExact } from "../scale/incremental.ts";
 import { growIvf, ivfGraph, type IvfIndex } from "../scale/knn_ivf.ts";
 import { scalePlan } from "../scale/policy.ts";
+import { choiceNeighbours } from "../select/choose.ts";
 import type { FaceMeta } from "../store/embedding_set.ts";
 import {
   type GraphToSave,
@@ -36,12 +37,6 @@ import {
 } from "../run/saved_graph.ts";
 import { errorMessage } from "../errors.ts";
 
-/**
- * k of the automatic choice's graph (lib/select/choose.ts reads `neighbours ?? 64`; it uses a
- * given graph only with at least that many neighbours, else it computes its own).
- */
-export const CHOICE_NEIGHBOURS = 64;
-
 /** The graph a clustering reads: its k and whether it is approximate; undefined when it reads none. */
 export function graphNeeds(
   rows: number,
@@ -50,7 +45,8 @@ export function graphNeeds(
 ): { k: number; approximate: boolean } | undefined {
   if (rows <= 1) return undefined;
   const given = Object.keys(overrides).length > 0;
-  let k = CHOICE_NEIGHBOURS;
+  // The automatic choice's k (lib/select/choose.ts): 64, 32 past 50,000 faces.
+  let k = choiceNeighbours(rows);
   if (method !== undefined || given) {
     // As lib/select/cluster_faces.ts: a given method (or agglomerative for --threshold/--linkage).
     const c = getClusterer(method ?? "agglomerative");

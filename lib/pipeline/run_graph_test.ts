@@ -55,9 +55,10 @@ function assertSameGraph(g: KnnGraph, want: KnnGraph) {
   }
 }
 
-Deno.test("graphNeeds: the choice reads k = 64; a given method its own k; none for one row or a method without a graph", () => {
+Deno.test("graphNeeds: the choice reads its own k (64, 32 past 50,000 faces); a given method its own k; none for one row or a method without a graph", () => {
   assert.deepEqual(graphNeeds(1000), { k: 64, approximate: false });
-  assert.deepEqual(graphNeeds(60_000), { k: 64, approximate: true });
+  assert.deepEqual(graphNeeds(60_000), { k: 32, approximate: true });
+  assert.deepEqual(graphNeeds(40_000), { k: 64, approximate: false });
   assert.equal(graphNeeds(1), undefined);
   assert.equal(graphNeeds(1000, "chinese-whispers", { neighbours: 20 })?.k, 20);
   assert.equal(graphNeeds(1000, "kmeans"), undefined);
