@@ -12,7 +12,7 @@
  * `--regimes`, simulated regimes made from the same embeddings are scored too (no sweep: the best
  * labelled point of the choice's own grid and of average linkage stands in): LFW people with 10+
  * photos, pins with 8 photos per person, pins with 2,000 one-photo LFW people as bystanders.
- * Writes reports/bench/devsets.json.
+ * Writes <out>.json (reports/bench/devsets.json by default).
  *
  * Flags: --sets lfw,pins  --config FILE  --out DIR (default reports/bench/devsets)  --regimes
  * --no-sweep.
@@ -36,6 +36,7 @@ import {
 } from "../store/embedding_set.ts";
 import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
 import { runSweep } from "../sweep/runner.ts";
+import { DEFAULT_TTA } from "../pipeline/embed_photos.ts";
 import { lfwRoot } from "../util/lfw_data.ts";
 import { seededRandom } from "../util/random.ts";
 
@@ -67,9 +68,11 @@ export const DEVSETS_BENCH_COMMAND = defineCommand({
     },
     "no-sweep": { type: "boolean", help: "skip the sweeps" },
     tta: {
-      type: "boolean",
-      help:
-        "embed with test-time augmentation (each crop with its mirror; its own store key, so a first run embeds anew)",
+      type: "enum",
+      choices: ["on", "off"],
+      default: DEFAULT_TTA ? "on" : "off",
+      help: "test-time augmentation, as deno task run (each crop with its mirror; its own store key, so a " +
+        "first run in a mode embeds anew)",
     },
   },
 });
@@ -193,7 +196,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
         out: `${dir}/run`,
         progress: false,
         log: () => {},
-        tta: v.tta === true,
+        tta: v.tta === "on",
       });
       const set = await readEmbeddingSet(`${dir}/run/embeddings`);
       embedded[name] = set;
@@ -269,8 +272,9 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       }
     }
     await Deno.mkdir(`${repo}reports/bench`, { recursive: true });
-    await Deno.writeTextFile(`${repo}reports/bench/devsets.json`, JSON.stringify(result, null, 2));
-    io.out(`written: ${repo}reports/bench/devsets.json`);
+    const written = `${out.replace(/\/+$/, "")}.json`;
+    await Deno.writeTextFile(written, JSON.stringify({ ...result, tta: v.tta }, null, 2));
+    io.out(`written: ${written}`);
     return 0;
   });
 }

@@ -20,6 +20,7 @@ import { sha256Hex } from "../util/hash.ts";
 import { QUEUE_FLAGS, redisUrl } from "./flags.ts";
 import { DEFAULT_QUEUE, jobId, openQueue, type PhotoJob } from "./queue.ts";
 import { INPUT_FLAG } from "../sources/flags.ts";
+import { DEFAULT_TTA } from "../pipeline/embed_photos.ts";
 
 /** The flags of `deno task enqueue`. */
 export const ENQUEUE_COMMAND = defineCommand({
@@ -42,7 +43,7 @@ export const ENQUEUE_COMMAND = defineCommand({
     tta: {
       type: "enum",
       choices: ["on", "off"],
-      default: "off",
+      default: DEFAULT_TTA ? "on" : "off",
       help: "test-time augmentation (as deno task run)",
     },
   },
@@ -123,7 +124,7 @@ export async function enqueuePhotos(input: string, opts: EnqueueOptions): Promis
         continue;
       }
       seen.add(hash);
-      batch.push({ input, ref, hash, aligned, tta: opts.tta ?? false });
+      batch.push({ input, ref, hash, aligned, tta: opts.tta ?? DEFAULT_TTA });
       if (batch.length >= 500) await flush();
     }
     await flush();

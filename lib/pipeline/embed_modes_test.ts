@@ -5,7 +5,7 @@ import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { alignFace } from "../faces/embedder.ts";
 import { decodeImage } from "../images/decode.ts";
 import { LocalFolderSource } from "../sources/local.ts";
-import { embedPhotos, storeKeyOptions } from "./embed_photos.ts";
+import { DEFAULT_TTA, embedPhotos, storeKeyOptions } from "./embed_photos.ts";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 
@@ -37,7 +37,7 @@ Deno.test("a generated folder of aligned crops is recognised (auto) and embedded
     const src = new LocalFolderSource(dir);
     const run = (opts: { tta?: boolean; aligned?: "auto" | "on" | "off"; workers?: number }) =>
       embedPhotos(src, { storeDir, workers: 0, progress: false, log: () => {}, ...opts });
-    const auto = await run({});
+    const auto = await run({ tta: false });
     assert.equal(auto.options.aligned, "on");
     assert.equal(auto.options.tta, "off");
     assert.equal(
@@ -57,9 +57,9 @@ Deno.test("a generated folder of aligned crops is recognised (auto) and embedded
       assert.ok(s > 0.9999, `${p.ref.path}: ${s}`);
     }
     // Same mode again: everything from the store. Another mode: nothing reused.
-    assert.equal((await run({ aligned: "on" })).computed, 0);
+    assert.equal((await run({ aligned: "on", tta: false })).computed, 0);
     // Through a face worker: the detected faces' quality crosses to the store too.
-    const off = await run({ aligned: "off", workers: 1 });
+    const off = await run({ aligned: "off", workers: 1, tta: false });
     const found = off.photos.flatMap((p) => p.record?.faces ?? []);
     assert.ok(
       found.length > 0 && found.every((f) => f.quality && f.quality.size >= 20 && f.quality.score > 0.6),
@@ -71,6 +71,10 @@ Deno.test("a generated folder of aligned crops is recognised (auto) and embedded
     assert.equal(tta.options.tta, "on");
     assert.equal(tta.computed, faces.length);
     assert.equal((await run({ tta: true })).computed, 0);
+    // TTA is the default (DEFAULT_TTA): a run that does not say reuses the TTA vectors.
+    const byDefault = await run({});
+    assert.equal(byDefault.options.tta, DEFAULT_TTA ? "on" : "off");
+    assert.equal(byDefault.computed, 0);
     for (const p of tta.photos) {
       const a = tta.store.embeddings(p.hash!)[0], b = auto.store.embeddings(p.hash!)[0];
       const s = dot(a, b);
