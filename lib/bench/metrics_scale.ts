@@ -14,7 +14,6 @@
  * Davies-Bouldin, as the report computed them). Time, CPU time and peak resident memory each.
  * @module
  */
-import process from "node:process";
 import { type KnnGraph, knnGraph } from "../graph/knn.ts";
 import { daviesBouldin } from "../metrics/davies_bouldin.ts";
 import { silhouetteSampled } from "../metrics/silhouette.ts";
@@ -27,6 +26,7 @@ import { buildSite } from "../report/site/site.ts";
 import { siteGraph } from "../report/site/site_graph.ts";
 import { DEFAULT_BASE_DIRS, loadBase } from "../scale/base.ts";
 import { PeakRss } from "../scale/peak_rss.ts";
+import { type Stage, stageRunner } from "../scale/stage_timer.ts";
 import { SILHOUETTE_SAMPLE } from "../scale/policy.ts";
 import { synthesize } from "../scale/synthetic.ts";
 import type { FaceMeta } from "../store/embedding_set.ts";
@@ -73,15 +73,6 @@ export const METRICS_SCALE_COMMAND = defineCommand({
   epilog: "The before-stages are slow at 100,000 faces (minutes on 2 cores); run them on their own.",
 });
 
-/** One measured stage. */
-interface Stage {
-  stage: string;
-  seconds: number;
-  cpuSeconds: number;
-  peakMiB: number;
-  note?: string;
-}
-
 const fmt = (v: number, p = 4) => (Number.isFinite(v) ? v.toFixed(p) : String(v));
 
 /** Runs the benchmark; see the module doc. */
@@ -102,27 +93,9 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
     }
     const peak = await PeakRss.start(20);
     const stages: Stage[] = [];
-    const stage = async <T>(name: string, f: () => Promise<T> | T, note?: (t: T) => string) => {
-      peak.reset();
-      const t0 = performance.now(), c0 = process.cpuUsage();
-      const out = await f();
-      const c1 = process.cpuUsage(c0);
-      const s: Stage = {
-        stage: name,
-        seconds: +((performance.now() - t0) / 1000).toFixed(2),
-        cpuSeconds: +((c1.user + c1.system) / 1e6).toFixed(2),
-        peakMiB: Math.round(peak.peakMiB()),
-      };
-      if (note) s.note = note(out);
-      stages.push(s);
-      io.out(
-        `${name.padEnd(16)} ${s.seconds.toFixed(1).padStart(8)} s (cpu ${
-          s.cpuSeconds.toFixed(1).padStart(7)
-        } s)` +
-          `  peak ${String(s.peakMiB).padStart(6)} MiB${s.note ? `  ${s.note}` : ""}`,
-      );
-      return out;
-    };
+    const timed = stageRunner(peak, (l) => io.out(l), { width: 16 });
+    const stage = <T>(name: string, f: () => Promise<T> | T, note?: (t: T) => string) =>
+      timed(stages, name, f, note);
     const want = new Set(v.stages);
     const k = v.neighbours;
     try {

@@ -27,9 +27,9 @@ import { DEFAULT_BASE_DIRS, loadBase } from "../scale/base.ts";
 import { growExact } from "../scale/incremental.ts";
 import { growIvf, ivfGraph, type IvfTimings, recallAbove } from "../scale/knn_ivf.ts";
 import { PeakRss } from "../scale/peak_rss.ts";
+import { type Stage, stageRunner } from "../scale/stage_timer.ts";
 import { DENSE_MAX_ROWS, scalePlan, SILHOUETTE_SAMPLE } from "../scale/policy.ts";
 import { photoPairs, synthesize, type SynthSet } from "../scale/synthetic.ts";
-import process from "node:process";
 import { seededRandom } from "../util/random.ts";
 
 /** The flags of `deno task bench:scale`. */
@@ -93,16 +93,6 @@ export const SCALE_BENCH_COMMAND = defineCommand({
     "in the background (nohup ... > log &).",
 });
 
-/** One measured stage. */
-interface Stage {
-  stage: string;
-  seconds: number;
-  /** CPU seconds of the process (all threads) during the stage: on a shared machine, wall time overstates. */
-  cpuSeconds: number;
-  peakMiB: number;
-  note?: string;
-}
-
 /** One line of where the IVF graph's time went (CPU seconds per phase). */
 function phasesNote(t: IvfTimings): string {
   const phases = (["train", "assign", "search", "symmetrise"] as const).filter((p) => t[p]);
@@ -159,31 +149,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
     const load = () => Deno.loadavg().map((l) => l.toFixed(1)).join(" ");
     const k = v.neighbours;
     const result: Record<string, unknown> = { base: base.read, neighbours: k, loadBefore: load(), sizes: [] };
-    const stage = async <T>(
-      list: Stage[],
-      name: string,
-      f: () => Promise<T> | T,
-      note?: (t: T) => string,
-    ) => {
-      peak.reset();
-      const t0 = performance.now(), c0 = process.cpuUsage();
-      const out = await f();
-      const c1 = process.cpuUsage(c0);
-      const s: Stage = {
-        stage: name,
-        seconds: +((performance.now() - t0) / 1000).toFixed(2),
-        cpuSeconds: +((c1.user + c1.system) / 1e6).toFixed(2),
-        peakMiB: Math.round(peak.peakMiB()),
-      };
-      if (note) s.note = note(out);
-      list.push(s);
-      io.out(
-        `  ${name.padEnd(34)} ${s.seconds.toFixed(1).padStart(8)} s (cpu ${
-          s.cpuSeconds.toFixed(1).padStart(7)
-        } s)  peak ${String(s.peakMiB).padStart(6)} MiB${s.note ? `  ${s.note}` : ""}`,
-      );
-      return out;
-    };
+    const stage = stageRunner(peak, (l) => io.out(l), { width: 34, indent: "  " });
     const cw = getClusterer("chinese-whispers");
     try {
       for (const n of v.sizes) {
