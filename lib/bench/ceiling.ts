@@ -24,14 +24,10 @@ import { getClusterer, runClusterer } from "../cluster/registry.ts";
 import { DEFAULT_PULL_OFFSET, pullGraph, refine } from "../cluster/refine_pull.ts";
 import { chooseClustering, DEFAULT_THRESHOLDS } from "../select/choose.ts";
 import { photoIndex } from "../select/cluster_faces.ts";
-import {
-  type EmbeddingSet,
-  type FaceMeta,
-  readEmbeddingSet,
-  samePhotoPairs,
-} from "../store/embedding_set.ts";
+import { type EmbeddingSet, readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
 import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
 import { seededRandom } from "../util/random.ts";
+import { regimes } from "./regimes.ts";
 
 /** The flags of `deno run -A lib/bench/ceiling.ts`. */
 export const CEILING_BENCH_COMMAND = defineCommand({
@@ -62,57 +58,6 @@ export const CEILING_BENCH_COMMAND = defineCommand({
 
 /** Thresholds scanned: the choice's grid, strictest first. */
 const GRID = [...DEFAULT_THRESHOLDS].sort((a, b) => b - a);
-
-function subset(set: EmbeddingSet, keep: (f: FaceMeta) => boolean): EmbeddingSet {
-  const rows = set.faces.flatMap((f, i) => (keep(f) ? [i] : []));
-  const d = set.x.cols;
-  const x: Matrix = { rows: rows.length, cols: d, data: new Float32Array(rows.length * d) };
-  rows.forEach((r, k) => x.data.set(set.x.data.subarray(r * d, (r + 1) * d), k * d));
-  return { x, faces: rows.map((r) => set.faces[r]) };
-}
-
-function photosPerPerson(faces: readonly FaceMeta[]): Map<string, Set<string>> {
-  const m = new Map<string, Set<string>>();
-  for (const f of faces) {
-    const s = m.get(f.label!) ?? new Set();
-    s.add(f.path);
-    m.set(f.label!, s);
-  }
-  return m;
-}
-
-/** The regimes of bench:devsets (lib/bench/devsets.ts), made the same way. */
-function regimes(lfw?: EmbeddingSet, pins?: EmbeddingSet): [string, EmbeddingSet][] {
-  const out: [string, EmbeddingSet][] = [];
-  if (lfw) {
-    const per = photosPerPerson(lfw.faces);
-    out.push(["lfw-10+", subset(lfw, (f) => per.get(f.label!)!.size >= 10)]);
-  }
-  if (pins) {
-    const random = seededRandom(2);
-    const keep = new Set<string>();
-    for (const paths of photosPerPerson(pins.faces).values()) {
-      const list = [...paths].sort();
-      for (let i = 0; i < 8 && list.length > 0; i++) {
-        keep.add(list.splice(Math.floor(random() * list.length), 1)[0]);
-      }
-    }
-    out.push(["pins-8/person", subset(pins, (f) => keep.has(f.path))]);
-  }
-  if (lfw && pins) {
-    const per = photosPerPerson(lfw.faces);
-    let n = 0;
-    const strangers = subset(lfw, (f) => per.get(f.label!)!.size === 1 && f.face === 0 && n++ < 2000);
-    const data = new Float32Array(pins.x.data.length + strangers.x.data.length);
-    data.set(pins.x.data);
-    data.set(strangers.x.data, pins.x.data.length);
-    out.push(["pins+2000", {
-      x: { rows: pins.x.rows + strangers.x.rows, cols: pins.x.cols, data },
-      faces: [...pins.faces, ...strangers.faces],
-    }]);
-  }
-  return out;
-}
 
 /** Entry point; returns the exit code. */
 export function main(args: string[], io?: CommandIo): Promise<number> {

@@ -23,22 +23,16 @@ import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
 import { buildDendrogram, cutDendrogram } from "../cluster/agglomerative.ts";
 import { cosineDistances } from "../graph/distance_matrix.ts";
-import type { Matrix } from "../matrix.ts";
 import { runPipeline } from "../pipeline/run.ts";
 import { clusterFaces } from "../select/cluster_faces.ts";
 import { DEFAULT_THRESHOLDS } from "../select/choose.ts";
 import { LocalFolderSource } from "../sources/local.ts";
-import {
-  type EmbeddingSet,
-  type FaceMeta,
-  readEmbeddingSet,
-  samePhotoPairs,
-} from "../store/embedding_set.ts";
+import { type EmbeddingSet, readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
 import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
 import { runSweep } from "../sweep/runner.ts";
 import { DEFAULT_TTA } from "../pipeline/embed_photos.ts";
 import { lfwRoot } from "../util/lfw_data.ts";
-import { seededRandom } from "../util/random.ts";
+import { REGIME_NAMES, regimes } from "./regimes.ts";
 
 /** The flags of `deno task bench:devsets`. */
 export const DEVSETS_BENCH_COMMAND = defineCommand({
@@ -151,31 +145,6 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       return rows;
     }
 
-    function subset(set: EmbeddingSet, keep: (f: FaceMeta, i: number) => boolean): EmbeddingSet {
-      const rows = set.faces.flatMap((f, i) => (keep(f, i) ? [i] : []));
-      const d = set.x.cols;
-      const x: Matrix = { rows: rows.length, cols: d, data: new Float32Array(rows.length * d) };
-      rows.forEach((r, k) => x.data.set(set.x.data.subarray(r * d, (r + 1) * d), k * d));
-      return { x, faces: rows.map((r) => set.faces[r]) };
-    }
-
-    function concat(a: EmbeddingSet, b: EmbeddingSet): EmbeddingSet {
-      const data = new Float32Array(a.x.data.length + b.x.data.length);
-      data.set(a.x.data);
-      data.set(b.x.data, a.x.data.length);
-      return { x: { rows: a.x.rows + b.x.rows, cols: a.x.cols, data }, faces: [...a.faces, ...b.faces] };
-    }
-
-    const photosPerPerson = (faces: readonly FaceMeta[]) => {
-      const m = new Map<string, Set<string>>();
-      for (const f of faces) {
-        const s = m.get(f.label!) ?? new Set();
-        s.add(f.path);
-        m.set(f.label!, s);
-      }
-      return m;
-    };
-
     const result: Record<string, unknown> = { date: new Date().toISOString(), config };
     const embedded: Record<string, EmbeddingSet> = {};
     for (const name of names) {
@@ -232,36 +201,9 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
     }
 
     if (v.regimes) {
-      const regimes: [string, () => EmbeddingSet | undefined][] = [
-        ["lfw-10+", () => {
-          const s = embedded.lfw;
-          if (!s) return undefined;
-          const per = photosPerPerson(s.faces);
-          return subset(s, (f) => per.get(f.label!)!.size >= 10);
-        }],
-        ["pins-8/person", () => {
-          const s = embedded.pins;
-          if (!s) return undefined;
-          const random = seededRandom(2);
-          const keep = new Set<string>();
-          for (const paths of photosPerPerson(s.faces).values()) {
-            const list = [...paths].sort();
-            for (let i = 0; i < 8 && list.length > 0; i++) {
-              keep.add(list.splice(Math.floor(random() * list.length), 1)[0]);
-            }
-          }
-          return subset(s, (f) => keep.has(f.path));
-        }],
-        ["pins+2000", () => {
-          const p = embedded.pins, l = embedded.lfw;
-          if (!p || !l) return undefined;
-          const per = photosPerPerson(l.faces);
-          let n = 0;
-          return concat(p, subset(l, (f) => per.get(f.label!)!.size === 1 && f.face === 0 && n++ < 2000));
-        }],
-      ];
-      for (const [name, make] of regimes) {
-        const s = make();
+      const made = new Map(regimes(embedded.lfw, embedded.pins));
+      for (const name of REGIME_NAMES) {
+        const s = made.get(name);
         if (!s) {
           io.out(`skipped regime ${name}: its development set was not run`);
           continue;
