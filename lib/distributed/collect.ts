@@ -103,7 +103,15 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       log(`note: not checking the queue (give --redis to refuse collecting while jobs are left)`);
     }
     const keys = await PgStore.keys(store);
-    const chosen = v.key ? keys.find((k) => k.id === v.key) : keys.length === 1 ? keys[0] : undefined;
+    // Without --key, the one key that holds photos (a worker may have opened an empty one for other settings).
+    const filled = keys.filter((k) => k.photos > 0);
+    const chosen = v.key
+      ? keys.find((k) => k.id === v.key)
+      : keys.length === 1
+      ? keys[0]
+      : filled.length === 1
+      ? filled[0]
+      : undefined;
     if (!chosen) {
       const list = keys.map((k) => `${k.id} (${k.photos} photos)`).join(", ") || "none";
       throw new UsageError(

@@ -20,6 +20,7 @@ import { isPostgresUrl, maskSecrets, maskUrl } from "../store/postgres/pg_url.ts
 import { PhotoEmbedder } from "./embed_job.ts";
 import { QUEUE_FLAGS, redisUrl } from "./flags.ts";
 import { type PhotoJob, type PhotoJobResult, REDIS_ENV, redisConnection } from "./queue.ts";
+import { DEFAULT_TTA } from "../pipeline/embed_photos.ts";
 
 /** The flags of `deno task worker`. */
 export const WORKER_COMMAND = defineCommand({
@@ -81,7 +82,8 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       claimTtlMs: v["lock-ms"],
     });
     const concurrency = v.concurrency ?? workers * (v.device === "cpu" ? 2 : 4);
-    const info = await embedder.warm({ aligned: false, tta: false });
+    // Warmed for the default settings (jobs carry their own; another setting opens its store on first use).
+    const info = await embedder.warm({ aligned: false, tta: DEFAULT_TTA });
     const worker = new Worker<PhotoJob, PhotoJobResult>(v.queue, (job) => embedder.run(job.data), {
       connection: redisConnection(redis),
       concurrency,
