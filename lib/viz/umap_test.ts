@@ -20,6 +20,21 @@ Deno.test("umapNeighbours puts each point first at distance 0, then its neighbou
   assert.throws(() => umapNeighbours(g, 6), RangeError);
 });
 
+/** How many points' nearest point in the layout `xy` has their true cluster. */
+function nearestAgree(xy: ArrayLike<number>, n: number, truth: ArrayLike<number>): number {
+  let agree = 0;
+  for (let i = 0; i < n; i++) {
+    let best = -1, bd = Infinity;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const d = (xy[2 * i] - xy[2 * j]) ** 2 + (xy[2 * i + 1] - xy[2 * j + 1]) ** 2;
+      if (d < bd) [bd, best] = [d, j];
+    }
+    if (truth[best] === truth[i]) agree++;
+  }
+  return agree;
+}
+
 Deno.test("umapLayout is seeded and keeps well separated clusters apart", async () => {
   const { x, truth } = syntheticClusters({ n: 240, dim: 16, clusters: 4, spread: 0.4, sizeSkew: 0, seed: 3 });
   const g = knnBruteForce(x, 10);
@@ -30,16 +45,7 @@ Deno.test("umapLayout is seeded and keeps well separated clusters apart", async 
   assert.notDeepEqual(a.xy, c.xy);
   assert.ok(a.xy.every(Number.isFinite));
   // Each point's nearest point in the layout has the same true cluster.
-  let agree = 0;
-  for (let i = 0; i < a.n; i++) {
-    let best = -1, bd = Infinity;
-    for (let j = 0; j < a.n; j++) {
-      if (j === i) continue;
-      const d = (a.xy[2 * i] - a.xy[2 * j]) ** 2 + (a.xy[2 * i + 1] - a.xy[2 * j + 1]) ** 2;
-      if (d < bd) [bd, best] = [d, j];
-    }
-    if (truth[best] === truth[i]) agree++;
-  }
+  const agree = nearestAgree(a.xy, a.n, truth);
   assert.ok(agree / a.n > 0.95, `only ${agree} of ${a.n} nearest points agree`);
 });
 
@@ -57,16 +63,7 @@ Deno.test("umapLayout past maxRows: a sample through umap-js, the rest placed fr
   assert.equal(a.n, 900);
   assert.deepEqual(a.xy, b.xy);
   assert.ok(a.xy.every(Number.isFinite));
-  let agree = 0;
-  for (let i = 0; i < a.n; i++) {
-    let best = -1, bd = Infinity;
-    for (let j = 0; j < a.n; j++) {
-      if (j === i) continue;
-      const d = (a.xy[2 * i] - a.xy[2 * j]) ** 2 + (a.xy[2 * i + 1] - a.xy[2 * j + 1]) ** 2;
-      if (d < bd) [bd, best] = [d, j];
-    }
-    if (truth[best] === truth[i]) agree++;
-  }
+  const agree = nearestAgree(a.xy, a.n, truth);
   assert.ok(agree / a.n > 0.95, `only ${agree} of ${a.n} nearest points agree`);
 });
 
