@@ -21,7 +21,7 @@ import type { Matrix } from "../matrix.ts";
 import { type KnnGraph, knnModelBytes } from "../graph/knn.ts";
 import { ElemType, encodeModel } from "../graph/onnx_proto.ts";
 import { seededRandom } from "../util/random.ts";
-import { type Growth, offer, topK, widen } from "./incremental.ts";
+import { fillRow, type Growth, offer, topK, widen } from "./incremental.ts";
 
 /** Options of {@link ivfGraph}. */
 export interface IvfOptions {
@@ -217,27 +217,6 @@ function probeRows(
   return m;
 }
 
-/** Writes row `i`'s list from its block top-k (`idx` into `base`), self dropped; empty slots -1. */
-function writeRow(
-  g: KnnGraph,
-  i: number,
-  base: Int32Array,
-  ids: BigInt64Array,
-  vals: Float32Array,
-  o: number,
-  kk: number,
-): void {
-  let out = i * g.k;
-  const end = out + g.k;
-  for (let j = 0; j < kk && out < end; j++) {
-    const t = base[Number(ids[o + j])];
-    if (t === i) continue;
-    g.indices[out] = t;
-    g.sims[out++] = vals[o + j];
-  }
-  for (; out < end; out++) g.indices[out] = -1, g.sims[out] = -Infinity;
-}
-
 /** Offers every edge i -> j of rows `from..` to j (more symmetric lists, better recall). */
 function symmetrise(g: KnnGraph, from: number): void {
   for (let i = from; i < g.n; i++) {
@@ -315,7 +294,8 @@ export async function ivfGraph(
         const qi = q.slice(r0, Math.min(q.length, r0 + block));
         const out = await s.run({ x: all, qi: new ort.Tensor("int32", qi, [qi.length]), bi: bt, kk: kct });
         const ids = out.idx.data as BigInt64Array, vals = out.vals.data as Float32Array;
-        for (let r = 0; r < qi.length; r++) writeRow(graph, qi[r], bi, ids, vals, r * kc, kc);
+        const keys = Int32Array.from(ids, (v) => bi[Number(v)]);
+        for (let r = 0; r < qi.length; r++) fillRow(graph, qi[r], keys, vals, r * kc, kc);
         out.vals.dispose?.();
         out.idx.dispose?.();
       }
