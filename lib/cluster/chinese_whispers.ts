@@ -14,6 +14,7 @@
  */
 import { graphOf } from "./input.ts";
 import { type Clusterer, validateParams } from "./types.ts";
+import { relabel } from "./labels.ts";
 import { type SparseGraph, thresholdedGraph } from "../graph/sparse.ts";
 import { type Random, shuffleInPlace } from "../util/random.ts";
 
@@ -114,39 +115,17 @@ function startLabels(
       if (a !== b && initial[a] >= 0 && initial[a] === initial[b]) alone[a] = alone[b] = 1;
     }
   }
-  let max = -1;
-  for (let i = 0; i < n; i++) if (initial[i] > max) max = initial[i];
-  const small = max < n;
-  const repOf = small ? new Int32Array(n).fill(-1) : null;
-  const repMap = small ? null : new Map<number, number>();
+  // Initial labels renumbered 0..C-1 (C <= n), so a class's first row fits an n-long array.
+  const dense = relabel(initial);
+  const repOf = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    const l = initial[i];
+    const l = dense[i];
     if (l < 0 || alone[i]) continue;
-    let r: number;
-    if (repOf) {
-      r = repOf[l];
-      if (r < 0) repOf[l] = r = i;
-    } else {
-      r = repMap!.get(l) ?? -1;
-      if (r < 0) repMap!.set(l, r = i);
-    }
+    let r = repOf[l];
+    if (r < 0) repOf[l] = r = i;
     label[i] = r;
   }
   return label;
-}
-
-/** Renumbers row-id labels 0..C-1 in order of first appearance. */
-function compact(label: Int32Array): Int32Array {
-  const n = label.length;
-  const id = new Int32Array(n).fill(-1);
-  const out = new Int32Array(n);
-  let next = 0;
-  for (let i = 0; i < n; i++) {
-    const l = label[i];
-    if (id[l] < 0) id[l] = next++;
-    out[i] = id[l];
-  }
-  return out;
 }
 
 /**
@@ -256,7 +235,7 @@ export function whisper(g: SparseGraph, o: WhisperOptions): WhisperResult {
   }
   const back = new Int32Array(n);
   for (let i = 0; i < n; i++) back[i] = label[pos[i]];
-  return { labels: compact(back), passes: changes.length, visits, changes };
+  return { labels: relabel(back), passes: changes.length, visits, changes };
 }
 
 /** Each row's position in a breadth-first order of `g` (components in order of their lowest row). */
