@@ -64,7 +64,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
   return runCommand(CEILING_BENCH_COMMAND, args, io, async (v, io) => {
     const repo = new URL("../..", import.meta.url).pathname;
     const dir = v.dir ?? `${repo}reports/bench/devsets`;
-    const loaded: Record<string, EmbeddingSet | undefined> = {};
+    const loaded: Record<string, EmbeddingSet | undefined> = {}; // only sets found are put in
     for (const name of ["lfw", "pins"]) {
       const at = `${dir}/${name}/run/embeddings`;
       try {
@@ -75,9 +75,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       }
       loaded[name] = await readEmbeddingSet(at);
     }
-    const items: [string, EmbeddingSet][] = Object.entries(loaded).flatMap(([k, s]) =>
-      s ? [[k, s] as [string, EmbeddingSet]] : []
-    );
+    const items = Object.entries(loaded) as [string, EmbeddingSet][];
     if (v.regimes) items.push(...regimes(loaded.lfw, loaded.pins));
     const f4 = (n: number) => n.toFixed(4);
     io.out(`thresholds ${GRID.join(" ")}; pull bar = threshold + ${v.offset}`);
@@ -122,7 +120,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
         cannotLink,
         graph: pullGraph(set.x, graph, GRID[0], cannotLink),
       });
-      const tb = before.params.threshold as number;
+      const tb = before.params.threshold as number, beforeF1 = f1(before.labels);
       io.out(`${name.padEnd(14)} CW        ${plain.map(f4).join(" ")}  best ${f4(Math.max(...plain))}`);
       io.out(
         `${name.padEnd(14)} CW + pull ${pulled.map(f4).join(" ")}  best ${
@@ -133,14 +131,14 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
         `${name.padEnd(14)} choice ${t}: CW ${f4(chosen)}, + refine ${
           f4(chosenPulled)
         }; choice on the graph ` +
-          `pulled at ${GRID[0]}: ${tb}, ${f4(f1(before.labels))}`,
+          `pulled at ${GRID[0]}: ${tb}, ${f4(beforeF1)}`,
       );
       result[name] = {
         faces: set.x.rows,
         plain,
         pulled,
         choice: { threshold: t, plain: chosen, refined: chosenPulled },
-        choiceOnPulled: { bar: GRID[0], threshold: tb, f1: f1(before.labels) },
+        choiceOnPulled: { bar: GRID[0], threshold: tb, f1: beforeF1 },
       };
     }
     await Deno.mkdir(`${repo}reports/bench`, { recursive: true });
