@@ -1,20 +1,14 @@
 import assert from "node:assert/strict";
 import { knnBruteForce } from "../graph/knn.ts";
-import type { Matrix } from "../matrix.ts";
+import { type Matrix, matrix, normalizeRows } from "../matrix.ts";
 import { seededRandom } from "../util/random.ts";
 import { getClusterer, runClusterer } from "./registry.ts";
 import { pullGraph, pullVectors, refine, rescoreGraph } from "./refine_pull.ts";
 
 /** Rows as a matrix, each L2-normalised. */
-function matrix(rows: number[][]): Matrix {
-  const d = rows[0].length;
-  const data = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => {
-    const n = Math.hypot(...r);
-    r.forEach((v, c) => data[i * d + c] = v / n);
-  });
-  return { rows: rows.length, cols: d, data };
-}
+/** Unit rows from plain numbers. */
+const unitRows = (rows: number[][]): Matrix =>
+  normalizeRows(matrix(new Float32Array(rows.flat()), rows.length, rows[0].length));
 
 const dot = (x: Matrix, i: number, j: number) => {
   let s = 0;
@@ -25,7 +19,7 @@ const dot = (x: Matrix, i: number, j: number) => {
 // a1 and a2: two photos of one person at similarity 0.6; a3: a hard photo of that person at 0.48
 // to each (below the threshold 0.5); b1, b2: another person, far away.
 const c = Math.sqrt(0.8), s = Math.sqrt(0.2), a3x = 0.48 / c;
-const X = matrix([
+const X = unitRows([
   [c, s, 0, 0, 0],
   [c, -s, 0, 0, 0],
   [a3x, 0, Math.sqrt(1 - a3x * a3x), 0, 0],
@@ -63,7 +57,7 @@ Deno.test("pullVectors: not across labels, not across cannot-link pairs, not bel
   assert.equal(pullVectors(X, g, 0.55, { labels: Int32Array.from([0, 0, 1, -1, -1]) }).pulled, 2);
   assert.equal(pullVectors(X, g, 0.55, { cannotLink: Int32Array.from([0, 1]) }).pulled, 2);
   assert.equal(pullVectors(X, g, 0.99).pulled, 0);
-  assert.throws(() => pullVectors(X, knnBruteForce(matrix([[1, 0], [0, 1]]), 1), 0.5), /graph has 2 rows/);
+  assert.throws(() => pullVectors(X, knnBruteForce(unitRows([[1, 0], [0, 1]]), 1), 0.5), /graph has 2 rows/);
 });
 
 Deno.test("rescoreGraph: same candidates, similarities of the new vectors, most similar first", () => {
