@@ -11,7 +11,7 @@
  *   similarities).
  * - `rows-<generation>.txt`: one line per graph row, the face it stands for: `<photo sha256>#<face
  *   index>`, with `#<n>` appended to the n-th repeat of a byte-identical photo ({@link rowIds}).
- * - `ivf-<generation>.bin`: the IVF cells (lib/scale/knn_ivf.ts `saveIvf`), when the graph is
+ * - `ivf-<generation>.bin`: the IVF cells (lib/scale/ivf_file.ts `saveIvf`), when the graph is
  *   approximate.
  *
  * A save writes a new generation's data files beside the old ones, then the manifest, and only
@@ -25,7 +25,8 @@ import { crc32 } from "node:zlib";
 import { join } from "node:path";
 import type { KnnGraph } from "../graph/knn.ts";
 import { loadGraph, saveGraph } from "../scale/incremental.ts";
-import { type IvfIndex, loadIvf, saveIvf } from "../scale/knn_ivf.ts";
+import type { IvfIndex } from "../scale/knn_ivf.ts";
+import { loadIvf, saveIvf } from "../scale/ivf_file.ts";
 import type { FaceMeta } from "../store/embedding_set.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import { errorMessage } from "../errors.ts";
@@ -173,7 +174,8 @@ export async function saveRunGraph(runDir: string, g: GraphToSave): Promise<stri
     ivf: `ivf-${generation}.bin`,
   };
   await saveGraph(join(dir, names.graph), g.graph);
-  await Deno.writeTextFile(join(dir, names.rows), g.rows.join("\n") + "\n");
+  const rowBytes = new TextEncoder().encode(g.rows.join("\n") + "\n");
+  await Deno.writeFile(join(dir, names.rows), rowBytes);
   if (g.ivf) await saveIvf(join(dir, names.ivf), g.ivf);
   const manifest: SavedGraphManifest = {
     format: FORMAT,
@@ -184,7 +186,7 @@ export async function saveRunGraph(runDir: string, g: GraphToSave): Promise<stri
     ...(g.ivf ? { cellsTrainedOn: g.cellsTrainedOn ?? g.graph.n } : {}),
     files: {
       graph: await described(dir, names.graph),
-      rows: await described(dir, names.rows),
+      rows: { name: names.rows, bytes: rowBytes.length, crc32: fileCrc(rowBytes) },
       ...(g.ivf ? { ivf: await described(dir, names.ivf) } : {}),
     },
     savedAt: new Date().toISOString(),
@@ -231,20 +233,21 @@ function manifestProblem(m: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-async function checkedFile(dir: string, e: SavedFile): Promise<string | undefined> {
+/** The bytes of a data file when its size and CRC-32 match the manifest, else why not. */
+async function checkedFile(dir: string, e: SavedFile): Promise<{ bytes: Uint8Array } | { why: string }> {
   const path = join(dir, e.name);
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
   } catch (err) {
-    return `${path}: cannot read (${errorMessage(err)})`;
+    return { why: `${path}: cannot read (${errorMessage(err)})` };
   }
   if (bytes.length !== e.bytes) {
-    return `${path}: ${bytes.length} bytes, the manifest says ${e.bytes} (truncated?)`;
+    return { why: `${path}: ${bytes.length} bytes, the manifest says ${e.bytes} (truncated?)` };
   }
   const c = fileCrc(bytes);
-  if (c !== e.crc32) return `${path}: checksum ${c}, the manifest says ${e.crc32} (damaged)`;
-  return undefined;
+  if (c !== e.crc32) return { why: `${path}: checksum ${c}, the manifest says ${e.crc32} (damaged)` };
+  return { bytes };
 }
 
 /**
@@ -272,14 +275,15 @@ export async function loadSavedGraph(runDir: string): Promise<LoadedGraph> {
   const bad = manifestProblem(m);
   if (bad) return { status: "unusable", reason: `${mpath}: ${bad}` };
   const manifest = m as unknown as SavedGraphManifest;
-  for (const e of Object.values(manifest.files)) {
+  let rowsText = "";
+  for (const [what, e] of Object.entries(manifest.files)) {
     if (!e) continue;
-    const why = await checkedFile(dir, e);
-    if (why) return { status: "unusable", reason: why };
+    const got = await checkedFile(dir, e);
+    if ("why" in got) return { status: "unusable", reason: got.why };
+    if (what === "rows") rowsText = new TextDecoder().decode(got.bytes);
   }
   try {
     const graph = await loadGraph(join(dir, manifest.files.graph.name));
-    const rowsText = await Deno.readTextFile(join(dir, manifest.files.rows.name));
     const rows = rowsText.endsWith("\n") ? rowsText.slice(0, -1).split("\n") : rowsText.split("\n");
     if (manifest.rows === 0) rows.length = 0;
     if (graph.n !== manifest.rows || rows.length !== manifest.rows) {
