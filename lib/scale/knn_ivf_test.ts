@@ -3,7 +3,8 @@ import { syntheticClusters } from "../graph/_testing/synthetic.ts";
 import { knnGraph } from "../graph/knn.ts";
 import { knnRecall } from "../graph/knn_approx.ts";
 import type { Matrix } from "../matrix.ts";
-import { growIvf, ivfGraph, type IvfTimings, loadIvf, recallAbove, saveIvf } from "./knn_ivf.ts";
+import { growIvf, ivfGraph, type IvfTimings, recallAbove } from "./knn_ivf.ts";
+import { loadIvf, saveIvf } from "./ivf_file.ts";
 import { loadGraph, saveGraph } from "./incremental.ts";
 
 const all = syntheticClusters({ n: 4040, dim: 48, clusters: 300, spread: 0.8, sizeSkew: 1, seed: 4 }).x;
