@@ -12,7 +12,7 @@ import { ivfGraph } from "../../scale/knn_ivf.ts";
 import { EXACT_KNN_MAX_ROWS } from "../../scale/policy.ts";
 
 /** Up to this many faces, neighbours are found in plain JavaScript (no onnxruntime session). */
-export const SMALL_GRAPH_ROWS = 1500;
+const SMALL_GRAPH_ROWS = 1500;
 
 /** Where the report's graph came from. */
 export type SiteGraphSource = "run" | "brute-force" | "exact" | "ivf";
