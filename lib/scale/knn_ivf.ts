@@ -39,7 +39,7 @@ export interface IvfOptions {
   seed?: number;
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
-  /** When given, filled with the wall seconds of each phase (train, assign, search, symmetrise) and the candidates scored. */
+  /** When given, filled with the wall and CPU seconds of each phase (train, assign, search, symmetrise) and the candidates scored. */
   timings?: IvfTimings;
 }
 
@@ -92,7 +92,7 @@ export interface IvfIndex {
  * The block model: rows `qi` and `bi` of `x` gathered inside the model, their products, and the
  * top `kk` of each `qi` row (`vals`, `idx` into `bi`); with `full`, the products `s` instead.
  */
-export function ivfBlockModel(d: number, full = false): Uint8Array {
+function ivfBlockModel(d: number, full = false): Uint8Array {
   const idx = (name: string, dim: string) => ({ name, elemType: ElemType.int32, shape: [dim] });
   return encodeModel({
     name: full ? "ivf_products" : "ivf_block",
