@@ -15,7 +15,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { seededRandom } from "../util/random.ts";
+import { sampleIndices } from "../util/random.ts";
 import { clusterMeans, encodeClusters, type EncodedClusters, inInternalDomain } from "./clusters.ts";
 import { checkInternal } from "./validate.ts";
 
@@ -221,14 +221,7 @@ export function daviesBouldinSampled(
   const { cent, intra } = centresAndSpread(x, enc);
   if (allSpreadZero(intra)) return { value: 0, standardError: 0, scored: k, clusters: k, unresolved: 0 };
   const m = Math.min(sampleSize, k);
-  const order = Int32Array.from({ length: k }, (_, i) => i);
-  if (m < k) {
-    const random = seededRandom(seed);
-    for (let i = 0; i < m; i++) {
-      const j = i + Math.floor(random() * (k - i));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-  }
+  const order = m < k ? sampleIndices(k, m, seed) : Int32Array.from({ length: k }, (_, i) => i);
   const w = new Float64Array(m);
   for (let t = 0; t < m; t++) {
     const a = order[t];

@@ -16,7 +16,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { seededRandom } from "../util/random.ts";
+import { sampleIndices, seededRandom } from "../util/random.ts";
 import { encodeClusters, type EncodedClusters, inInternalDomain } from "./clusters.ts";
 import { checkInternal } from "./validate.ts";
 
@@ -210,16 +210,8 @@ export function silhouetteSampled(
   if (!inInternalDomain(enc)) return { value: NaN, standardError: NaN, sampleSize: 0, population };
   const all = keptItems(enc);
   const m = Math.min(sampleSize, population);
-  if (m < population) {
-    const random = seededRandom(seed);
-    for (let i = 0; i < m; i++) {
-      const j = i + Math.floor(random() * (population - i));
-      const tmp = all[i];
-      all[i] = all[j];
-      all[j] = tmp;
-    }
-  }
-  const s = silhouetteOfItems(x, enc, all.subarray(0, m));
+  const items = m < population ? sampleIndices(population, m, seed).map((i) => all[i]) : all;
+  const s = silhouetteOfItems(x, enc, items);
   let sum = 0;
   for (let i = 0; i < m; i++) sum += s[i];
   const mean = sum / m;
