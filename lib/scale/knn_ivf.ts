@@ -342,21 +342,15 @@ export async function growIvf(g: KnnGraph, x: Matrix, idx: IvfIndex, threads?: n
     idx.listedIn = listedIn;
     const fresh = members(listed, idx.cells, sp); // new rows (from 0) listed in each cell
     const own = members(cellOf, idx.cells);
-    const seen = new Int32Array(total - n);
+    const stamp = { seen: new Int32Array(total - n), id: 0 };
     const a = new Int32Array(total - n);
     const all = new ort.Tensor("float32", x.data.subarray(0, total * d), [total, d]);
     for (let c = 0; c < idx.cells; c++) {
       const b = own.rows.subarray(own.start[c], own.start[c + 1]);
       if (b.length === 0) continue;
-      let m = 0;
-      for (let p = 0; p < idx.probes; p++) {
-        const cc = idx.near[c * idx.probes + p];
-        for (let t = fresh.start[cc]; t < fresh.start[cc + 1]; t++) {
-          const r = fresh.rows[t];
-          if (seen[r] !== c + 1) seen[r] = c + 1, a[m++] = n + r;
-        }
-      }
+      const m = probeRows(idx, fresh, c, stamp, a);
       if (m === 0) continue;
+      for (let t = 0; t < m; t++) a[t] += n; // rows of x, not of the new rows
       scored += m * b.length;
       const bt = new ort.Tensor("int32", b.slice(), [b.length]);
       const block = Math.max(1, Math.min(m, Math.floor(BLOCK_PRODUCTS / b.length)));
