@@ -277,48 +277,33 @@ export async function obtainRunGraph(
       }
     }
   }
-  let graph: KnnGraph, ivf: IvfIndex | undefined, record: RunGraphRecord;
-  const seconds = () => +((performance.now() - t0) / 1000).toFixed(3);
+  let graph: KnnGraph, ivf: IvfIndex | undefined;
+  let how: Pick<RunGraphRecord, "how" | "summary" | "reason" | "fromRows" | "newRows" | "changedOldRows">;
   if (grown) {
     graph = grown.graph;
     ivf = grown.ivf;
     const added = x.rows - grown.from;
-    record = {
+    how = {
       how: "grown",
       summary: `grown from ${grown.from} rows with ${added} new`,
-      rows: x.rows,
-      k: graph.k,
-      approximate: key.approximate,
       fromRows: grown.from,
       newRows: added,
       changedOldRows: grown.changed,
-      seconds: 0,
     };
   } else {
-    const b = await build(x, key, opts.threads);
-    graph = b.graph;
-    ivf = b.ivf;
+    ({ graph, ivf } = await build(x, key, opts.threads));
     cellsTrainedOn = x.rows;
-    record = reason === undefined
-      ? {
-        how: "built",
-        summary: "built (no saved graph)",
-        rows: x.rows,
-        k: graph.k,
-        approximate: key.approximate,
-        seconds: 0,
-      }
-      : {
-        how: "rebuilt",
-        summary: `rebuilt because ${reason}`,
-        reason,
-        rows: x.rows,
-        k: graph.k,
-        approximate: key.approximate,
-        seconds: 0,
-      };
+    how = reason === undefined
+      ? { how: "built", summary: "built (no saved graph)" }
+      : { how: "rebuilt", summary: `rebuilt because ${reason}`, reason };
   }
-  record.seconds = seconds();
+  const record: RunGraphRecord = {
+    ...how,
+    rows: x.rows,
+    k: graph.k,
+    approximate: key.approximate,
+    seconds: +((performance.now() - t0) / 1000).toFixed(3),
+  };
   const toSave: GraphToSave = { key, rows: ids, graph, ...(ivf ? { ivf, cellsTrainedOn } : {}) };
   return {
     graph,
