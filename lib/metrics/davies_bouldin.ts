@@ -63,6 +63,26 @@ function allSpreadZero(intra: Float64Array): boolean {
   return true;
 }
 
+/**
+ * What both estimates start from: the clusters, centroids and spreads, or the result itself where
+ * it needs no ratio (NaN outside the domain, 0 when every spread is 0, as scikit-learn).
+ */
+function estimateSetup(
+  x: Matrix,
+  labels: Int32Array,
+): { early: DaviesBouldinEstimate } | { enc: EncodedClusters; cent: Float64Array; intra: Float64Array } {
+  const enc = encodeClusters(labels);
+  const k = enc.k;
+  if (!inInternalDomain(enc)) {
+    return { early: { value: NaN, standardError: NaN, scored: 0, clusters: k, unresolved: 0 } };
+  }
+  const { cent, intra } = centresAndSpread(x, enc);
+  if (allSpreadZero(intra)) {
+    return { early: { value: 0, standardError: 0, scored: k, clusters: k, unresolved: 0 } };
+  }
+  return { enc, cent, intra };
+}
+
 /** Euclidean distance of centroids `a` and `b`. */
 function centreDistance(cent: Float64Array, d: number, a: number, b: number): number {
   const pa = a * d, pb = b * d;
@@ -134,14 +154,10 @@ export function daviesBouldinGraph(
   if (graph.n !== x.rows) {
     throw new RangeError(`daviesBouldinGraph: graph of ${graph.n} rows, ${x.rows} items`);
   }
-  const enc = encodeClusters(labels);
-  const k = enc.k;
-  if (!inInternalDomain(enc)) {
-    return { value: NaN, standardError: NaN, scored: 0, clusters: k, unresolved: 0 };
-  }
-  const d = x.cols;
-  const { cent, intra } = centresAndSpread(x, enc);
-  if (allSpreadZero(intra)) return { value: 0, standardError: 0, scored: k, clusters: k, unresolved: 0 };
+  const setup = estimateSetup(x, labels);
+  if ("early" in setup) return setup.early;
+  const { enc, cent, intra } = setup;
+  const k = enc.k, d = x.cols;
   // Members of each cluster (CSR).
   const start = new Int32Array(k + 1);
   for (const c of enc.ids) if (c >= 0) start[c + 1]++;
@@ -212,14 +228,10 @@ export function daviesBouldinSampled(
   if (!Number.isInteger(sampleSize) || sampleSize < 1) {
     throw new RangeError(`daviesBouldinSampled: sampleSize must be a positive integer, got ${sampleSize}`);
   }
-  const enc = encodeClusters(labels);
-  const k = enc.k;
-  if (!inInternalDomain(enc)) {
-    return { value: NaN, standardError: NaN, scored: 0, clusters: k, unresolved: 0 };
-  }
-  const d = x.cols;
-  const { cent, intra } = centresAndSpread(x, enc);
-  if (allSpreadZero(intra)) return { value: 0, standardError: 0, scored: k, clusters: k, unresolved: 0 };
+  const setup = estimateSetup(x, labels);
+  if ("early" in setup) return setup.early;
+  const { enc, cent, intra } = setup;
+  const k = enc.k, d = x.cols;
   const m = Math.min(sampleSize, k);
   const order = m < k ? sampleIndices(k, m, seed) : Int32Array.from({ length: k }, (_, i) => i);
   const w = new Float64Array(m);
