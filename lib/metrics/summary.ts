@@ -84,14 +84,7 @@ export function internalMetrics(
   } else {
     sil = silhouette(x, labels);
   }
-  const { calinskiHarabasz: ch, ...counted } = rest;
-  return {
-    silhouette: sil,
-    silhouetteStdErr: silErr,
-    daviesBouldin: daviesBouldin(x, labels),
-    calinskiHarabasz: ch,
-    ...counted,
-  };
+  return { silhouette: sil, silhouetteStdErr: silErr, daviesBouldin: daviesBouldin(x, labels), ...rest };
 }
 
 /** Silhouette and Davies-Bouldin past the exact size (see {@link internalMetrics}). */
