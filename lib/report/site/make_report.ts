@@ -49,6 +49,6 @@ export async function makeReport(opts: MakeReportOptions): Promise<SiteFiles> {
     ((await exists(join(opts.run, "sweep", "runs.json"))) ? join(opts.run, "sweep") : undefined);
   const sweep = sweepDir ? await loadSweep(sweepDir) : undefined;
   // The run's own k-NN graph, when it saved one, instead of computing it again.
-  const graph = opts.graph ?? (await loadRunGraph(opts.run, opts.log));
+  const graph = opts.graph ?? (await loadRunGraph(opts.run, opts.log, run.faces));
   return await writeSite(out, run, { ...opts, sweep, graph, runDir: opts.runDir ?? opts.run });
 }

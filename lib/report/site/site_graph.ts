@@ -7,7 +7,8 @@
  */
 import { knnBruteForce, type KnnGraph, knnGraph, truncateKnn } from "../../graph/knn.ts";
 import type { Matrix } from "../../matrix.ts";
-import { loadSavedGraph } from "../../run/saved_graph.ts";
+import { loadSavedGraph, rowIds } from "../../run/saved_graph.ts";
+import type { FaceMeta } from "../../store/embedding_set.ts";
 import { ivfGraph } from "../../scale/knn_ivf.ts";
 import { EXACT_KNN_MAX_ROWS } from "../../scale/policy.ts";
 
@@ -49,15 +50,26 @@ export async function siteGraph(
 
 /**
  * The run folder's saved graph (`<run>/knn/`, written by `deno task run`: lib/run/saved_graph.ts), or
- * undefined when there is none. A graph that cannot be read (damaged, foreign, truncated) is reported
- * through `log` (naming the file and the problem) and the report computes its own.
+ * undefined when there is none. A graph that cannot be read (damaged, foreign, truncated), or whose
+ * rows are not the faces `faces` in their order (when given), is reported through `log` (naming the
+ * file and the problem) and the report computes its own.
  */
 export async function loadRunGraph(
   runDir: string,
   log: (line: string) => void = () => {},
+  faces?: readonly Pick<FaceMeta, "imageId" | "face">[],
 ): Promise<KnnGraph | undefined> {
   const got = await loadSavedGraph(runDir);
-  if (got.status === "ok") return got.saved.graph;
   if (got.status === "unusable") log(`report: ${got.reason}; the report computes its own graph`);
-  return undefined;
+  if (got.status !== "ok") return undefined;
+  if (faces) {
+    const ids = rowIds(faces), rows = got.saved.rows;
+    if (ids.length !== rows.length || ids.some((id, i) => id !== rows[i])) {
+      log(
+        `report: ${runDir}/knn is not the graph of the run's faces (rows differ); the report computes its own`,
+      );
+      return undefined;
+    }
+  }
+  return got.saved.graph;
 }

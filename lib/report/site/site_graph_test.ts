@@ -50,6 +50,11 @@ Deno.test("loadRunGraph: the graph deno task run saved (<run>/knn/), none when a
     const key = { store: "test", dim: x.cols, adapter: null, k: 5, approximate: false };
     await saveRunGraph(dir, { key, rows, graph: g });
     assert.deepEqual(await loadRunGraph(dir), g);
+    const faces = rows.map((_, i) => ({ imageId: `photo${i}`, face: 0 }));
+    assert.deepEqual(await loadRunGraph(dir, () => {}, faces), g);
+    const other: string[] = [];
+    assert.equal(await loadRunGraph(dir, (l) => other.push(l), [...faces].reverse()), undefined);
+    assert.match(other[0], /rows differ/);
     const manifest = JSON.parse(await Deno.readTextFile(`${dir}/knn/manifest.json`));
     const file = `${dir}/knn/${manifest.files.graph.name}`;
     const bytes = await Deno.readFile(file);
