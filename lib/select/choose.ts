@@ -22,7 +22,7 @@ import { ivfGraph } from "../scale/knn_ivf.ts";
 import { scalePlan } from "../scale/policy.ts";
 import { getClusterer, runClusterer } from "../cluster/registry.ts";
 import { seededRandom } from "../util/random.ts";
-import { estimatedPrecisionOf, type PrecisionLevels } from "./estimated_precision.ts";
+import { estimatedPrecisionOf } from "./estimated_precision.ts";
 import { genuineLevel } from "./genuine_level.ts";
 import { memberMeans } from "./member_means.ts";
 import { memberLevel, memberShare } from "./member_level.ts";
@@ -139,7 +139,6 @@ export async function chooseClustering(x: Matrix, opts: ChooseOptions = {}): Pro
   const scanned: Choice["evidence"]["scanned"] = [];
   let strictest = 1;
   let stats: ChoiceStats | undefined;
-  let levels: PrecisionLevels = { impostor: pairs.impostor, member: pairs.genuine };
   const runs = new Map<number, { params: Record<string, unknown>; labels: Int32Array; p: number }>();
   const evaluate = async (k: number, from?: Int32Array) => {
     const hit = runs.get(k);
@@ -167,11 +166,10 @@ export async function chooseClustering(x: Matrix, opts: ChooseOptions = {}): Pro
         memberShare: share,
         member: memberLevel(pairs.impostor, genuine, n),
       };
-      levels = { impostor: stats.impostor, member: stats.member };
     }
     // Relative to the strictest threshold's, which is nearly pure on every set measured: a set whose
     // people vary a lot in how alike their photos are scores below 1 even when clustered perfectly.
-    const raw = estimatedPrecisionOf(means, levels);
+    const raw = estimatedPrecisionOf(means, stats);
     if (k === 0) strictest = raw > 0 ? raw : 1;
     const p = raw / strictest;
     let clusters = 0;
