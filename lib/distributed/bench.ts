@@ -17,7 +17,7 @@ import { startTestPostgres } from "../store/postgres/test_server.ts";
 import { copyLfwPhotos, startWorker, type WorkerProcess } from "./_testing/cluster.ts";
 import { enqueuePhotos } from "./enqueue.ts";
 import { openQueue } from "./queue.ts";
-import { queueStatus } from "./status.ts";
+import { jobsLeft, queueStatus } from "./status.ts";
 import { startTestRedis } from "./test_redis.ts";
 
 /** The flags of `deno task bench:distributed`. */
@@ -51,20 +51,19 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
     try {
       for (const n of v.workers as number[]) {
         const t = performance.now();
+        const soloWorkers = Math.min(n, navigator.hardwareConcurrency ?? 1);
         const solo = await embedPhotos(new LocalFolderSource(input), {
           storeDir: `${dir}/solo-${n}`,
-          workers: Math.min(n, navigator.hardwareConcurrency ?? 1),
+          workers: soloWorkers,
           progress: false,
           log: () => {},
         });
         const soloS = solo.timings.total;
         await solo.store.close();
         io.out(
-          `single machine, ${Math.min(n, navigator.hardwareConcurrency ?? 1)} face worker(s): ${
-            (v.photos / soloS).toFixed(1)
-          } photos/s (${soloS.toFixed(1)} s, models included; ${
-            ((performance.now() - t) / 1000).toFixed(1)
-          } s)`,
+          `single machine, ${soloWorkers} face worker(s): ${(v.photos / soloS).toFixed(1)} photos/s (${
+            soloS.toFixed(1)
+          } s, models included; ${((performance.now() - t) / 1000).toFixed(1)} s)`,
         );
         const queue = `bench-${n}-${Date.now()}`;
         const store = `${pg.url}?schema=bench_${n}_${Date.now()}`;
@@ -92,8 +91,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
           const q = openQueue(redis.url, queue);
           q.on("error", () => {});
           for (;;) {
-            const s = await queueStatus(q);
-            if (s.waiting + s.active + s.delayed === 0) break;
+            if (jobsLeft(await queueStatus(q)) === 0) break;
             await new Promise((r) => setTimeout(r, 100));
           }
           await q.close();

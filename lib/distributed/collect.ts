@@ -24,7 +24,7 @@ import { cacheDir } from "../util/cache_dir.ts";
 import { redisUrl } from "./flags.ts";
 import { mirrorStore } from "./mirror.ts";
 import { openQueue, REDIS_ENV } from "./queue.ts";
-import { queueStatus, statusLine } from "./status.ts";
+import { jobsLeft, queueStatus, statusLine } from "./status.ts";
 
 /** The flags of `deno task collect`. */
 export const COLLECT_COMMAND = defineCommand({
@@ -89,7 +89,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       queue.on("error", () => {});
       try {
         const s = await queueStatus(queue);
-        if (s.waiting + s.active + s.delayed > 0) {
+        if (jobsLeft(s) > 0) {
           throw new ToolkitError(
             `queue ${v.queue} at ${maskUrl(url)} is not drained (${statusLine(s)}); ` +
               "wait with `deno task queue wait`",

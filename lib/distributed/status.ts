@@ -84,9 +84,14 @@ export async function queueStatus(queue: Queue<PhotoJob, PhotoJobResult>): Promi
   };
 }
 
+/** Jobs not finished yet (waiting, held or waiting for a retry): 0 when the queue is drained. */
+export function jobsLeft(s: QueueStatus): number {
+  return s.waiting + s.active + s.delayed;
+}
+
 /** One line for a status. */
 export function statusLine(s: QueueStatus): string {
-  const left = s.waiting + s.active + s.delayed;
+  const left = jobsLeft(s);
   const eta = s.rate > 0 && left > 0 ? `, about ${Math.ceil(left / s.rate)} s left` : "";
   return `waiting ${s.waiting}, active ${s.active}, retrying ${s.delayed}, done ${s.completed}, failed ${s.failed}, ` +
     `${s.rate.toFixed(1)} photos/s over the last minute${eta}`;
@@ -113,7 +118,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       for (;;) {
         const s = await queueStatus(queue);
         io.out(statusLine(s));
-        if (s.waiting + s.active + s.delayed === 0) return s.failed > 0 ? 1 : 0;
+        if (jobsLeft(s) === 0) return s.failed > 0 ? 1 : 0;
         if (v["timeout-s"] && Date.now() - start > v["timeout-s"] * 1000) {
           io.err(`queue not drained after ${v["timeout-s"]} s`);
           return 1;
