@@ -16,7 +16,7 @@
  * @module
  */
 import type { Matrix } from "../matrix.ts";
-import { sampleIndices, seededRandom } from "../util/random.ts";
+import { sampleIndices } from "../util/random.ts";
 import { encodeClusters, type EncodedClusters, inInternalDomain } from "./clusters.ts";
 import { checkInternal } from "./validate.ts";
 
@@ -264,13 +264,9 @@ export function silhouetteSampledGraph(
   enc.ids.forEach((c, i) => {
     if (c >= 0) rows[fill[c]++] = i;
   });
-  const all = keptItems(enc);
+  const kept = keptItems(enc);
   const m = Math.min(sampleSize, population);
-  const random = seededRandom(seed);
-  for (let i = 0; i < m; i++) {
-    const j = i + Math.floor(random() * (population - i));
-    [all[i], all[j]] = [all[j], all[i]];
-  }
+  const all = sampleIndices(population, m, seed).map((i) => kept[i]);
   const d = x.cols, data = x.data;
   const inv = inverseNorms(x, enc);
   // Unit-row sums of the clusters met so far (each computed once: at most n d work, k d memory).
