@@ -17,6 +17,7 @@
 import type { Matrix } from "../matrix.ts";
 import { sampleIndices } from "../util/random.ts";
 import { clusterMeans, encodeClusters, type EncodedClusters, inInternalDomain } from "./clusters.ts";
+import { clusterMembers } from "./cluster_members.ts";
 import { checkInternal } from "./validate.ts";
 
 /** Neighbours followed at each step of {@link daviesBouldinGraph}'s second hop. */
@@ -158,14 +159,7 @@ export function daviesBouldinGraph(
   if ("early" in setup) return setup.early;
   const { enc, cent, intra } = setup;
   const k = enc.k, d = x.cols;
-  // Members of each cluster (CSR).
-  const start = new Int32Array(k + 1);
-  for (const c of enc.ids) if (c >= 0) start[c + 1]++;
-  for (let c = 0; c < k; c++) start[c + 1] += start[c];
-  const fill = start.slice(0, k), rows = new Int32Array(enc.kept);
-  enc.ids.forEach((c, i) => {
-    if (c >= 0) rows[fill[c]++] = i;
-  });
+  const { start, rows } = clusterMembers(enc);
   const worst = new Float64Array(k);
   const reached = new Uint8Array(k);
   const stamp = new Int32Array(k).fill(-1);

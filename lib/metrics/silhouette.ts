@@ -18,6 +18,7 @@
 import type { Matrix } from "../matrix.ts";
 import { sampleIndices } from "../util/random.ts";
 import { encodeClusters, type EncodedClusters, inInternalDomain } from "./clusters.ts";
+import { clusterMembers } from "./cluster_members.ts";
 import { checkInternal } from "./validate.ts";
 
 /** A silhouette value with its sampling uncertainty. */
@@ -256,14 +257,7 @@ export function silhouetteSampledGraph(
   const population = enc.kept;
   const none = { value: NaN, standardError: NaN, sampleSize: 0, population, scoredExactly: 0 };
   if (!inInternalDomain(enc)) return none;
-  // Members of each cluster (CSR).
-  const start = new Int32Array(enc.k + 1);
-  for (const c of enc.ids) if (c >= 0) start[c + 1]++;
-  for (let c = 0; c < enc.k; c++) start[c + 1] += start[c];
-  const fill = start.slice(0, enc.k), rows = new Int32Array(population);
-  enc.ids.forEach((c, i) => {
-    if (c >= 0) rows[fill[c]++] = i;
-  });
+  const { start, rows } = clusterMembers(enc);
   const kept = keptItems(enc);
   const m = Math.min(sampleSize, population);
   const all = sampleIndices(population, m, seed).map((i) => kept[i]);
