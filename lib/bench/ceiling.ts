@@ -4,8 +4,7 @@
  * of the choice's grid (0.60 down to 0.30) and at the threshold the automatic choice picks (lib/select/choose.ts). Reads the
  * embedding sets that `deno task bench:devsets` writes (`--dir`, default reports/bench/devsets:
  * `lfw/run/embeddings`, `pins/run/embeddings`; a set that is absent is skipped with a message).
- * With `--regimes`, the simulated regimes of bench:devsets too: LFW people with 10+ photos, pins
- * with 8 photos per person (seed 2), pins with 2,000 one-photo LFW people as bystanders.
+ * With `--regimes`, the simulated regimes of bench:devsets too (lib/bench/regimes.ts).
  *
  * At the choice's pick, two uses are scored: `refine` after the choice, and the choice made on
  * the graph pulled at the grid's strictest threshold (`pullGraph`).
@@ -43,7 +42,8 @@ export const CEILING_BENCH_COMMAND = defineCommand({
     },
     regimes: {
       type: "boolean",
-      help: "also LFW people with 10+ photos, pins with 8 per person, pins with 2,000 one-photo LFW people",
+      help:
+        "also the simulated regimes (LFW people with 10+ and 30+ photos, pins 8 per person, pins + 2,000 strangers)",
     },
     offset: {
       type: "number",

@@ -11,7 +11,7 @@
  * Every score counts one labelled face per photo (the largest; every face is clustered). With
  * `--regimes`, simulated regimes made from the same embeddings are scored too (no sweep: the best
  * labelled point of the choice's own grid and of average linkage stands in): LFW people with 10+
- * photos, pins with 8 photos per person, pins with 2,000 one-photo LFW people as bystanders.
+ * photos, LFW people with 30+ photos, pins with 8 photos per person, pins with 2,000 one-photo LFW people as bystanders.
  * Writes <out>.json (reports/bench/devsets.json by default).
  *
  * Flags: --sets lfw,pins  --config FILE  --out DIR (default reports/bench/devsets)  --regimes
@@ -57,7 +57,8 @@ export const DEVSETS_BENCH_COMMAND = defineCommand({
     regimes: {
       type: "boolean",
       help:
-        "also simulated regimes from the same embeddings: LFW people with 10+ photos, pins with 8 per person, " +
+        "also simulated regimes from the same embeddings: LFW people with 10+ photos, with 30+ photos, pins with 8 " +
+        "per person, " +
         "pins with 2,000 one-photo LFW people as bystanders",
     },
     "no-sweep": { type: "boolean", help: "skip the sweeps" },
