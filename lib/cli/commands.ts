@@ -10,6 +10,7 @@ import { CW_SCALE_COMMAND, main as cwScale } from "../bench/cluster/cw_scale.ts"
 import { main as repeatMemory, REPEAT_MEMORY_COMMAND } from "../bench/repeat_memory.ts";
 import { ALIGNED_CROPS_COMMAND, main as alignedCrops } from "../bench/aligned_crops.ts";
 import { CHOICE_COST_COMMAND, main as choiceCost } from "../bench/choice_cost.ts";
+import { ALTERNATIVES_BENCH_COMMAND, main as alternativesBench } from "../bench/alternatives.ts";
 import { CEILING_BENCH_COMMAND, main as ceilingBench } from "../bench/ceiling.ts";
 import { DEVSETS_BENCH_COMMAND, main as devsets } from "../bench/devsets.ts";
 import { LFW_BENCH_COMMAND, main as lfwBench } from "../bench/lfw.ts";
@@ -119,6 +120,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { file: "lib/bench/aligned_crops.ts", spec: ALIGNED_CROPS_COMMAND, main: alignedCrops },
   { file: "lib/bench/choice_cost.ts", spec: CHOICE_COST_COMMAND, main: choiceCost },
   { file: "lib/bench/ceiling.ts", spec: CEILING_BENCH_COMMAND, main: ceilingBench },
+  {
+    file: "lib/bench/alternatives.ts",
+    task: "bench:alternatives",
+    spec: ALTERNATIVES_BENCH_COMMAND,
+    main: alternativesBench,
+  },
   { file: "lib/bench/store_concurrent.ts", spec: CONCURRENT_BENCH_COMMAND, main: concurrentBench },
   { file: "lib/bench/repeat_memory.ts", spec: REPEAT_MEMORY_COMMAND, main: repeatMemory },
   { file: "lib/review/bench_decisions.ts", spec: BENCH_DECISIONS_COMMAND, main: benchDecisions },
