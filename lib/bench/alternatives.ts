@@ -2,8 +2,9 @@
  * `deno task bench:alternatives`: the default clustering (the automatic choice,
  * lib/select/choose.ts) on every development set and simulated regime, beside label-free variants
  * of its inputs that were tried and not adopted (lib/bench/label_free_variants.ts): centred
- * vectors, cohort-shifted similarities, a consensus of Chinese-whispers seeds, and small faces
- * held out of the clustering and attached afterwards only when clearly close. Also the spread of
+ * vectors, cohort-shifted similarities, a consensus of Chinese-whispers seeds, small faces held
+ * out of the clustering and attached afterwards only when clearly close, and faces the choice left
+ * alone joining the cluster they are most alike on average. Also the spread of
  * Chinese whispers over seeds at the chosen threshold (cold starts), the noise any variant must
  * beat.
  *
@@ -26,14 +27,21 @@ import { photoIndex } from "../select/cluster_faces.ts";
 import { type EmbeddingSet, readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
 import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
 import { seededRandom } from "../util/random.ts";
-import { attachHeldOut, centred, cohortMeans, cohortShifted, consensusGraph } from "./label_free_variants.ts";
+import {
+  attachAlone,
+  attachHeldOut,
+  centred,
+  cohortMeans,
+  cohortShifted,
+  consensusGraph,
+} from "./label_free_variants.ts";
 import { regimes, subset } from "./regimes.ts";
 
 /** The flags of `deno task bench:alternatives`. */
 export const ALTERNATIVES_BENCH_COMMAND = defineCommand({
   name: "deno task bench:alternatives",
   summary:
-    "Benchmark: the default clustering beside label-free variants tried and not adopted (centred vectors, cohort-shifted similarities, a consensus of seeds, small faces held out), on every development set and regime",
+    "Benchmark: the default clustering beside label-free variants tried and not adopted (centred vectors, cohort-shifted similarities, a consensus of seeds, small faces held out, lone faces joined), on every development set and regime",
   flags: {
     dir: {
       type: "path",
@@ -68,6 +76,7 @@ interface SetResult {
   cohortShifted: { threshold: number; f1: number };
   consensus: number;
   smallHeldOut: { heldOut: number; attached: number; threshold: number; f1: number };
+  aloneJoined: { level: number; moved: number; f1: number };
 }
 
 /** Entry point; returns the exit code. */
@@ -132,6 +141,8 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       });
       const kt = kc.params.threshold as number;
       const held = attachHeldOut(set.x, keptRows, kc.labels, kt + 0.1, imageOf);
+      // Faces left alone by the choice join the cluster they are most alike on average, from t - 0.05.
+      const alone = attachAlone(set.x, base.labels, t - 0.05, imageOf);
       const r: SetResult = {
         faces: set.x.rows,
         threshold: t,
@@ -146,6 +157,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
           threshold: kt,
           f1: f1(held.labels),
         },
+        aloneJoined: { level: +(t - 0.05).toFixed(3), moved: alone.moved, f1: f1(alone.labels) },
       };
       result[name] = r;
       const lo = Math.min(...r.seeds), hi = Math.max(...r.seeds);
@@ -156,9 +168,9 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
           f4(r.cohortShifted.f1)
         } (${r.cohortShifted.threshold}); small held out ${
           f4(r.smallHeldOut.f1)
-        } (${r.smallHeldOut.heldOut} held, ${held.attached} attached) [${
-          ((performance.now() - t0) / 1000).toFixed(0)
-        } s]`,
+        } (${r.smallHeldOut.heldOut} held, ${held.attached} attached); alone joined ${
+          f4(r.aloneJoined.f1)
+        } (${alone.moved}) [${((performance.now() - t0) / 1000).toFixed(0)} s]`,
       );
     }
     await Deno.mkdir(out.replace(/\/[^/]*$/, "") || ".", { recursive: true });

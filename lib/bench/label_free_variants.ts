@@ -7,7 +7,9 @@
  * - {@link consensusGraph}: only the k-NN edges that a majority of several clusterings keep
  *   inside one cluster;
  * - {@link attachHeldOut}: faces held out of the clustering (e.g. small ones) join afterwards
- *   the cluster of their nearest clustered face only when it is clearly close.
+ *   the cluster of their nearest clustered face only when it is clearly close;
+ * - {@link attachAlone}: faces the clustering left alone join the cluster they are most alike on
+ *   average (mean similarity to its members) when that mean reaches a level.
  * @module
  */
 import type { KnnGraph } from "../graph/knn.ts";
@@ -136,4 +138,45 @@ export function attachHeldOut(
     else labels[h] = next++;
   }
   return { labels, attached };
+}
+
+/**
+ * `labels` with each face alone in its cluster moved into the cluster of two or more faces (none of
+ * them of its photo, `imageOf`) whose members it is most alike on average, when that mean
+ * similarity is at least `level`. Returns the new labels (the input is left alone) and how many
+ * faces moved.
+ */
+export function attachAlone(
+  x: Matrix,
+  labels: Int32Array,
+  level: number,
+  imageOf?: ArrayLike<number>,
+): { labels: Int32Array; moved: number } {
+  const { rows: n, cols: d, data } = x;
+  if (labels.length !== n) throw new RangeError(`attachAlone: ${labels.length} labels for ${n} rows`);
+  let k = 0;
+  for (const l of labels) if (l + 1 > k) k = l + 1;
+  const size = new Int32Array(k), sums = new Float64Array(k * d);
+  const photos = Array.from({ length: k }, () => new Set<number>());
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    if (l < 0) continue;
+    size[l]++;
+    if (imageOf) photos[l].add(imageOf[i]);
+    for (let q = 0; q < d; q++) sums[l * d + q] += data[i * d + q];
+  }
+  const out = Int32Array.from(labels);
+  let moved = 0;
+  for (let i = 0; i < n; i++) {
+    if (labels[i] >= 0 && size[labels[i]] !== 1) continue;
+    let best = -Infinity, at = -1;
+    for (let c = 0; c < k; c++) {
+      if (size[c] < 2 || (imageOf && photos[c].has(imageOf[i]))) continue;
+      let v = 0;
+      for (let q = 0; q < d; q++) v += data[i * d + q] * sums[c * d + q];
+      if (v / size[c] > best) best = v / size[c], at = c;
+    }
+    if (at >= 0 && best >= level) out[i] = at, moved++;
+  }
+  return { labels: out, moved };
 }

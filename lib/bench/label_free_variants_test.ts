@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import type { KnnGraph } from "../graph/knn.ts";
 import { matrix } from "../matrix.ts";
-import { attachHeldOut, centred, cohortMeans, cohortShifted, consensusGraph } from "./label_free_variants.ts";
+import {
+  attachAlone,
+  attachHeldOut,
+  centred,
+  cohortMeans,
+  cohortShifted,
+  consensusGraph,
+} from "./label_free_variants.ts";
 
 Deno.test("centred: the mean is taken out and rows are unit length again", () => {
   const x = matrix(Float32Array.from([1, 0, 0.6, 0.8, 0.8, 0.6]), 3, 2);
@@ -55,4 +62,19 @@ Deno.test("attachHeldOut joins a held-out face only when clearly close, never th
   const apart = attachHeldOut(x, [0, 1], Int32Array.from([0, 1]), 0.9, [0, 1, 0, 3]);
   assert.deepEqual(Array.from(apart.labels), [0, 1, 2, 3]);
   assert.equal(apart.attached, 0);
+});
+
+Deno.test("attachAlone moves a lone face into the cluster it is most alike on average, from a level, not across its photo", () => {
+  // Rows 0, 1: cluster 0 around (1, 0); rows 2, 3: cluster 1 around (0, 1); row 4 alone near cluster 0.
+  const x = matrix(Float32Array.from([1, 0, 0.96, 0.28, 0, 1, 0.28, 0.96, 0.8, 0.6]), 5, 2);
+  const labels = Int32Array.from([0, 0, 1, 1, 2]);
+  const { labels: got, moved } = attachAlone(x, labels, 0.8);
+  // Mean similarity of row 4 to cluster 0: (0.8 + 0.936) / 2 = 0.868; to cluster 1: (0.6 + 0.8) / 2 = 0.7.
+  assert.deepEqual(Array.from(got), [0, 0, 1, 1, 0]);
+  assert.equal(moved, 1);
+  assert.deepEqual(Array.from(labels), [0, 0, 1, 1, 2]); // the input is left alone
+  assert.equal(attachAlone(x, labels, 0.9).moved, 0);
+  // Row 4 shares row 0's photo: cluster 0 is out, cluster 1 is under the level.
+  assert.equal(attachAlone(x, labels, 0.8, [0, 1, 2, 3, 0]).moved, 0);
+  assert.deepEqual(Array.from(attachAlone(x, labels, 0.65, [0, 1, 2, 3, 0]).labels), [0, 0, 1, 1, 1]);
 });
