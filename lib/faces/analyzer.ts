@@ -22,6 +22,7 @@ import { type DetectorOptions, FaceDetector } from "./detector.ts";
 import { alignFace, FaceEmbedder } from "./embedder.ts";
 import { LandmarkModel } from "./landmarks.ts";
 import { type FaceQuality, faceQuality } from "./quality.ts";
+import { TTA_ZOOMS } from "./tta.ts";
 import type { Box, Landmarks5 } from "./types.ts";
 
 /** One analysed face. */
@@ -219,9 +220,15 @@ export class FaceAnalyzer {
     return this.#embedSize;
   }
 
-  /** Embeds aligned crops of the embedder's input size, with the mirror when TTA is on. */
-  #embedCrops(crops: RgbImage[]): Promise<Float32Array> {
-    return this.#tta ? this.#embedder.embedWithMirror(crops) : this.#embedder.embed(crops);
+  /**
+   * Embeds aligned crops of the embedder's input size (`crops`, the faces of `src` with landmarks
+   * `lms`); when TTA is on, with the views of {@link TTA_ZOOMS} cut from `src` as well, each with
+   * its mirror image (aligned input, {@link FaceAnalyzer.analyzeAligned}, has the mirror alone).
+   */
+  #embedCrops(crops: RgbImage[], src: RgbImage, lms: readonly Landmarks5[]): Promise<Float32Array> {
+    if (!this.#tta) return this.#embedder.embed(crops);
+    const zoomed = TTA_ZOOMS.slice(1).map((z) => lms.map((lm) => alignFace(src, lm, this.#embedSize, z)));
+    return this.#embedder.embedViews([crops, ...zoomed]);
   }
 
   /**
@@ -265,7 +272,7 @@ export class FaceAnalyzer {
       : [];
     this.times.align += performance.now() - t;
     t = performance.now();
-    const emb = await this.#embedCrops(crops);
+    const emb = await this.#embedCrops(crops, src, lms);
     this.times.embed += performance.now() - t;
     const dim = this.#embedder.dim;
     const toOriginal = src.scale ?? 1;
@@ -303,7 +310,10 @@ export class FaceAnalyzer {
       : undefined;
     this.times.align += performance.now() - t;
     t = performance.now();
-    const embedding = await this.#embedCrops([crop]);
+    // An aligned crop has no surroundings to zoom out into: its TTA is its mirror alone.
+    const embedding = this.#tta
+      ? await this.#embedder.embedWithMirror([crop])
+      : await this.#embedder.embed([crop]);
     this.times.embed += performance.now() - t;
     const s = img.scale ?? 1;
     const box = { x: 0, y: 0, w: img.width * s, h: img.height * s };

@@ -12,7 +12,7 @@ import { type ModelSession, Tensor } from "../models/session.ts";
 import { ToolkitError } from "../errors.ts";
 import { alignmentTransform } from "./align.ts";
 import { modelOutputs, sessionBatchable } from "../models/families/session_io.ts";
-import { combineMirrored } from "./tta.ts";
+import { combineMirrored, combineViews } from "./tta.ts";
 import type { Landmarks5 } from "./types.ts";
 
 /** Crops the face with landmarks `lm` out of `img`, aligned to the `size` x `size` template. */
@@ -105,6 +105,24 @@ export class FaceEmbedder {
     const both = await this.embed([...crops, ...crops.map(flipHorizontal)]);
     const n = crops.length * this.dim;
     return combineMirrored(both.subarray(0, n), both.subarray(n), this.dim);
+  }
+
+  /**
+   * Test-time augmentation over several views: `views[v][i]` is view v of face i (all views of
+   * the same faces, each of the input size). Every view and its mirror image are embedded in the
+   * same batch; returns one unit row per face: each view combined with its mirror
+   * ({@link combineMirrored}), then the views combined ({@link combineViews}). Costs 2 x views
+   * times the embedder's time per face.
+   */
+  async embedViews(views: readonly (readonly RgbImage[])[]): Promise<Float32Array> {
+    const n = views[0]?.length ?? 0;
+    if (views.some((v) => v.length !== n)) {
+      throw new RangeError(`embedViews: views of ${views.map((v) => v.length).join(", ")} faces`);
+    }
+    const all = await this.embed(views.flatMap((v) => [...v, ...v.map(flipHorizontal)]));
+    const rows = n * this.dim;
+    const at = (k: number) => all.subarray(k * rows, (k + 1) * rows);
+    return combineViews(views.map((_, v) => combineMirrored(at(2 * v), at(2 * v + 1), this.dim)), this.dim);
   }
 
   #flush(): void {

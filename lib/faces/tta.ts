@@ -1,10 +1,25 @@
 /**
- * Test-time augmentation of embeddings: a face embedded as seen and mirrored, the two vectors
- * combined into one of the same length.
+ * Test-time augmentation of embeddings: a face embedded in several views (the aligned crop, the
+ * same face zoomed out a little, and the mirror image of each), the vectors combined into one of
+ * the same length.
  * @module
  */
 
-/** Whether the embedding stage also embeds the mirrored crop (see {@link combineMirrored}). */
+/**
+ * Zooms of the views embedded when TTA is on, each with its mirror image: the embedder's own crop
+ * (1) and the face at 0.92 of that size, a little more of its surroundings in the frame (the
+ * `zoom` of lib/faces/align.ts). One value was tried for the second view; figures in the README
+ * ("Test-time augmentation").
+ */
+export const TTA_ZOOMS: readonly number[] = [1, 0.92];
+
+/**
+ * What the store key records when TTA is on: the views, so that vectors made with other views (the
+ * mirror alone, `tta: true` in stores written before the zoomed view) are never reused for these.
+ */
+export const TTA_KEY = `mirror+zoom${TTA_ZOOMS.slice(1).join(",")}`;
+
+/** Whether the embedding stage embeds the views of {@link TTA_ZOOMS} (see {@link combineViews}). */
 export type TtaMode = "on" | "off";
 
 /** Whether `v` names a {@link TtaMode}. */
@@ -31,6 +46,29 @@ export function combineMirrored(plain: Float32Array, mirrored: Float32Array, dim
       out[j] = v;
       s += v * v;
     }
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = r; j < r + dim; j++) out[j] *= inv;
+  }
+  return out;
+}
+
+/**
+ * Combines views: `views` are arrays of the same `n` rows of `dim` (row i of each is face i),
+ * the result row i their mean, L2-normalised (a zero mean stays zero).
+ */
+export function combineViews(views: readonly Float32Array[], dim: number): Float32Array {
+  const len = views[0]?.length ?? 0;
+  if (!Number.isInteger(dim) || dim < 1 || views.length === 0 || len % dim !== 0) {
+    throw new RangeError(`combineViews: ${views.length} views of ${len} values are not rows of ${dim}`);
+  }
+  for (const v of views) {
+    if (v.length !== len) throw new RangeError(`combineViews: views of ${len} and ${v.length} values`);
+  }
+  const out = new Float32Array(len);
+  for (const v of views) for (let j = 0; j < len; j++) out[j] += v[j];
+  for (let r = 0; r < len; r += dim) {
+    let s = 0;
+    for (let j = r; j < r + dim; j++) s += out[j] * out[j];
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
     for (let j = r; j < r + dim; j++) out[j] *= inv;
   }

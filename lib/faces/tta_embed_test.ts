@@ -7,7 +7,7 @@ import { ensureModels } from "../models/fetch.ts";
 import { createSession } from "../models/session.ts";
 import { FaceAnalyzer } from "./analyzer.ts";
 import { alignFace, FaceEmbedder } from "./embedder.ts";
-import { combineMirrored } from "./tta.ts";
+import { combineMirrored, combineViews, TTA_ZOOMS } from "./tta.ts";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 
@@ -42,12 +42,26 @@ Deno.test("TTA: crops and mirrors embedded in one batch give the same vectors as
       assert.ok(s > 0.8 && s < 0.99999, `face ${i}: similarity to the plain vector ${s}`);
       assert.ok(Math.abs(dot(got, got) - 1) < 1e-4);
     }
+    // Several views (the crop, the face zoomed out a little): each view with its mirror in the
+    // same batch, combined per view, then across views.
+    const zoomed = faces.map((f) => alignFace(img, f.landmarks, 112, TTA_ZOOMS[1]));
+    const b0 = embedder.stats.batches;
+    const views = await embedder.embedViews([crops, zoomed]);
+    assert.equal(embedder.stats.batches - b0, Math.ceil((4 * crops.length) / 32), "views share batches");
+    const want = combineViews([tta, await embedder.embedWithMirror(zoomed)], dim);
+    const viewDiff = views.reduce((m, v, j) => Math.max(m, Math.abs(v - want[j])), 0);
+    assert.ok(viewDiff < 1e-5, `views vs per-view runs differ by ${viewDiff}`);
+    for (let i = 0; i < crops.length; i++) {
+      const s = dot(views.subarray(i * dim, (i + 1) * dim), tta.subarray(i * dim, (i + 1) * dim));
+      assert.ok(s > 0.9 && s < 0.99999, `face ${i}: views vs mirror alone ${s}`);
+    }
+    await assert.rejects(() => embedder.embedViews([crops, zoomed.slice(1)]), /views of/);
     // The analyzer with tta gives these vectors for the same faces.
     const withTta = await FaceAnalyzer.create({ thumbnailSize: 0, tta: true, log: () => {} });
     try {
       const tf = await withTta.analyze(img);
       assert.equal(tf.length, faces.length);
-      tf.forEach((f, i) => assert.ok(dot(f.embedding, tta.subarray(i * dim, (i + 1) * dim)) > 0.99999));
+      tf.forEach((f, i) => assert.ok(dot(f.embedding, views.subarray(i * dim, (i + 1) * dim)) > 0.99999));
     } finally {
       await withTta.release();
     }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { combineMirrored, isTtaMode } from "./tta.ts";
+import { combineMirrored, combineViews, isTtaMode } from "./tta.ts";
 
 Deno.test("combineMirrored: unit mean of each pair of rows, same dimension", () => {
   const a = new Float32Array([1, 0, 0, 0, 1, 0]);
@@ -26,4 +26,17 @@ Deno.test("combineMirrored refuses rows that do not match", () => {
 Deno.test("isTtaMode", () => {
   assert.ok(isTtaMode("on") && isTtaMode("off"));
   assert.ok(!isTtaMode("yes") && !isTtaMode(true));
+});
+
+Deno.test("combineViews: unit mean of row i of every view; combineMirrored is its two-view case", () => {
+  const a = new Float32Array([3, 0, 0, 1]),
+    b = new Float32Array([0, 4, 0, -1]),
+    c = new Float32Array(4);
+  const v = combineViews([a, b, c], 2);
+  // Row 0: (3, 4) / 5; row 1: (0, 1) + (0, -1) + (0, 0) = 0, which stays 0.
+  assert.deepEqual(Array.from(v), [0.6, 0.8, 0, 0].map(Math.fround));
+  assert.deepEqual(combineViews([a, b], 2), combineMirrored(a, b, 2));
+  assert.throws(() => combineViews([a, new Float32Array(2)], 2), /views of 4 and 2 values/);
+  assert.throws(() => combineViews([], 2), /0 views/);
+  assert.throws(() => combineViews([new Float32Array(3)], 2), /not rows of 2/);
 });
