@@ -66,7 +66,8 @@ export const DEVSETS_BENCH_COMMAND = defineCommand({
       type: "enum",
       choices: ["on", "off"],
       default: DEFAULT_TTA ? "on" : "off",
-      help: "test-time augmentation, as deno task run (each crop with its mirror; its own store key, so a " +
+      help:
+        "test-time augmentation, as deno task run (the crop and a zoomed-out view, each with its mirror; its own store key, so a " +
         "first run in a mode embeds anew)",
     },
   },

@@ -1,7 +1,7 @@
 /**
  * `deno run -A lib/bench/tta.ts [--set lfw|pins] [--workers N] [--limit N]`: test-time
  * augmentation measured. Embeds a data set twice, into fresh stores, without and with TTA (the
- * mirrored aligned crop embedded in the same batch, the two vectors averaged), and prints per
+ * views of lib/faces/tta.ts, each with its mirror, embedded in the same batch and combined), and prints per
  * pass: LFW 10-fold verification accuracy (pairs.txt), BCubed F1 of average linkage (LFW: the
  * people with 2+ photos; pins: all 48 people; photos without a face count as singletons), and
  * the embedder's time per face.
@@ -9,10 +9,11 @@
  * LFW: the photos of pairs.txt and of the people with 2+ photos (the labelled face is the one
  * nearest the centre). pins: every photo, its largest face.
  *
- * `--set cost [--limit N]` measures only the embedder's time per face on one thread, the two
- * ways interleaved (rounds alternate, so that other load on the machine hits both alike): each
- * aligned crop of the first N (default 300) LFW photos embedded alone, and with its mirror in
- * the same batch; prints the median over rounds.
+ * `--set cost [--limit N]` measures only the embedder's time per face on one thread, the ways
+ * interleaved (rounds alternate, so that other load on the machine hits them alike): each
+ * aligned crop of the first N (default 300) LFW photos embedded alone, with its mirror in the
+ * same batch, with its mirror as a second run, and as TTA embeds it (the crop and the zoomed-out
+ * view, each with its mirror, in one batch); prints the median over rounds.
  * @module
  */
 import { runCommand } from "../flags/command.ts";
@@ -20,6 +21,7 @@ import type { CommandIo } from "../flags/io.ts";
 import { defineCommand } from "../flags/types.ts";
 import { FaceAnalyzer } from "../faces/analyzer.ts";
 import { alignFace, FaceEmbedder } from "../faces/embedder.ts";
+import { TTA_ZOOMS } from "../faces/tta.ts";
 import { flipHorizontal } from "../images/augment.ts";
 import { decodeImage, type RgbImage } from "../images/decode.ts";
 import { loadCatalogue, pipelineModels } from "../models/catalogue.ts";
@@ -80,44 +82,53 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
     /** The embedder's ms per face, alone and with the mirror, interleaved rounds (see the module doc). */
     async function measureCost(root: string, photos: number, rounds: number): Promise<void> {
       const analyzer = await FaceAnalyzer.create({ thumbnailSize: 0, log: () => {} });
-      const crops: RgbImage[] = [];
+      const crops: RgbImage[] = [], zoomed: RgbImage[] = [];
       const src = new LocalFolderSource(`${root}/images_deepfunneled`);
       for await (const r of src.list()) {
         if (crops.length >= photos) break;
         const img = await decodeImage(await src.read(r));
         const faces = await analyzer.analyze(img);
         const i = centreFace(faces.map((f) => [f.box.x, f.box.y, f.box.w, f.box.h]), img.width, img.height);
-        if (i >= 0) crops.push(alignFace(img, faces[i].landmarks));
+        if (i >= 0) {
+          crops.push(alignFace(img, faces[i].landmarks));
+          zoomed.push(alignFace(img, faces[i].landmarks, 112, TTA_ZOOMS[1]));
+        }
       }
       await analyzer.release();
       const spec = pipelineModels(await loadCatalogue()).embedder;
       const session = await createSession((await ensureModels([spec])).get(spec.id)!);
       const embedder = new FaceEmbedder(spec, session);
-      // Alone; with the mirror in one batch (TTA); with the mirror as a second single run.
+      // Alone; with the mirror in one batch; with the mirror as a second single run; TTA as it is
+      // now (the crop and the zoomed-out view, each with its mirror, in one batch).
       const ways = [
-        (c: RgbImage) => embedder.embed([c]),
-        (c: RgbImage) => embedder.embedWithMirror([c]),
-        async (c: RgbImage) => (await embedder.embed([c]), await embedder.embed([flipHorizontal(c)])),
+        (k: number) => embedder.embed([crops[k]]),
+        (k: number) => embedder.embedWithMirror([crops[k]]),
+        async (
+          k: number,
+        ) => (await embedder.embed([crops[k]]), await embedder.embed([flipHorizontal(crops[k])])),
+        (k: number) => embedder.embedViews([[crops[k]], [zoomed[k]]]),
       ];
       const ms: number[][] = ways.map(() => []);
       for (let k = 0; k < rounds; k++) {
-        const order = k % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+        const order = k % 2 === 0 ? [0, 1, 2, 3] : [3, 2, 1, 0];
         for (const w of order) {
           const t = performance.now();
-          for (const c of crops) await ways[w](c);
+          for (let c = 0; c < crops.length; c++) await ways[w](c);
           ms[w].push((performance.now() - t) / crops.length);
         }
       }
       await session.session.release();
-      const [a, b, c] = ms.map(median);
+      const [a, b, c, d] = ms.map(median);
       const rows = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(" ");
       io.out(
         `embedder, one thread, ${crops.length} faces, ${rounds} rounds (median ms/face): alone ${
           a.toFixed(2)
         }, ` +
           `TTA (crop and mirror in one batch) ${b.toFixed(2)} (x${(b / a).toFixed(2)}), ` +
-          `crop and mirror as two single runs ${c.toFixed(2)} (x${(c / a).toFixed(2)}); ` +
-          `per round: ${rows(ms[0])} | ${rows(ms[1])} | ${rows(ms[2])}`,
+          `crop and mirror as two single runs ${c.toFixed(2)} (x${(c / a).toFixed(2)}), ` +
+          `TTA views (crop and zoomed-out crop, each with its mirror, one batch) ${d.toFixed(2)} (x${
+            (d / a).toFixed(2)
+          }); per round: ${rows(ms[0])} | ${rows(ms[1])} | ${rows(ms[2])} | ${rows(ms[3])}`,
       );
     }
 

@@ -55,9 +55,9 @@ export const RUN_COMMAND = defineCommand({
       type: "enum",
       choices: ["on", "off"],
       default: DEFAULT_TTA ? "on" : "off",
-      help: "on: test-time augmentation, each face also embedded mirrored (same batch) and the two " +
-        "vectors averaged (1.1 to 1.3 times the face stage's time, better on every development set); " +
-        "off: one crop per face (the vectors of stores made before TTA was the default)",
+      help: "on: test-time augmentation, each face embedded as its crop and zoomed out a little, each " +
+        "with its mirror (one batch), the vectors combined (aligned crops: the mirror alone; more face-stage " +
+        "time, see the README); off: one crop per face (the vectors of stores made before TTA was the default)",
     },
     aligned: {
       type: "enum",

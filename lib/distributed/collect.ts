@@ -142,7 +142,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
       out: v.out,
       storeDir: root,
       aligned: key.options.aligned ? "on" : "off",
-      tta: key.options.tta === true,
+      tta: Boolean(key.options.tta), // the key names its views (TTA_KEY), or is true from before them
       workers: v.workers,
       method: v.method,
       minClusterSize: v["min-cluster"],

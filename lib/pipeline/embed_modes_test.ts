@@ -6,6 +6,7 @@ import { alignFace } from "../faces/embedder.ts";
 import { decodeImage } from "../images/decode.ts";
 import { LocalFolderSource } from "../sources/local.ts";
 import { DEFAULT_TTA, embedPhotos, storeKeyOptions } from "./embed_photos.ts";
+import { TTA_KEY } from "../faces/tta.ts";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 
@@ -16,6 +17,16 @@ Deno.test("storeKeyOptions: every TTA / aligned combination is its own key; both
   );
   assert.equal(new Set(keys).size, 4);
   assert.deepEqual(storeKeyOptions(eff, { tta: false, aligned: false }), { ...eff, format: 4 });
+  // TTA's key names its views: stores of the mirror-only TTA (`tta: true`) are not reused.
+  assert.deepEqual(storeKeyOptions(eff, { tta: true, aligned: false }), { ...eff, format: 4, tta: TTA_KEY });
+  assert.equal(TTA_KEY, "mirror+zoom0.92");
+  // Aligned crops: TTA is the mirror alone, the key it always had.
+  assert.deepEqual(storeKeyOptions(eff, { tta: true, aligned: true }), {
+    ...eff,
+    format: 4,
+    tta: true,
+    aligned: true,
+  });
 });
 
 Deno.test("a generated folder of aligned crops is recognised (auto) and embedded directly; each mode has its own stored vectors", async () => {

@@ -17,11 +17,13 @@ import { ensureModels } from "../models/fetch.ts";
 import { AnalyzePool } from "./analyze_pool.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { Progress } from "../util/progress.ts";
+import { TTA_KEY } from "../faces/tta.ts";
 
 /**
- * Test-time augmentation is on unless a run says otherwise: with the automatic choice it scored
- * higher on every development set and regime measured (README, "Test-time augmentation"), for 1.1
- * to 1.3 times the face stage's time.
+ * Test-time augmentation (lib/faces/tta.ts: the crop and a zoomed-out view, each with its mirror)
+ * is on unless a run says otherwise: with the automatic choice it scores higher on both development
+ * sets (LFW, pins) and lower on two simulated regimes with strangers (README, "How the clustering
+ * is chosen"); its cost is in the README ("Test-time augmentation").
  */
 export const DEFAULT_TTA = true;
 
@@ -325,9 +327,9 @@ export async function embedPhotos(
 }
 
 /**
- * The options part of the store key: the face stage's options, `format`, and `tta` and
- * `aligned` only when on (vectors of one mode are never reused for another; stores of runs
- * with both off keep the key they had before these modes existed).
+ * The options part of the store key: the face stage's options, `format`, and `tta` (its views,
+ * {@link TTA_KEY}; `true`, the mirror alone, for aligned input) and `aligned` only when on (vectors of one mode are never reused for another;
+ * stores of runs with both off keep the key they had before these modes existed).
  */
 export function storeKeyOptions(
   effective: Record<string, unknown>,
@@ -336,7 +338,8 @@ export function storeKeyOptions(
   return {
     ...effective,
     format: 4,
-    ...(modes.tta ? { tta: true } : {}),
+    // Aligned crops have no surroundings for the zoomed view: their TTA is the mirror alone.
+    ...(modes.tta ? { tta: modes.aligned ? true : TTA_KEY } : {}),
     ...(modes.aligned ? { aligned: true } : {}),
   };
 }
