@@ -24,7 +24,7 @@ import type { Matrix } from "../matrix.ts";
 import { getClusterer, runClusterer } from "../cluster/registry.ts";
 import { chooseClustering } from "../select/choose.ts";
 import { photoIndex } from "../select/cluster_faces.ts";
-import { type EmbeddingSet, readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
+import { type EmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
 import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
 import { seededRandom } from "../util/random.ts";
 import {
@@ -35,6 +35,7 @@ import {
   cohortShifted,
   consensusGraph,
 } from "./label_free_variants.ts";
+import { readDevsetEmbeddings } from "./devset_embeddings.ts";
 import { regimes, subset } from "./regimes.ts";
 
 /** The flags of `deno task bench:alternatives`. */
@@ -85,17 +86,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
     const repo = new URL("../..", import.meta.url).pathname;
     const dir = v.dir ?? `${repo}reports/bench/devsets-tta`;
     const out = v.out ?? `${repo}reports/bench/alternatives.json`;
-    const loaded: Record<string, EmbeddingSet | undefined> = {};
-    for (const name of ["lfw", "pins"]) {
-      const at = `${dir}/${name}/run/embeddings`;
-      try {
-        await Deno.stat(`${at}/vectors.npy`);
-      } catch {
-        io.out(`skipped ${name}: no embedding set at ${at} (run deno task bench:devsets first)`);
-        continue;
-      }
-      loaded[name] = await readEmbeddingSet(at);
-    }
+    const loaded = await readDevsetEmbeddings(dir, (line) => io.out(line));
     const items = Object.entries(loaded) as [string, EmbeddingSet][];
     items.push(...regimes(loaded.lfw, loaded.pins));
     const f4 = (n: number) => n.toFixed(4);

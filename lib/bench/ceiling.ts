@@ -23,9 +23,10 @@ import { getClusterer, runClusterer } from "../cluster/registry.ts";
 import { DEFAULT_PULL_OFFSET, pullGraph, refine } from "../cluster/refine_pull.ts";
 import { chooseClustering, DEFAULT_THRESHOLDS } from "../select/choose.ts";
 import { photoIndex } from "../select/cluster_faces.ts";
-import { type EmbeddingSet, readEmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
+import { type EmbeddingSet, samePhotoPairs } from "../store/embedding_set.ts";
 import { labelledTruth, scoredMetrics } from "../sweep/evaluate.ts";
 import { seededRandom } from "../util/random.ts";
+import { readDevsetEmbeddings } from "./devset_embeddings.ts";
 import { regimes } from "./regimes.ts";
 
 /** The flags of `deno run -A lib/bench/ceiling.ts`. */
@@ -64,17 +65,7 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
   return runCommand(CEILING_BENCH_COMMAND, args, io, async (v, io) => {
     const repo = new URL("../..", import.meta.url).pathname;
     const dir = v.dir ?? `${repo}reports/bench/devsets`;
-    const loaded: Record<string, EmbeddingSet | undefined> = {}; // only sets found are put in
-    for (const name of ["lfw", "pins"]) {
-      const at = `${dir}/${name}/run/embeddings`;
-      try {
-        await Deno.stat(`${at}/vectors.npy`);
-      } catch {
-        io.out(`skipped ${name}: no embedding set at ${at} (run deno task bench:devsets first)`);
-        continue;
-      }
-      loaded[name] = await readEmbeddingSet(at);
-    }
+    const loaded = await readDevsetEmbeddings(dir, (line) => io.out(line));
     const items = Object.entries(loaded) as [string, EmbeddingSet][];
     if (v.regimes) items.push(...regimes(loaded.lfw, loaded.pins));
     const f4 = (n: number) => n.toFixed(4);
