@@ -38,18 +38,7 @@ export function combineMirrored(plain: Float32Array, mirrored: Float32Array, dim
       `combineMirrored: ${plain.length} and ${mirrored.length} values are not matching rows of ${dim}`,
     );
   }
-  const out = new Float32Array(plain.length);
-  for (let r = 0; r < plain.length; r += dim) {
-    let s = 0;
-    for (let j = r; j < r + dim; j++) {
-      const v = (plain[j] + mirrored[j]) / 2;
-      out[j] = v;
-      s += v * v;
-    }
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let j = r; j < r + dim; j++) out[j] *= inv;
-  }
-  return out;
+  return combineViews([plain, mirrored], dim);
 }
 
 /**
@@ -64,11 +53,17 @@ export function combineViews(views: readonly Float32Array[], dim: number): Float
   for (const v of views) {
     if (v.length !== len) throw new RangeError(`combineViews: views of ${len} and ${v.length} values`);
   }
-  const out = new Float32Array(len);
-  for (const v of views) for (let j = 0; j < len; j++) out[j] += v[j];
+  // The mean in float64, stored as float32; the norm from the float64 mean.
+  const out = new Float32Array(len), mean = new Float64Array(dim);
   for (let r = 0; r < len; r += dim) {
+    mean.fill(0);
+    for (const v of views) for (let j = 0; j < dim; j++) mean[j] += v[r + j];
     let s = 0;
-    for (let j = r; j < r + dim; j++) s += out[j] * out[j];
+    for (let j = 0; j < dim; j++) {
+      const m = mean[j] / views.length;
+      out[r + j] = m;
+      s += m * m;
+    }
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
     for (let j = r; j < r + dim; j++) out[j] *= inv;
   }
