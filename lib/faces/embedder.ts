@@ -101,18 +101,16 @@ export class FaceEmbedder {
    * the same batch, and returns one unit row per crop, the normalised mean of the two
    * ({@link combineMirrored}). Costs twice the embedder's time per face.
    */
-  async embedWithMirror(crops: readonly RgbImage[]): Promise<Float32Array> {
-    const both = await this.embed([...crops, ...crops.map(flipHorizontal)]);
-    const n = crops.length * this.dim;
-    return combineMirrored(both.subarray(0, n), both.subarray(n), this.dim);
+  embedWithMirror(crops: readonly RgbImage[]): Promise<Float32Array> {
+    return this.embedViews([crops]);
   }
 
   /**
    * Test-time augmentation over several views: `views[v][i]` is view v of face i (all views of
    * the same faces, each of the input size). Every view and its mirror image are embedded in the
    * same batch; returns one unit row per face: each view combined with its mirror
-   * ({@link combineMirrored}), then the views combined ({@link combineViews}). Costs 2 x views
-   * times the embedder's time per face.
+   * ({@link combineMirrored}), then the views combined ({@link combineViews}; one view is its
+   * mirror pair as it is). Costs 2 x views times the embedder's time per face.
    */
   async embedViews(views: readonly (readonly RgbImage[])[]): Promise<Float32Array> {
     const n = views[0]?.length ?? 0;
@@ -122,7 +120,8 @@ export class FaceEmbedder {
     const all = await this.embed(views.flatMap((v) => [...v, ...v.map(flipHorizontal)]));
     const rows = n * this.dim;
     const at = (k: number) => all.subarray(k * rows, (k + 1) * rows);
-    return combineViews(views.map((_, v) => combineMirrored(at(2 * v), at(2 * v + 1), this.dim)), this.dim);
+    const perView = views.map((_, v) => combineMirrored(at(2 * v), at(2 * v + 1), this.dim));
+    return perView.length === 1 ? perView[0] : combineViews(perView, this.dim);
   }
 
   #flush(): void {
