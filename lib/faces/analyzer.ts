@@ -22,7 +22,7 @@ import { type DetectorOptions, FaceDetector } from "./detector.ts";
 import { alignFace, FaceEmbedder } from "./embedder.ts";
 import { LandmarkModel } from "./landmarks.ts";
 import { type FaceQuality, faceQuality } from "./quality.ts";
-import { TTA_ZOOMS } from "./tta.ts";
+import { ttaZooms } from "./tta.ts";
 import type { Box, Landmarks5 } from "./types.ts";
 
 /** One analysed face. */
@@ -222,12 +222,14 @@ export class FaceAnalyzer {
 
   /**
    * Embeds aligned crops of the embedder's input size (`crops`, the faces of `src` with landmarks
-   * `lms`); when TTA is on, with the views of {@link TTA_ZOOMS} cut from `src` as well, each with
-   * its mirror image (aligned input, {@link FaceAnalyzer.analyzeAligned}, has the mirror alone).
+   * `lms`); when TTA is on, with the other views of {@link ttaZooms} cut from `src` as well, each
+   * with its mirror image (aligned input has the crop and its mirror alone).
    */
   #embedCrops(crops: RgbImage[], src: RgbImage, lms: readonly Landmarks5[]): Promise<Float32Array> {
     if (!this.#tta) return this.#embedder.embed(crops);
-    const zoomed = TTA_ZOOMS.slice(1).map((z) => lms.map((lm) => alignFace(src, lm, this.#embedSize, z)));
+    const zoomed = ttaZooms(this.#alignedInput).slice(1).map((z) =>
+      lms.map((lm) => alignFace(src, lm, this.#embedSize, z))
+    );
     return this.#embedder.embedViews([crops, ...zoomed]);
   }
 
@@ -310,10 +312,8 @@ export class FaceAnalyzer {
       : undefined;
     this.times.align += performance.now() - t;
     t = performance.now();
-    // An aligned crop has no surroundings to zoom out into: its TTA is its mirror alone.
-    const embedding = this.#tta
-      ? await this.#embedder.embedWithMirror([crop])
-      : await this.#embedder.embed([crop]);
+    const size = this.#embedSize;
+    const embedding = await this.#embedCrops([crop], crop, [templateLandmarks(size, size)]);
     this.times.embed += performance.now() - t;
     const s = img.scale ?? 1;
     const box = { x: 0, y: 0, w: img.width * s, h: img.height * s };

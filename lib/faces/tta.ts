@@ -19,6 +19,22 @@ export const TTA_ZOOMS: readonly number[] = [1, 0.92];
  */
 export const TTA_KEY = `mirror+zoom${TTA_ZOOMS.slice(1).join(",")}`;
 
+/**
+ * The zooms TTA embeds for a face, each with its mirror: {@link TTA_ZOOMS}, or the crop alone for
+ * already aligned input (a crop has no surroundings to zoom out into).
+ */
+export function ttaZooms(aligned: boolean): readonly number[] {
+  return aligned ? TTA_ZOOMS.slice(0, 1) : TTA_ZOOMS;
+}
+
+/**
+ * The store key's `tta` for {@link ttaZooms}: {@link TTA_KEY} for the views, `true` for the mirror
+ * alone (the key aligned input always had).
+ */
+export function ttaKey(aligned: boolean): string | true {
+  return ttaZooms(aligned).length > 1 ? TTA_KEY : true;
+}
+
 /** Whether the embedding stage embeds the views of {@link TTA_ZOOMS} (see {@link combineViews}). */
 export type TtaMode = "on" | "off";
 

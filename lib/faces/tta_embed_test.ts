@@ -87,6 +87,19 @@ Deno.test("aligned input: an aligned crop is embedded as it is, without detectio
       assert.ok(q.sharpness > 0 && Math.abs(q.yaw) < 0.5 && Math.abs(q.pitch) < 0.5, JSON.stringify(q));
       assert.ok(f.thumbnail && f.thumbnail[0] === 0xff && f.thumbnail[1] === 0xd8);
     }
+    // With TTA an aligned crop is embedded with its mirror alone (no surroundings to zoom out into).
+    const alignedTta = await FaceAnalyzer.create({
+      thumbnailSize: 0,
+      alignedInput: true,
+      tta: true,
+      log: () => {},
+    });
+    try {
+      const [f] = await alignedTta.analyze(crops[0], undefined, "crop0.png");
+      assert.ok(dot(f.embedding, await embedder.embedWithMirror([crops[0]])) > 0.99999);
+    } finally {
+      await alignedTta.release();
+    }
     await assert.rejects(
       () =>
         aligned.analyze({ data: new Uint8Array(300 * 200 * 3), width: 300, height: 200 }, undefined, "a.jpg"),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { combineMirrored, combineViews, isTtaMode } from "./tta.ts";
+import { combineMirrored, combineViews, isTtaMode, TTA_KEY, TTA_ZOOMS, ttaKey, ttaZooms } from "./tta.ts";
 
 Deno.test("combineMirrored: unit mean of each pair of rows, same dimension", () => {
   const a = new Float32Array([1, 0, 0, 0, 1, 0]);
@@ -39,4 +39,11 @@ Deno.test("combineViews: unit mean of row i of every view; combineMirrored is it
   assert.throws(() => combineViews([a, new Float32Array(2)], 2), /views of 4 and 2 values/);
   assert.throws(() => combineViews([], 2), /0 views/);
   assert.throws(() => combineViews([new Float32Array(3)], 2), /not rows of 2/);
+});
+
+Deno.test("ttaZooms and ttaKey: the views for photos, the crop alone (key true) for aligned input", () => {
+  assert.deepEqual(ttaZooms(false), TTA_ZOOMS);
+  assert.deepEqual(ttaZooms(true), [1]);
+  assert.equal(ttaKey(false), TTA_KEY);
+  assert.equal(ttaKey(true), true);
 });

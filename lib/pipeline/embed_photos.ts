@@ -17,7 +17,7 @@ import { ensureModels } from "../models/fetch.ts";
 import { AnalyzePool } from "./analyze_pool.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { Progress } from "../util/progress.ts";
-import { TTA_KEY } from "../faces/tta.ts";
+import { TTA_KEY, ttaKey } from "../faces/tta.ts";
 
 /**
  * Test-time augmentation (lib/faces/tta.ts: the crop and a zoomed-out view, each with its mirror)
@@ -338,8 +338,7 @@ export function storeKeyOptions(
   return {
     ...effective,
     format: 4,
-    // Aligned crops have no surroundings for the zoomed view: their TTA is the mirror alone.
-    ...(modes.tta ? { tta: modes.aligned ? true : TTA_KEY } : {}),
+    ...(modes.tta ? { tta: ttaKey(modes.aligned) } : {}),
     ...(modes.aligned ? { aligned: true } : {}),
   };
 }
