@@ -123,8 +123,9 @@ export function main(args: string[], io?: CommandIo): Promise<number> {
         const b = set.faces[i].box;
         return b ? Math.min(b[2], b[3]) : Infinity;
       };
-      const keptRows = set.faces.flatMap((_, i) => (short(i) >= v["min-size"] ? [i] : []));
-      const kept = subset(set, (_, i) => short(i) >= v["min-size"]);
+      const isKept = (i: number) => short(i) >= v["min-size"];
+      const keptRows = set.faces.flatMap((_, i) => (isKept(i) ? [i] : []));
+      const kept = subset(set, (_, i) => isKept(i));
       const kc = await chooseClustering(kept.x, {
         imageOf: photoIndex(kept.faces),
         cannotLink: samePhotoPairs(kept.faces),

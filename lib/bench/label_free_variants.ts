@@ -13,7 +13,8 @@
  * @module
  */
 import type { KnnGraph } from "../graph/knn.ts";
-import { type Matrix, matrix } from "../matrix.ts";
+import { type Matrix, matrix, normalizeRows } from "../matrix.ts";
+import { clusterSums } from "../select/member_means.ts";
 import { sampleIndices } from "../util/random.ts";
 
 /** `x` less the mean of its rows, each row L2-normalised again (a zero row stays zero). */
@@ -23,17 +24,8 @@ export function centred(x: Matrix): Matrix {
   for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) mean[j] += data[r * cols + j];
   for (let j = 0; j < cols; j++) mean[j] /= Math.max(1, rows);
   const out = new Float32Array(rows * cols);
-  for (let r = 0, o = 0; r < rows; r++, o += cols) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) {
-      const v = data[o + j] - mean[j];
-      out[o + j] = v;
-      s += v * v;
-    }
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let j = 0; j < cols; j++) out[o + j] *= inv;
-  }
-  return matrix(out, rows, cols);
+  for (let i = 0; i < out.length; i++) out[i] = data[i] - mean[i % cols];
+  return normalizeRows(matrix(out, rows, cols));
 }
 
 /**
@@ -154,17 +146,9 @@ export function attachAlone(
 ): { labels: Int32Array; moved: number } {
   const { rows: n, cols: d, data } = x;
   if (labels.length !== n) throw new RangeError(`attachAlone: ${labels.length} labels for ${n} rows`);
-  let k = 0;
-  for (const l of labels) if (l + 1 > k) k = l + 1;
-  const size = new Int32Array(k), sums = new Float64Array(k * d);
+  const { k, sums, count: size } = clusterSums(x, labels);
   const photos = Array.from({ length: k }, () => new Set<number>());
-  for (let i = 0; i < n; i++) {
-    const l = labels[i];
-    if (l < 0) continue;
-    size[l]++;
-    if (imageOf) photos[l].add(imageOf[i]);
-    for (let q = 0; q < d; q++) sums[l * d + q] += data[i * d + q];
-  }
+  if (imageOf) { for (let i = 0; i < n; i++) if (labels[i] >= 0) photos[labels[i]].add(imageOf[i]); }
   const out = Int32Array.from(labels);
   let moved = 0;
   for (let i = 0; i < n; i++) {

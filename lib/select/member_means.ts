@@ -14,10 +14,19 @@ export interface MemberMeans {
   size: Int32Array;
 }
 
-/** {@link MemberMeans} of `labels` over the unit rows of `x` (-1 = unassigned, a singleton). */
-export function memberMeans(x: Matrix, labels: Int32Array): MemberMeans {
+/** Per cluster of `labels` (0..k-1; -1 = unassigned, left out): the sum of its rows of `x` and its size. */
+export interface ClusterSums {
+  /** Number of clusters (largest label + 1). */
+  k: number;
+  /** Row sums, `k` x `x.cols`. */
+  sums: Float64Array;
+  /** Members per cluster. */
+  count: Int32Array;
+}
+
+/** {@link ClusterSums} of `labels` over the rows of `x`. */
+export function clusterSums(x: Matrix, labels: Int32Array): ClusterSums {
   const n = x.rows, d = x.cols, data = x.data;
-  if (labels.length !== n) throw new RangeError(`memberMeans: ${labels.length} labels for ${n} rows`);
   let k = 0;
   for (const l of labels) if (l + 1 > k) k = l + 1;
   const sums = new Float64Array(k * d);
@@ -28,6 +37,14 @@ export function memberMeans(x: Matrix, labels: Int32Array): MemberMeans {
     count[l]++;
     for (let c = 0, o = l * d, oi = i * d; c < d; c++) sums[o + c] += data[oi + c];
   }
+  return { k, sums, count };
+}
+
+/** {@link MemberMeans} of `labels` over the unit rows of `x` (-1 = unassigned, a singleton). */
+export function memberMeans(x: Matrix, labels: Int32Array): MemberMeans {
+  const n = x.rows, d = x.cols, data = x.data;
+  if (labels.length !== n) throw new RangeError(`memberMeans: ${labels.length} labels for ${n} rows`);
+  const { sums, count } = clusterSums(x, labels);
   const mean = new Float64Array(n), size = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const l = labels[i];
